@@ -1,0 +1,111 @@
+package api
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+func newRequestID() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// logRequests writes one line per request: method, route pattern (never the
+// raw path: tokens live in paths), status, duration and request id.
+func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		status := c.Response().Status
+		if err != nil {
+			// The error handler runs after us; log the status it will send.
+			status = problemFor(err).Status
+		}
+		s.log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
+			slog.String("method", c.Request().Method),
+			slog.String("route", routeForLog(c)),
+			slog.Int("status", status),
+			slog.Duration("duration", time.Since(start)),
+			slog.String("request_id", c.Response().Header().Get(echo.HeaderXRequestID)),
+		)
+		return err
+	}
+}
+
+// tokenPrefixes are the paths whose next segment is a secret.
+var tokenPrefixes = []string{"/s/", "/api/v1/surveys/", "/set-password/"}
+
+// routeForLog returns the matched route pattern, or for an unmatched request
+// its path with any secret segment replaced.
+func routeForLog(c echo.Context) string {
+	if p := c.Path(); p != "" && (strings.Contains(p, ":") || !hasTokenPrefix(p)) {
+		return p
+	}
+	return RedactPath(c.Request().URL.Path)
+}
+
+func hasTokenPrefix(p string) bool {
+	for _, pre := range tokenPrefixes {
+		if strings.HasPrefix(p, pre) {
+			return true
+		}
+	}
+	return false
+}
+
+// RedactPath replaces the secret segment of a token-bearing path with :token.
+func RedactPath(p string) string {
+	for _, pre := range tokenPrefixes {
+		if rest, ok := strings.CutPrefix(p, pre); ok {
+			if _, tail, found := strings.Cut(rest, "/"); found {
+				return pre + ":token/" + tail
+			}
+			return pre + ":token"
+		}
+	}
+	return p
+}
+
+// recoverPanics turns a panic into a 500 and a log line with the stack.
+func recoverPanics(log *slog.Logger) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) (err error) {
+			defer func() {
+				if r := recover(); r != nil {
+					if r == http.ErrAbortHandler {
+						panic(r)
+					}
+					log.Error("panic", "route", routeForLog(c), "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+					err = fmt.Errorf("panic: %v", r)
+				}
+			}()
+			return next(c)
+		}
+	}
+}
+
+// contentSecurityPolicy allows no inline script and nothing from elsewhere.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+
+func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		return next(c)
+	}
+}

@@ -1,0 +1,108 @@
+// Package api is the HTTP adapter: Echo routes, handlers, middleware and the
+// mapping of application errors to RFC 9457 problems. It is the only package
+// that imports Echo.
+package api
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/mentorpulse/mentorpulse/frontend"
+	"github.com/mentorpulse/mentorpulse/models"
+)
+
+// Config is what the HTTP layer needs to know about its deployment.
+type Config struct {
+	// BaseURL is the public origin survey links are built on, without a
+	// trailing slash, e.g. https://feedback.example.org.
+	BaseURL string
+	// Logger receives one line per request and every internal error.
+	Logger *slog.Logger
+}
+
+// Server holds the handlers' dependencies.
+type Server struct {
+	db    *models.DB
+	cfg   Config
+	log   *slog.Logger
+	e     *echo.Echo
+	pages *frontend.Pages
+}
+
+// New builds the Echo instance with every route and middleware.
+func New(db *models.DB, cfg Config) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	pages, err := frontend.Load()
+	if err != nil {
+		return nil, err
+	}
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.Validator = newValidator()
+	s := &Server{db: db, cfg: cfg, log: cfg.Logger, e: e, pages: pages}
+	e.HTTPErrorHandler = s.errorHandler
+	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
+		// Never trust a client's id: it could carry anything into our logs.
+		Generator: newRequestID,
+		Skipper:   func(echo.Context) bool { return false },
+	}))
+	e.Use(s.logRequests)
+	e.Use(recoverPanics(s.log))
+	e.Use(securityHeaders)
+	s.routes()
+	return s, nil
+}
+
+// Handler returns the HTTP handler.
+func (s *Server) Handler() http.Handler { return s.e }
+
+// Echo returns the Echo instance, for tests that walk its routes.
+func (s *Server) Echo() *echo.Echo { return s.e }
+
+// Serve listens on addr until ctx ends, then shuts down gracefully: requests
+// in flight get up to grace to finish. ready, if not nil, receives the bound
+// address once listening (useful with ":0").
+func (s *Server) Serve(ctx context.Context, addr string, grace time.Duration, ready func(net.Addr)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           s.e,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      5 * time.Minute, // CSV exports stream.
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,219 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/mentorpulse/mentorpulse/models"
+	"github.com/mentorpulse/mentorpulse/surveys"
+)
+
+// registerSurveyPages registers the mentee's server-rendered pages.
+func (s *Server) registerSurveyPages(e *echo.Echo) {
+	e.GET("/s/:token", s.surveyPage)
+	e.POST("/s/:token", s.submitSurveyForm)
+	e.POST("/s/:token/decline", s.declineSurveyForm)
+}
+
+type surveyPageData struct {
+	Token        string
+	ResidentName string
+	ProgramName  string
+	MeetingDate  *string
+	ExpiresAt    time.Time
+	Items        []itemView
+	Comments     []commentView
+	Errors       []errorLink
+}
+
+type itemView struct {
+	Key, Text, AttributeLabel, Error string
+	Choices                          []choiceView
+}
+
+type choiceView struct {
+	Value, Label string
+	Checked      bool
+}
+
+type commentView struct {
+	Key, Prompt, Value, Error string
+	MaxLength                 int
+}
+
+type errorLink struct{ Anchor, Text string }
+
+// messagePage is the data of the error, closed-link and thank-you pages.
+type messagePage struct {
+	Title, Detail, Hint string
+}
+
+func (s *Server) surveyPage(c echo.Context) error {
+	link, err := s.db.OpenLink(c.Request().Context(), c.Param("token"))
+	if err != nil {
+		return err
+	}
+	inst, err := surveys.Lookup(link.InstrumentKey, link.InstrumentVersion)
+	if err != nil {
+		return err
+	}
+	return s.renderSurvey(c, http.StatusOK, link, inst, nil, nil)
+}
+
+// renderSurvey shows the form; after a failed submission it keeps the
+// mentee's input and puts each error beside its item.
+func (s *Server) renderSurvey(c echo.Context, status int, link *models.LinkView, inst *surveys.Instrument, form map[string]string, fieldErrs []surveys.FieldError) error {
+	errs := map[string]string{}
+	for _, fe := range fieldErrs {
+		key := strings.TrimPrefix(strings.TrimPrefix(fe.Field, "answers."), "comments.")
+		errs[key] = fe.Message
+	}
+	d := surveyPageData{
+		Token:        c.Param("token"),
+		ResidentName: link.ResidentName,
+		ProgramName:  link.ProgramName,
+		MeetingDate:  link.MeetingDate,
+		ExpiresAt:    link.ExpiresAt,
+	}
+	for _, it := range inst.Items {
+		iv := itemView{Key: it.Key, Text: it.Text, AttributeLabel: it.Attribute.Label(), Error: pageMessage(errs[it.Key])}
+		for v := inst.Scale.Min; v <= inst.Scale.Max; v++ {
+			val := strconv.Itoa(v)
+			iv.Choices = append(iv.Choices, choiceView{Value: val, Label: inst.Scale.Labels[v], Checked: form[it.Key] == val})
+		}
+		if inst.Scale.AllowNotApplicable {
+			iv.Choices = append(iv.Choices, choiceView{Value: "na", Label: surveys.NotApplicableLabel, Checked: form[it.Key] == "na"})
+		}
+		if iv.Error != "" {
+			d.Errors = append(d.Errors, errorLink{"item-" + it.Key, it.Key + ": " + iv.Error})
+		}
+		d.Items = append(d.Items, iv)
+	}
+	for _, cp := range inst.Comments {
+		cv := commentView{Key: cp.Key, Prompt: cp.Prompt, MaxLength: cp.MaxLength, Value: form[cp.Key], Error: pageMessage(errs[cp.Key])}
+		if cv.Error != "" {
+			d.Errors = append(d.Errors, errorLink{"item-" + cp.Key, cp.Prompt + ": " + cv.Error})
+		}
+		d.Comments = append(d.Comments, cv)
+	}
+	if msg, ok := errs["answers"]; ok {
+		d.Errors = append([]errorLink{{"item-" + inst.Items[0].Key, pageMessage(msg)}}, d.Errors...)
+	}
+	return s.render(c, status, "survey", d)
+}
+
+// pageMessage rewords API messages for people using the form.
+func pageMessage(msg string) string {
+	if strings.HasPrefix(msg, "choose a rating") {
+		return "Please choose an answer, or \"" + surveys.NotApplicableLabel + "\"."
+	}
+	return msg
+}
+
+func (s *Server) submitSurveyForm(c echo.Context) error {
+	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, surveys.MaxBodyBytes)
+	if err := c.Request().ParseForm(); err != nil {
+		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "the form is too large to accept")
+	}
+	token := c.Param("token")
+	link, err := s.db.OpenLink(c.Request().Context(), token)
+	if err != nil {
+		return err
+	}
+	inst, err := surveys.Lookup(link.InstrumentKey, link.InstrumentVersion)
+	if err != nil {
+		return err
+	}
+	form, raw := formSubmission(c, inst)
+	sub, err := inst.Validate(raw)
+	var ae *surveys.Error
+	if errors.As(err, &ae) && ae.Code == surveys.EINVALID {
+		return s.renderSurvey(c, http.StatusUnprocessableEntity, link, inst, form, ae.Fields)
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.db.SubmitResponse(c.Request().Context(), token, inst, sub); err != nil {
+		return err
+	}
+	noStore(c)
+	return s.render(c, http.StatusOK, "thanks", messagePage{
+		Title:  "Thank you",
+		Detail: "Your feedback was received. It will be shown to " + link.ResidentName + " only together with other mentees' answers.",
+	})
+}
+
+// formSubmission turns form values into the same raw submission the JSON API
+// validates, so both paths share one set of rules.
+func formSubmission(c echo.Context, inst *surveys.Instrument) (map[string]string, surveys.RawSubmission) {
+	form := map[string]string{}
+	raw := surveys.RawSubmission{Answers: map[string]json.RawMessage{}, Comments: map[string]json.RawMessage{}}
+	for _, it := range inst.Items {
+		v := c.Request().PostForm.Get(it.Key)
+		form[it.Key] = v
+		switch {
+		case v == "":
+		case v == "na":
+			raw.Answers[it.Key] = json.RawMessage("null")
+		default:
+			if _, err := strconv.Atoi(v); err == nil {
+				raw.Answers[it.Key] = json.RawMessage(v)
+			} else {
+				raw.Answers[it.Key] = json.RawMessage(strconv.Quote(v))
+			}
+		}
+	}
+	for _, cp := range inst.Comments {
+		v := c.Request().PostForm.Get(cp.Key)
+		form[cp.Key] = v
+		b, _ := json.Marshal(v)
+		raw.Comments[cp.Key] = b
+	}
+	return form, raw
+}
+
+func (s *Server) declineSurveyForm(c echo.Context) error {
+	if err := s.db.DeclineLink(c.Request().Context(), c.Param("token")); err != nil {
+		return err
+	}
+	noStore(c)
+	return s.render(c, http.StatusOK, "thanks", messagePage{
+		Title:  "Survey closed",
+		Detail: "Thanks for letting us know the meeting did not happen. This link is now closed and no answers were stored.",
+	})
+}
+
+// render writes a page as HTML.
+func (s *Server) render(c echo.Context, status int, page string, data any) error {
+	var buf bytes.Buffer
+	if err := s.pages.Render(&buf, page, data); err != nil {
+		return err
+	}
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// renderError shows a problem as a page a person can act on.
+func (s *Server) renderError(c echo.Context, p Problem) error {
+	page := messagePage{Title: p.Title, Detail: p.Detail}
+	switch p.Status {
+	case http.StatusGone:
+		page.Title = "This survey is closed"
+		page.Hint = "Nothing else is needed from you."
+	case http.StatusNotFound:
+		page.Title = "Page not found"
+		if strings.HasPrefix(c.Request().URL.Path, "/s/") {
+			page.Title = "Survey link not found"
+			page.Hint = "If you scanned a QR code, try scanning it again, or ask your mentor for the link by email."
+		}
+	case http.StatusInternalServerError:
+		page.Detail = "Something went wrong on our side. Your answers were not lost if you go back and send them again."
+	}
+	noStore(c)
+	return s.render(c, p.Status, "error", page)
+}

@@ -1,0 +1,204 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/mentorpulse/mentorpulse/models"
+	"github.com/mentorpulse/mentorpulse/surveys"
+)
+
+// Demo accounts share one password, printed by the demo command.
+const (
+	demoProgram  = "Internal Medicine Residency (demo)"
+	demoPassword = "demo-password-2026"
+)
+
+// demoProfile is how a demo resident tends to be rated per attribute.
+type demoProfile struct {
+	name  string
+	pgy   int
+	means map[surveys.Attribute]float64
+}
+
+var demoProfiles = []demoProfile{
+	{"Dr. Amara Okafor", 3, map[surveys.Attribute]float64{surveys.Availability: 4.5, surveys.Competence: 4.6, surveys.AltruisticSupport: 4.7}},
+	{"Dr. Ben Hartley", 2, map[surveys.Attribute]float64{surveys.Availability: 2.7, surveys.Competence: 4.3, surveys.AltruisticSupport: 3.9}},
+	{"Dr. Chloé Martin", 2, map[surveys.Attribute]float64{surveys.Availability: 4.2, surveys.Competence: 3.3, surveys.AltruisticSupport: 4.4}},
+	{"Dr. Dev Raman", 3, map[surveys.Attribute]float64{surveys.Availability: 3.9, surveys.Competence: 4.1, surveys.AltruisticSupport: 2.9}},
+	{"Dr. Elena Petrova", 1, map[surveys.Attribute]float64{surveys.Availability: 4.0, surveys.Competence: 3.8, surveys.AltruisticSupport: 4.1}},
+	{"Dr. Farid Haddad", 1, map[surveys.Attribute]float64{surveys.Availability: 3.4, surveys.Competence: 3.6, surveys.AltruisticSupport: 3.8}},
+	{"Dr. Grace Liu", 3, map[surveys.Attribute]float64{surveys.Availability: 4.8, surveys.Competence: 4.4, surveys.AltruisticSupport: 4.5}},
+	{"Dr. Hugo Santos", 2, map[surveys.Attribute]float64{surveys.Availability: 3.1, surveys.Competence: 3.0, surveys.AltruisticSupport: 3.3}},
+}
+
+var demoKeepDoing = []string{
+	"Walked me through the admission orders step by step.",
+	"Asked how I was coping after a hard night on call.",
+	"Gave me a clear plan for the next two weeks.",
+	"Made time even though the ward was busy.",
+	"Shared how they prepare for presentations.",
+	"Listened before giving advice.",
+}
+
+var demoNextTime = []string{
+	"A bit more time; we were interrupted twice.",
+	"Tell me the best way to reach you between meetings.",
+	"More specific feedback on my notes.",
+	"Agree on a date for the next meeting before we finish.",
+	"Let me choose the topic first.",
+	"Fewer war stories, more concrete next steps.",
+}
+
+func cmdDemo(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "demo", "demo [--residents N] [--responses N]\n\nFills an empty database with a demo program, its director, residents and a\nrealistic spread of responses over the last nine months.")
+	residents := fs.Int("residents", len(demoProfiles), "number of demo residents")
+	responses := fs.Int("responses", 160, "number of responses in all")
+	seed := fs.Uint64("seed", 1, "random seed, for a repeatable data set")
+	if err := parseFlags(fs, args); err != nil {
+		return helpOK(err)
+	}
+	if *residents < 1 || *responses < 0 {
+		return usageError{"demo: --residents must be at least 1 and --responses at least 0"}
+	}
+	db, err := openDB(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.ProgramByName(ctx, demoProgram); err == nil {
+		fmt.Fprintln(e.stdout, "Demo data is already loaded.")
+		printDemoHelp(e)
+		return nil
+	}
+	if ps, err := db.Programs(ctx); err != nil {
+		return err
+	} else if len(ps) > 0 {
+		return fmt.Errorf("demo: the database already holds %d program(s); demo fills only an empty database (use another MENTORPULSE_DATABASE_URL)", len(ps))
+	}
+	rng := rand.New(rand.NewPCG(*seed, 42))
+	if err := loadDemo(ctx, db, rng, *residents, *responses); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Loaded a demo program with %d residents and %d responses.\n", *residents, *responses)
+	printDemoHelp(e)
+	return nil
+}
+
+func printDemoHelp(e *env) {
+	fmt.Fprintf(e.stdout, `
+Start the service with:   go run ./cmd/mentorpulse
+Then open:                %s
+Sign in as (password %s):
+  admin@demo.mentorpulse.test      administrator
+  director@demo.mentorpulse.test   program director
+  resident1@demo.mentorpulse.test  resident
+Make a survey link:       go run ./cmd/mentorpulse invite --resident resident1@demo.mentorpulse.test
+`, e.cfg.BaseURL, demoPassword)
+}
+
+func loadDemo(ctx context.Context, db *models.DB, rng *rand.Rand, residents, responses int) error {
+	hash, err := models.HashPassword(demoPassword)
+	if err != nil {
+		return err
+	}
+	realNow := db.Now
+	defer func() { db.Now = realNow }()
+	return db.WithTx(ctx, func(ctx context.Context) error {
+		p := &models.Program{Name: demoProgram, MinResponses: models.DefaultMinResponses}
+		if err := db.CreateProgram(ctx, p); err != nil {
+			return err
+		}
+		for _, u := range []*models.User{
+			{Email: "admin@demo.mentorpulse.test", Name: "Avery Admin", Role: models.RoleAdmin, PasswordHash: hash},
+			{Email: "director@demo.mentorpulse.test", Name: "Dr. Dana Director", Role: models.RoleDirector, ProgramID: &p.ID, PasswordHash: hash},
+		} {
+			if err := db.CreateUser(ctx, u); err != nil {
+				return err
+			}
+		}
+		var ids []int64
+		var profiles []demoProfile
+		for i := range residents {
+			prof := demoProfiles[i%len(demoProfiles)]
+			if i >= len(demoProfiles) {
+				prof.name = fmt.Sprintf("%s %d", prof.name, i/len(demoProfiles)+1)
+			}
+			pgy := prof.pgy
+			u := &models.User{Email: fmt.Sprintf("resident%d@demo.mentorpulse.test", i+1), Name: prof.name,
+				Role: models.RoleResident, ProgramID: &p.ID, PGYYear: &pgy, PasswordHash: hash}
+			if err := db.CreateUser(ctx, u); err != nil {
+				return err
+			}
+			ids = append(ids, u.ID)
+			profiles = append(profiles, prof)
+		}
+		end := realNow().UTC()
+		start := end.AddDate(0, -9, 0)
+		inst := surveys.Default()
+		for n := range responses {
+			r := rng.IntN(len(ids))
+			// Later responses drift up a little, so trends show movement.
+			frac := float64(n) / math.Max(1, float64(responses))
+			at := start.Add(time.Duration(frac * float64(end.Sub(start))))
+			db.Now = func() time.Time { return at }
+			date := at.Format(time.DateOnly)
+			inv, err := db.CreateInvitation(ctx, models.NewInvitation{ResidentID: ids[r], MeetingDate: &date})
+			if err != nil {
+				return err
+			}
+			sub := demoSubmission(rng, inst, profiles[r], frac)
+			if err := db.SubmitResponse(ctx, inv.Token, inst, sub); err != nil {
+				return fmt.Errorf("demo response: %w", err)
+			}
+		}
+		// Some links still open, one declined, one expired, for the status views.
+		db.Now = realNow
+		for i, id := range ids {
+			inv, err := db.CreateInvitation(ctx, models.NewInvitation{ResidentID: id})
+			if err != nil {
+				return err
+			}
+			if i%4 == 1 {
+				if err := db.DeclineLink(ctx, inv.Token); err != nil {
+					return err
+				}
+			}
+		}
+		old := end.AddDate(0, 0, -30)
+		db.Now = func() time.Time { return old }
+		_, err := db.CreateInvitation(ctx, models.NewInvitation{ResidentID: ids[0]})
+		return err
+	})
+}
+
+func demoSubmission(rng *rand.Rand, inst *surveys.Instrument, prof demoProfile, drift float64) surveys.Submission {
+	sub := surveys.Submission{Answers: map[string]*int{}, Comments: map[string]string{}}
+	var sum float64
+	for _, a := range []surveys.Attribute{surveys.Availability, surveys.Competence, surveys.AltruisticSupport} {
+		sum += prof.means[a]
+	}
+	for _, it := range inst.Items {
+		mean := prof.means[it.Attribute]
+		if it.Attribute == surveys.Overall {
+			mean = sum / 3
+		}
+		if (it.Key == "A2" || it.Key == "S2") && rng.Float64() < 0.12 {
+			sub.Answers[it.Key] = nil
+			continue
+		}
+		v := int(math.Round(mean + 0.4*drift - 0.2 + rng.NormFloat64()*0.8))
+		v = min(5, max(1, v))
+		sub.Answers[it.Key] = &v
+	}
+	if rng.Float64() < 0.55 {
+		sub.Comments[surveys.CommentKeepDoing] = demoKeepDoing[rng.IntN(len(demoKeepDoing))]
+	}
+	if rng.Float64() < 0.45 {
+		sub.Comments[surveys.CommentNextTime] = demoNextTime[rng.IntN(len(demoNextTime))]
+	}
+	return sub
+}

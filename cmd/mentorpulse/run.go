@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/mentorpulse/mentorpulse/models"
+)
+
+// usageError is a mistake on the command line (exit status 2).
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// env is what every command gets: configuration and where to write.
+type env struct {
+	cfg    Config
+	stdout io.Writer
+	stderr io.Writer
+	log    *slog.Logger
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, e *env, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "run the web service (the default)", cmdServe},
+		{"migrate", "apply database migrations and exit", cmdMigrate},
+		{"program", "manage programs: program create --name NAME", cmdProgram},
+		{"user", "manage users: user create --email E --name N --role admin|director|resident", cmdUser},
+		{"invite", "create survey links for a resident and print their URLs", cmdInvite},
+		{"demo", "fill an empty database with demo data", cmdDemo},
+	}
+}
+
+// run is the whole program; main only wires the process to it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		args = []string{"serve"}
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		printUsage(stdout)
+		return nil
+	}
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	e := &env{cfg: cfg, stdout: stdout, stderr: stderr, log: newLogger(cfg, stderr)}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(ctx, e, args[1:])
+		}
+	}
+	return usageError{fmt.Sprintf("unknown command %q; run mentorpulse --help", args[0])}
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "Usage: mentorpulse [command] [flags]\n\nCommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nEach command takes --help. Configuration comes from the environment:")
+	for _, v := range configVars {
+		fmt.Fprintf(w, "  %-30s default %s\n", v[0], v[1])
+	}
+}
+
+func newLogger(cfg Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// newFlags returns a flag set whose errors come back as usage errors and
+// whose --help prints to stdout.
+func newFlags(e *env, name, usage string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stdout, "Usage: mentorpulse %s\n\n", usage)
+		fs.SetOutput(e.stdout)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+	}
+	return fs
+}
+
+// errHelp means --help was printed; the command succeeds.
+var errHelp = errors.New("help printed")
+
+// parseFlags parses args and rejects stray positional arguments.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.Usage()
+			return errHelp
+		}
+		return usageError{fmt.Sprintf("%s: %v (see mentorpulse %s --help)", fs.Name(), err, fs.Name())}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("%s: unexpected argument %q (see mentorpulse %s --help)", fs.Name(), fs.Arg(0), fs.Name())}
+	}
+	return nil
+}
+
+// openDB opens and migrates the configured database.
+func openDB(ctx context.Context, e *env) (*models.DB, error) {
+	db, err := models.Open(e.cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	applied, err := db.Migrate(ctx)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if len(applied) > 0 {
+		e.log.Info("migrated database", "versions", fmt.Sprint(applied))
+	}
+	return db, nil
+}
+
+func requireFlag(fs *flag.FlagSet, names ...string) error {
+	for _, n := range names {
+		if strings.TrimSpace(fs.Lookup(n).Value.String()) == "" {
+			return usageError{fmt.Sprintf("%s: --%s is required (see mentorpulse %s --help)", fs.Name(), n, fs.Name())}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,256 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/mentorpulse/mentorpulse/surveys"
+	"gorm.io/gorm"
+)
+
+// Link statuses. Expired is also derived: a pending link past its expiry is
+// expired whether or not the sweeper has marked it yet.
+const (
+	StatusPending   = "pending"
+	StatusCompleted = "completed"
+	StatusExpired   = "expired"
+	StatusDeclined  = "declined"
+)
+
+// DefaultLinkLifetime is how long a new link stays open.
+const DefaultLinkLifetime = 14 * 24 * time.Hour
+
+// Invitation is a single-use survey link. Only its token's hash is stored.
+type Invitation struct {
+	ID                int64  `gorm:"primaryKey"`
+	TokenHash         string `gorm:"not null"`
+	ResidentID        int64  `gorm:"not null"`
+	ProgramID         int64  `gorm:"not null"`
+	MeetingDate       *string
+	InstrumentKey     string    `gorm:"not null"`
+	InstrumentVersion int       `gorm:"not null"`
+	Status            string    `gorm:"not null"`
+	ExpiresAt         time.Time `gorm:"not null"`
+	CreatedAt         time.Time `gorm:"not null"`
+	CompletedWeek     *string
+}
+
+// EffectiveStatus is the status a person should see at time now.
+func (inv *Invitation) EffectiveStatus(now time.Time) string {
+	if inv.Status == StatusPending && !now.Before(inv.ExpiresAt) {
+		return StatusExpired
+	}
+	return inv.Status
+}
+
+// NewInvitation describes a link to create.
+type NewInvitation struct {
+	ResidentID  int64
+	MeetingDate *string // YYYY-MM-DD
+	Lifetime    time.Duration
+}
+
+// CreatedInvitation is a stored link with its token, which exists only here.
+type CreatedInvitation struct {
+	Invitation
+	Token string
+}
+
+// CreateInvitation creates a link for an active resident.
+func (d *DB) CreateInvitation(ctx context.Context, n NewInvitation) (*CreatedInvitation, error) {
+	if n.Lifetime <= 0 {
+		n.Lifetime = DefaultLinkLifetime
+	}
+	if n.MeetingDate != nil {
+		if _, err := time.Parse(time.DateOnly, *n.MeetingDate); err != nil {
+			return nil, surveys.Errorf(surveys.EINVALID, "meeting date %q must be YYYY-MM-DD", *n.MeetingDate)
+		}
+	}
+	res, err := d.UserByID(ctx, n.ResidentID)
+	if err != nil {
+		return nil, err
+	}
+	if res.Role != RoleResident || res.ProgramID == nil {
+		return nil, surveys.Errorf(surveys.EINVALID, "%s is not a resident; links are for residents' meetings", res.Email)
+	}
+	if !res.Active {
+		return nil, surveys.Errorf(surveys.EINVALID, "%s is deactivated; reactivate them before creating links", res.Email)
+	}
+	token, hash := surveys.NewToken()
+	now := d.now()
+	in := surveys.Default()
+	inv := Invitation{
+		TokenHash:         hash,
+		ResidentID:        res.ID,
+		ProgramID:         *res.ProgramID,
+		MeetingDate:       n.MeetingDate,
+		InstrumentKey:     in.Key,
+		InstrumentVersion: in.Version,
+		Status:            StatusPending,
+		ExpiresAt:         now.Add(n.Lifetime),
+		CreatedAt:         now,
+	}
+	if err := d.db(ctx).Create(&inv).Error; err != nil {
+		return nil, fmt.Errorf("create link: %w", err)
+	}
+	return &CreatedInvitation{Invitation: inv, Token: token}, nil
+}
+
+// LinkView is what the mentee's page needs about a link.
+type LinkView struct {
+	Invitation
+	ResidentName string
+	ProgramName  string
+}
+
+// LinkByToken finds the link for a token. An unknown or malformed token is
+// not_found; the link is returned whatever its status (see OpenLink).
+func (d *DB) LinkByToken(ctx context.Context, token string) (*LinkView, error) {
+	if !surveys.WellFormedToken(token) {
+		return nil, errLinkNotFound
+	}
+	var v LinkView
+	err := d.db(ctx).Raw(`SELECT i.*, u.name AS resident_name, p.name AS program_name
+		FROM invitations i
+		JOIN users u ON u.id = i.resident_id
+		JOIN programs p ON p.id = i.program_id
+		WHERE i.token_hash = ?`, surveys.HashToken(token)).Take(&v).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, errLinkNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find link: %w", err)
+	}
+	return &v, nil
+}
+
+// OpenLink returns a link that can still take a response, or a gone error
+// that says why not.
+func (d *DB) OpenLink(ctx context.Context, token string) (*LinkView, error) {
+	v, err := d.LinkByToken(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	if err := linkClosed(&v.Invitation, d.now()); err != nil {
+		return v, err
+	}
+	return v, nil
+}
+
+// ErrOtherInstrument is returned when a submission was validated against an
+// instrument other than the one its link asks; the caller validates again
+// against the link's instrument.
+var ErrOtherInstrument = errors.New("link asks another instrument version")
+
+var errLinkNotFound = surveys.Errorf(surveys.ENOTFOUND, "This survey link does not exist. Check that the whole link was copied.")
+
+// Gone messages, one per reason a link cannot take a response.
+const (
+	MsgCompleted = "This survey has already been answered. Each link can be used once."
+	MsgExpired   = "This survey link has expired. Ask your mentor for a new one if you still want to give feedback."
+	MsgDeclined  = "This survey was closed because the meeting did not happen."
+)
+
+// linkClosed returns the gone error for a link that cannot take a response.
+func linkClosed(inv *Invitation, now time.Time) error {
+	switch inv.EffectiveStatus(now) {
+	case StatusCompleted:
+		return surveys.Errorf(surveys.EGONE, MsgCompleted)
+	case StatusExpired:
+		return surveys.Errorf(surveys.EGONE, MsgExpired)
+	case StatusDeclined:
+		return surveys.Errorf(surveys.EGONE, MsgDeclined)
+	}
+	return nil
+}
+
+// DeclineLink closes a pending link without a response ("the meeting did not
+// happen"). A closed link is gone; an unknown one not_found.
+func (d *DB) DeclineLink(ctx context.Context, token string) error {
+	if !surveys.WellFormedToken(token) {
+		return errLinkNotFound
+	}
+	now := d.now()
+	res := d.db(ctx).Exec(`UPDATE invitations SET status = ?
+		WHERE token_hash = ? AND status = ? AND expires_at > ?`,
+		StatusDeclined, surveys.HashToken(token), StatusPending, now)
+	if res.Error != nil {
+		return fmt.Errorf("decline link: %w", res.Error)
+	}
+	if res.RowsAffected == 1 {
+		return nil
+	}
+	return d.explainClosed(ctx, token, nil)
+}
+
+// explainClosed is called after a conditional update matched nothing: it
+// returns not_found, the gone error that says why, or ErrOtherInstrument
+// when inst is not the link's instrument.
+func (d *DB) explainClosed(ctx context.Context, token string, inst *surveys.Instrument) error {
+	v, err := d.LinkByToken(ctx, token)
+	if err != nil {
+		return err
+	}
+	if err := linkClosed(&v.Invitation, d.now()); err != nil {
+		return err
+	}
+	if inst != nil && (v.InstrumentKey != inst.Key || v.InstrumentVersion != inst.Version) {
+		return ErrOtherInstrument
+	}
+	// Pending and unexpired, yet the update missed: it was claimed between
+	// our statement and this read.
+	return surveys.Errorf(surveys.EGONE, MsgCompleted)
+}
+
+// ExpireLinks marks pending links past their expiry as expired and returns
+// how many it changed.
+func (d *DB) ExpireLinks(ctx context.Context) (int64, error) {
+	res := d.db(ctx).Exec(`UPDATE invitations SET status = ? WHERE status = ? AND expires_at <= ?`,
+		StatusExpired, StatusPending, d.now())
+	if res.Error != nil {
+		return 0, fmt.Errorf("expire links: %w", res.Error)
+	}
+	return res.RowsAffected, nil
+}
+
+// InvitationFilter narrows ListInvitations.
+type InvitationFilter struct {
+	ResidentID int64
+	ProgramID  int64
+	Status     string
+	Limit      int
+}
+
+// ListInvitations lists links newest first, with their effective status.
+func (d *DB) ListInvitations(ctx context.Context, f InvitationFilter) ([]Invitation, error) {
+	q := d.db(ctx).Model(&Invitation{})
+	if f.ResidentID != 0 {
+		q = q.Where("resident_id = ?", f.ResidentID)
+	}
+	if f.ProgramID != 0 {
+		q = q.Where("program_id = ?", f.ProgramID)
+	}
+	now := d.now()
+	switch f.Status {
+	case "":
+	case StatusPending:
+		q = q.Where("status = ? AND expires_at > ?", StatusPending, now)
+	case StatusExpired:
+		q = q.Where("status = ? OR (status = ? AND expires_at <= ?)", StatusExpired, StatusPending, now)
+	default:
+		q = q.Where("status = ?", f.Status)
+	}
+	if f.Limit > 0 {
+		q = q.Limit(f.Limit)
+	}
+	var out []Invitation
+	if err := q.Order("created_at DESC, id DESC").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("list links: %w", err)
+	}
+	for i := range out {
+		out[i].Status = out[i].EffectiveStatus(now)
+	}
+	return out, nil
+}

@@ -1,0 +1,139 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/mentorpulse/mentorpulse/surveys"
+	"golang.org/x/crypto/bcrypt"
+	"gorm.io/gorm"
+)
+
+// Roles a user can have.
+const (
+	RoleAdmin    = "admin"
+	RoleDirector = "director"
+	RoleResident = "resident"
+)
+
+// MinPasswordLength is the shortest password accepted.
+const MinPasswordLength = 12
+
+// User is a person who signs in: an admin, a program director or a resident.
+// Mentees are never users.
+type User struct {
+	ID           int64  `gorm:"primaryKey"`
+	Email        string `gorm:"not null"`
+	Name         string `gorm:"not null"`
+	Role         string `gorm:"not null"`
+	ProgramID    *int64
+	PGYYear      *int   `gorm:"column:pgy_year"`
+	PasswordHash string `gorm:"not null"`
+	Active       bool   `gorm:"not null"`
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// NormalizeEmail trims and lower-cases an address and checks its form.
+func NormalizeEmail(email string) (string, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	a, err := mail.ParseAddress(email)
+	if err != nil || a.Address != email || a.Name != "" {
+		return "", surveys.Errorf(surveys.EINVALID, "%q is not an email address", email)
+	}
+	return email, nil
+}
+
+// HashPassword checks a password's length and returns its bcrypt hash.
+func HashPassword(password string) (string, error) {
+	if len([]rune(password)) < MinPasswordLength {
+		return "", surveys.Errorf(surveys.EINVALID, "a password needs at least %d characters", MinPasswordLength)
+	}
+	if len(password) > 72 {
+		return "", surveys.Errorf(surveys.EINVALID, "a password can have at most 72 bytes")
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	if err != nil {
+		return "", fmt.Errorf("hash password: %w", err)
+	}
+	return string(h), nil
+}
+
+// CreateUser validates and stores a user. A resident needs a program; an
+// email already in use (ignoring case) is a conflict.
+func (d *DB) CreateUser(ctx context.Context, u *User) error {
+	email, err := NormalizeEmail(u.Email)
+	if err != nil {
+		return err
+	}
+	u.Email = email
+	u.Name = strings.TrimSpace(u.Name)
+	var fields []surveys.FieldError
+	if u.Name == "" {
+		fields = append(fields, surveys.FieldError{Field: "name", Message: "a name is required"})
+	}
+	switch u.Role {
+	case RoleAdmin, RoleDirector, RoleResident:
+	default:
+		fields = append(fields, surveys.FieldError{Field: "role", Message: "role must be admin, director or resident"})
+	}
+	if u.Role == RoleResident && u.ProgramID == nil {
+		fields = append(fields, surveys.FieldError{Field: "program", Message: "a resident belongs to a program"})
+	}
+	if u.PGYYear != nil && (*u.PGYYear < 1 || *u.PGYYear > 7) {
+		fields = append(fields, surveys.FieldError{Field: "pgy_year", Message: "PGY year must be from 1 to 7"})
+	}
+	if len(fields) > 0 {
+		return surveys.Invalid("the user is not valid", fields)
+	}
+	u.Active = true
+	now := d.now()
+	u.CreatedAt, u.UpdatedAt = now, now
+	if err := d.db(ctx).Create(u).Error; err != nil {
+		if isUniqueViolation(err) {
+			return surveys.Errorf(surveys.ECONFLICT, "a user with email %s already exists", u.Email)
+		}
+		return fmt.Errorf("create user: %w", err)
+	}
+	return nil
+}
+
+// UserByID returns one user.
+func (d *DB) UserByID(ctx context.Context, id int64) (*User, error) {
+	var u User
+	err := d.db(ctx).First(&u, id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, surveys.Errorf(surveys.ENOTFOUND, "user %d does not exist", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find user: %w", err)
+	}
+	return &u, nil
+}
+
+// UserByEmail returns the user with that email, ignoring case.
+func (d *DB) UserByEmail(ctx context.Context, email string) (*User, error) {
+	var u User
+	err := d.db(ctx).Where("lower(email) = ?", strings.ToLower(strings.TrimSpace(email))).First(&u).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, surveys.Errorf(surveys.ENOTFOUND, "no user has email %s", email)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find user: %w", err)
+	}
+	return &u, nil
+}
+
+// Residents lists a program's residents by name.
+func (d *DB) Residents(ctx context.Context, programID int64) ([]User, error) {
+	var us []User
+	err := d.db(ctx).Where("program_id = ? AND role = ?", programID, RoleResident).Order("name").Find(&us).Error
+	if err != nil {
+		return nil, fmt.Errorf("list residents: %w", err)
+	}
+	return us, nil
+}

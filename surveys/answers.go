@@ -1,0 +1,187 @@
+package surveys
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// MaxBodyBytes is the largest submission body accepted.
+const MaxBodyBytes = 16 << 10
+
+// Submission is a validated answer set: every item key is present, nil means
+// "not applicable", and comments are trimmed with empty ones left out.
+type Submission struct {
+	Answers  map[string]*int
+	Comments map[string]string
+}
+
+// RawSubmission is a submission as received, before validation. Values stay
+// raw so that a wrong type is reported against its own field.
+type RawSubmission struct {
+	Answers  map[string]json.RawMessage `json:"answers"`
+	Comments map[string]json.RawMessage `json:"comments"`
+}
+
+// DecodeSubmission parses a JSON submission body and validates it against the
+// instrument.
+func (in *Instrument) DecodeSubmission(body []byte) (Submission, error) {
+	if len(body) > MaxBodyBytes {
+		return Submission{}, Errorf(EINVALID, "the request body is larger than %d bytes", MaxBodyBytes)
+	}
+	var raw RawSubmission
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&raw); err != nil {
+		return Submission{}, Errorf(EINVALID, "the body is not a valid submission: %s", jsonProblem(err))
+	}
+	if dec.More() {
+		return Submission{}, Errorf(EINVALID, "the body must hold exactly one JSON object")
+	}
+	return in.Validate(raw)
+}
+
+// Validate checks a raw submission: every rated item present with a whole
+// number in the scale or null, at least one rating, no unknown keys, comments
+// as strings within their length. All problems are reported at once.
+func (in *Instrument) Validate(raw RawSubmission) (Submission, error) {
+	sub := Submission{Answers: make(map[string]*int, len(in.Items)), Comments: map[string]string{}}
+	var fields []FieldError
+	bad := func(field, format string, args ...any) {
+		fields = append(fields, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+	}
+	if raw.Answers == nil {
+		bad("answers", "answers are required: rate each statement or choose %q", NotApplicableLabel)
+	}
+	rated := 0
+	for _, it := range in.Items {
+		field := "answers." + it.Key
+		v, ok := raw.Answers[it.Key]
+		if !ok {
+			if raw.Answers != nil {
+				bad(field, "choose a rating from %d to %d, or %q", in.Scale.Min, in.Scale.Max, NotApplicableLabel)
+			}
+			continue
+		}
+		n, err := in.parseRating(v)
+		if err != nil {
+			bad(field, "%s", err.Error())
+			continue
+		}
+		sub.Answers[it.Key] = n
+		if n != nil {
+			rated++
+		}
+	}
+	for _, k := range sortedKeys(raw.Answers) {
+		if _, ok := in.Item(k); !ok {
+			bad("answers."+k, "unknown question %q", k)
+		}
+	}
+	if raw.Answers != nil && len(fields) == 0 && rated == 0 {
+		bad("answers", "rate at least one statement; all of them are marked not applicable")
+	}
+	prompts := map[string]CommentPrompt{}
+	for _, c := range in.Comments {
+		prompts[c.Key] = c
+	}
+	for _, k := range sortedKeys(raw.Comments) {
+		field := "comments." + k
+		p, ok := prompts[k]
+		if !ok {
+			bad(field, "unknown comment %q", k)
+			continue
+		}
+		text, err := parseComment(raw.Comments[k], p.MaxLength)
+		if err != nil {
+			bad(field, "%s", err.Error())
+			continue
+		}
+		if text != "" {
+			sub.Comments[k] = text
+		}
+	}
+	if len(fields) > 0 {
+		return Submission{}, Invalid("some answers need another look", fields)
+	}
+	return sub, nil
+}
+
+func (in *Instrument) parseRating(v json.RawMessage) (*int, error) {
+	s := strings.TrimSpace(string(v))
+	if s == "null" {
+		if !in.Scale.AllowNotApplicable {
+			return nil, fmt.Errorf("a rating is required")
+		}
+		return nil, nil
+	}
+	var n int
+	if err := json.Unmarshal(v, &n); err != nil {
+		return nil, fmt.Errorf("must be a whole number from %d to %d, or null for %q", in.Scale.Min, in.Scale.Max, NotApplicableLabel)
+	}
+	if n < in.Scale.Min || n > in.Scale.Max {
+		return nil, fmt.Errorf("must be from %d to %d, got %d", in.Scale.Min, in.Scale.Max, n)
+	}
+	return &n, nil
+}
+
+func parseComment(v json.RawMessage, max int) (string, error) {
+	if strings.TrimSpace(string(v)) == "null" {
+		return "", nil
+	}
+	var s string
+	if err := json.Unmarshal(v, &s); err != nil {
+		return "", fmt.Errorf("must be text")
+	}
+	return CleanComment(s, max)
+}
+
+// CleanComment trims a comment and checks it: valid UTF-8, no NUL or other
+// control characters except line breaks and tabs, at most max characters.
+func CleanComment(s string, max int) (string, error) {
+	if !utf8.ValidString(s) {
+		return "", fmt.Errorf("contains characters that are not valid text")
+	}
+	s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
+	for _, r := range s {
+		if r < 0x20 && r != '\n' && r != '\t' || r == 0x7f {
+			return "", fmt.Errorf("contains control characters; please use plain text")
+		}
+	}
+	if n := utf8.RuneCountInString(s); n > max {
+		return "", fmt.Errorf("is %d characters long; the limit is %d", n, max)
+	}
+	return s, nil
+}
+
+func jsonProblem(err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return fmt.Sprintf("malformed JSON at byte %d", syn.Offset)
+	case errors.As(err, &typ):
+		if typ.Field != "" {
+			return fmt.Sprintf("%q must be a JSON object", typ.Field)
+		}
+		return "expected a JSON object"
+	case strings.HasPrefix(err.Error(), "json: unknown field"):
+		return strings.TrimPrefix(err.Error(), "json: ")
+	case err.Error() == "EOF":
+		return "the body is empty"
+	}
+	return "malformed JSON"
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

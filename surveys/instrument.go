@@ -1,0 +1,151 @@
+package surveys
+
+import "fmt"
+
+// Attribute is one of the mentor attributes the instrument measures.
+type Attribute string
+
+// The measured attributes, in report order.
+const (
+	Availability      Attribute = "availability"
+	Competence        Attribute = "competence"
+	AltruisticSupport Attribute = "altruistic_support"
+	Overall           Attribute = "overall"
+)
+
+// Attributes lists the attributes in the order reports show them.
+var Attributes = []Attribute{Availability, Competence, AltruisticSupport, Overall}
+
+// Label is the human name of an attribute.
+func (a Attribute) Label() string {
+	switch a {
+	case Availability:
+		return "Availability"
+	case Competence:
+		return "Competence"
+	case AltruisticSupport:
+		return "Altruistic support"
+	case Overall:
+		return "Overall"
+	}
+	return string(a)
+}
+
+// Item is one rated statement.
+type Item struct {
+	Key       string    `json:"key"`
+	Attribute Attribute `json:"attribute"`
+	Text      string    `json:"text"`
+}
+
+// CommentPrompt is one optional free-text question.
+type CommentPrompt struct {
+	Key       string `json:"key"`
+	Prompt    string `json:"prompt"`
+	MaxLength int    `json:"max_length"`
+}
+
+// Scale is the agreement scale used by every rated item.
+type Scale struct {
+	Min                int            `json:"min"`
+	Max                int            `json:"max"`
+	Labels             map[int]string `json:"labels"`
+	AllowNotApplicable bool           `json:"allow_not_applicable"`
+}
+
+// NotApplicableLabel is shown for the "no answer" choice; it is stored as null.
+const NotApplicableLabel = "Not applicable / didn't come up"
+
+// Instrument is a versioned questionnaire. Responses record the key and
+// version they answered, so a later version never changes old reports.
+type Instrument struct {
+	Key      string          `json:"key"`
+	Version  int             `json:"version"`
+	Title    string          `json:"-"`
+	Scale    Scale           `json:"scale"`
+	Items    []Item          `json:"items"`
+	Comments []CommentPrompt `json:"comments"`
+}
+
+// Comment keys of the default instrument.
+const (
+	CommentKeepDoing = "keep_doing"
+	CommentNextTime  = "next_time"
+)
+
+// DefaultKey and DefaultVersion name the instrument new links use.
+const (
+	DefaultKey     = "resident-mentor"
+	DefaultVersion = 1
+)
+
+var residentMentorV1 = &Instrument{
+	Key:     DefaultKey,
+	Version: 1,
+	Title:   "Resident mentor feedback",
+	Scale: Scale{
+		Min: 1, Max: 5,
+		Labels: map[int]string{
+			1: "Strongly disagree",
+			2: "Disagree",
+			3: "Neutral",
+			4: "Agree",
+			5: "Strongly agree",
+		},
+		AllowNotApplicable: true,
+	},
+	Items: []Item{
+		{"A1", Availability, "My mentor made enough time for this meeting; it did not feel rushed."},
+		{"A2", Availability, "I know how to reach my mentor between meetings and expect a timely reply."},
+		{"C1", Competence, "My mentor's advice was accurate and relevant to my situation."},
+		{"C2", Competence, "My mentor helped me turn my goals into concrete next steps."},
+		{"C3", Competence, "My mentor's feedback was specific and constructive."},
+		{"S1", AltruisticSupport, "My mentor seemed genuinely invested in my success and well-being."},
+		{"S2", AltruisticSupport, "I felt safe raising concerns such as workload, stress or personal issues."},
+		{"S3", AltruisticSupport, "My mentor respected my own definition of success rather than imposing theirs."},
+		{"G", Overall, "Overall, this meeting was worth my time."},
+	},
+	Comments: []CommentPrompt{
+		{CommentKeepDoing, "One thing your mentor did well", 1000},
+		{CommentNextTime, "One thing that would make the next meeting more useful", 1000},
+	},
+}
+
+var instruments = map[string]*Instrument{
+	instrumentID(DefaultKey, 1): residentMentorV1,
+}
+
+func instrumentID(key string, version int) string { return fmt.Sprintf("%s@%d", key, version) }
+
+// Default returns the instrument that new links use.
+func Default() *Instrument { return residentMentorV1 }
+
+// Lookup returns the instrument with the given key and version.
+func Lookup(key string, version int) (*Instrument, error) {
+	in, ok := instruments[instrumentID(key, version)]
+	if !ok {
+		return nil, Errorf(ENOTFOUND, "instrument %s version %d does not exist", key, version)
+	}
+	return in, nil
+}
+
+// Item returns the item with the given key.
+func (in *Instrument) Item(key string) (Item, bool) {
+	for _, it := range in.Items {
+		if it.Key == key {
+			return it, true
+		}
+	}
+	return Item{}, false
+}
+
+// ItemsFor returns the items that measure an attribute.
+func (in *Instrument) ItemsFor(a Attribute) []Item {
+	var out []Item
+	for _, it := range in.Items {
+		if it.Attribute == a {
+			out = append(out, it)
+		}
+	}
+	return out
+}
