@@ -39,6 +39,7 @@ func commands() []command {
 		{"user", "manage users: user create --email E --name N --role admin|director|resident", cmdUser},
 		{"invite", "create survey links for a resident and print their URLs", cmdInvite},
 		{"demo", "fill an empty database with demo data", cmdDemo},
+		{"healthcheck", "exit 0 when the local service is ready (for containers)", cmdHealthcheck},
 	}
 }
 
@@ -67,7 +68,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 func printUsage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: mentorpulse [command] [flags]\n\nCommands:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nEach command takes --help. Configuration comes from the environment:")
 	for _, v := range configVars {
