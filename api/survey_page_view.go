@@ -26,6 +26,8 @@ type surveyPageData struct {
 	Unanswered []errorLink
 	// Errors links to every other problem, in words.
 	Errors []errorLink
+	// AnswersError is about the answers as a whole, shown above the first.
+	AnswersError string
 }
 
 type itemView struct {
@@ -68,8 +70,8 @@ func (s *Server) renderSurvey(c echo.Context, status int, link *models.LinkView,
 		ExpiresAt:    link.ExpiresAt,
 	}
 	if _, ok := errs["answers"]; ok {
-		d.Errors = append(d.Errors, errorLink{Anchor: "item-" + inst.Items[0].Key,
-			Text: "Rate at least one statement: every answer is \u201cNot applicable\u201d."})
+		d.AnswersError = "Rate at least one statement: every answer is \u201cNot applicable\u201d."
+		d.Errors = append(d.Errors, errorLink{Anchor: "err-answers", Text: d.AnswersError})
 	}
 	for i, it := range inst.Items {
 		iv := itemView{Key: it.Key, Number: i + 1, Text: it.Text, AttributeLabel: it.Attribute.Label()}
@@ -101,6 +103,9 @@ func (s *Server) renderSurvey(c echo.Context, status int, link *models.LinkView,
 		d.Comments = append(d.Comments, cv)
 	}
 	d.ErrorTitle = errorTitle(len(d.Unanswered), len(d.Errors))
+	// The page carries the link's token and, after a mistake, the mentee's
+	// answers: keep it out of caches on a shared device.
+	noStore(c)
 	return s.render(c, status, "survey", d)
 }
 
