@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/mentorpulse/mentorpulse/models"
@@ -20,34 +19,6 @@ func (s *Server) registerSurveyPages(e *echo.Echo) {
 	e.POST("/s/:token", s.submitSurveyForm)
 	e.POST("/s/:token/decline", s.declineSurveyForm)
 }
-
-type surveyPageData struct {
-	Token        string
-	ResidentName string
-	ProgramName  string
-	MeetingDate  *string
-	ExpiresAt    time.Time
-	Items        []itemView
-	Comments     []commentView
-	Errors       []errorLink
-}
-
-type itemView struct {
-	Key, Text, AttributeLabel, Error string
-	Choices                          []choiceView
-}
-
-type choiceView struct {
-	Value, Label string
-	Checked      bool
-}
-
-type commentView struct {
-	Key, Prompt, Value, Error string
-	MaxLength                 int
-}
-
-type errorLink struct{ Anchor, Text string }
 
 // messagePage is the data of the error, closed-link and thank-you pages.
 type messagePage struct {
@@ -64,56 +35,6 @@ func (s *Server) surveyPage(c echo.Context) error {
 		return err
 	}
 	return s.renderSurvey(c, http.StatusOK, link, inst, nil, nil)
-}
-
-// renderSurvey shows the form; after a failed submission it keeps the
-// mentee's input and puts each error beside its item.
-func (s *Server) renderSurvey(c echo.Context, status int, link *models.LinkView, inst *surveys.Instrument, form map[string]string, fieldErrs []surveys.FieldError) error {
-	errs := map[string]string{}
-	for _, fe := range fieldErrs {
-		key := strings.TrimPrefix(strings.TrimPrefix(fe.Field, "answers."), "comments.")
-		errs[key] = fe.Message
-	}
-	d := surveyPageData{
-		Token:        c.Param("token"),
-		ResidentName: link.ResidentName,
-		ProgramName:  link.ProgramName,
-		MeetingDate:  link.MeetingDate,
-		ExpiresAt:    link.ExpiresAt,
-	}
-	for _, it := range inst.Items {
-		iv := itemView{Key: it.Key, Text: it.Text, AttributeLabel: it.Attribute.Label(), Error: pageMessage(errs[it.Key])}
-		for v := inst.Scale.Min; v <= inst.Scale.Max; v++ {
-			val := strconv.Itoa(v)
-			iv.Choices = append(iv.Choices, choiceView{Value: val, Label: inst.Scale.Labels[v], Checked: form[it.Key] == val})
-		}
-		if inst.Scale.AllowNotApplicable {
-			iv.Choices = append(iv.Choices, choiceView{Value: "na", Label: surveys.NotApplicableLabel, Checked: form[it.Key] == "na"})
-		}
-		if iv.Error != "" {
-			d.Errors = append(d.Errors, errorLink{"item-" + it.Key, it.Key + ": " + iv.Error})
-		}
-		d.Items = append(d.Items, iv)
-	}
-	for _, cp := range inst.Comments {
-		cv := commentView{Key: cp.Key, Prompt: cp.Prompt, MaxLength: cp.MaxLength, Value: form[cp.Key], Error: pageMessage(errs[cp.Key])}
-		if cv.Error != "" {
-			d.Errors = append(d.Errors, errorLink{"item-" + cp.Key, cp.Prompt + ": " + cv.Error})
-		}
-		d.Comments = append(d.Comments, cv)
-	}
-	if msg, ok := errs["answers"]; ok {
-		d.Errors = append([]errorLink{{"item-" + inst.Items[0].Key, pageMessage(msg)}}, d.Errors...)
-	}
-	return s.render(c, status, "survey", d)
-}
-
-// pageMessage rewords API messages for people using the form.
-func pageMessage(msg string) string {
-	if strings.HasPrefix(msg, "choose a rating") {
-		return "Please choose an answer, or \"" + surveys.NotApplicableLabel + "\"."
-	}
-	return msg
 }
 
 func (s *Server) submitSurveyForm(c echo.Context) error {
@@ -203,8 +124,7 @@ func (s *Server) renderError(c echo.Context, p Problem) error {
 	page := messagePage{Title: p.Title, Detail: p.Detail}
 	switch p.Status {
 	case http.StatusGone:
-		page.Title = "This survey is closed"
-		page.Hint = "Nothing else is needed from you."
+		page.Title, page.Hint = s.closedTitle(c)
 	case http.StatusNotFound:
 		page.Title = "Page not found"
 		if strings.HasPrefix(c.Request().URL.Path, "/s/") {
@@ -216,4 +136,27 @@ func (s *Server) renderError(c echo.Context, p Problem) error {
 	}
 	noStore(c)
 	return s.render(c, p.Status, "error", page)
+}
+
+// closedTitle names why a survey link is closed, so the mentee sees at a
+// glance whether they already answered, were too late, or declined. The
+// detail beneath it comes from the error itself.
+func (s *Server) closedTitle(c echo.Context) (title, hint string) {
+	title, hint = "This survey is closed", "Nothing else is needed from you."
+	if !strings.HasPrefix(c.Request().URL.Path, "/s/") {
+		return title, hint
+	}
+	link, err := s.db.LinkByToken(c.Request().Context(), c.Param("token"))
+	if err != nil {
+		return title, hint
+	}
+	switch link.EffectiveStatus(s.db.Now()) {
+	case models.StatusCompleted:
+		return "Already answered", "Thank you. Nothing else is needed from you."
+	case models.StatusExpired:
+		return "This link has expired", ""
+	case models.StatusDeclined:
+		return "Survey closed", "Nothing else is needed from you."
+	}
+	return title, hint
 }

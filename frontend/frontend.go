@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -42,6 +43,21 @@ var funcs = template.FuncMap{
 	"day":      func(t time.Time) string { return t.UTC().Format("2 January 2006") },
 	"lower":    strings.ToLower,
 	"add":      func(a, b int) int { return a + b },
+	"num":      groupThousands,
+}
+
+// groupThousands writes n with comma separators, as people read it: 1,000.
+func groupThousands(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
 }
 
 // Load parses every page under templates/ with the layout and partials.

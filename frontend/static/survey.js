@@ -1,18 +1,33 @@
-// Progressive enhancement only: a live character count for comments and
-// focus on the error summary. The form works without this file.
+// Progressive enhancement only: the form works without this file.
+// - a character count under each comment box (read on focus through
+//   aria-describedby, not announced on every keystroke);
+// - focus on the error summary after a failed submission, and links in it
+//   that focus the question's first choice with its statement in view.
 (function () {
   "use strict";
   document.querySelectorAll("textarea[data-counter]").forEach(function (ta) {
     var out = document.getElementById(ta.getAttribute("data-counter"));
     if (!out) return;
-    out.setAttribute("aria-live", "polite");
     var max = parseInt(ta.getAttribute("maxlength"), 10);
     var update = function () {
-      out.textContent = (max - ta.value.length) + " characters left";
+      var left = max - ta.value.length;
+      out.textContent = left + (left === 1 ? " character" : " characters") + " left";
     };
     ta.addEventListener("input", update);
     update();
   });
   var errors = document.getElementById("errors");
-  if (errors) errors.focus();
+  if (!errors) return;
+  errors.querySelectorAll("a[href^='#']").forEach(function (a) {
+    a.addEventListener("click", function (ev) {
+      var target = document.getElementById(a.getAttribute("href").slice(1));
+      if (!target) return;
+      var input = target.querySelector("input:checked") || target.querySelector("input, textarea");
+      if (!input) return;
+      ev.preventDefault();
+      target.scrollIntoView();
+      input.focus({ preventScroll: true });
+    });
+  });
+  errors.focus();
 })();
