@@ -187,7 +187,7 @@ func TestImportMembersAppliesValidRowsAndReportsTheRest(t *testing.T) {
 		"ana@example.org,Ana Alves,resident,2",
 		"not-an-email,Bad Email,resident,1",
 		"kim@example.org,Kim Lee,resident,2", // existing member: updated
-		"other@example.org,Other,resident,1",  // another program's account
+		"other@example.org,Other,resident,1", // another program's account
 		"dan@example.org,Dan,director,",
 		"eve@example.org,Eve,resident,9",
 		"ANA@example.org,Ana Twice,resident,2",
