@@ -1,6 +1,7 @@
 package api
 
 import (
+	"crypto/subtle"
 	"errors"
 	"net/http"
 	"strings"
@@ -57,7 +58,7 @@ func (s *Server) loginForm(c echo.Context) error {
 	form := c.Request().PostForm
 	d := loginPageData{Next: safeNext(form.Get("next")), Email: strings.TrimSpace(form.Get("email"))}
 	ck, err := c.Cookie(loginCSRFCookie)
-	if err != nil || ck.Value == "" || form.Get(CSRFField) != ck.Value {
+	if err != nil || ck.Value == "" || subtle.ConstantTimeCompare([]byte(form.Get(CSRFField)), []byte(ck.Value)) != 1 {
 		d.Error = "The sign-in form had expired. Please sign in again."
 		return s.renderLogin(c, http.StatusForbidden, d)
 	}
