@@ -25,15 +25,31 @@ type Config struct {
 	BaseURL string
 	// Logger receives one line per request and every internal error.
 	Logger *slog.Logger
+
+	// SessionIdleTimeout and SessionMaxAge end a session after this long
+	// without a request, or this long after sign-in. Zero means 8 h and 7 days.
+	SessionIdleTimeout time.Duration
+	SessionMaxAge      time.Duration
+	// LoginIPLimit and LoginAccountLimit bound sign-in attempts per client IP
+	// and per account; SurveyIPLimit bounds requests per client IP to the
+	// public survey endpoints (/s/… and /api/v1/surveys/…). The zero value
+	// is no limit; cmd/mentorpulse sets the documented defaults.
+	LoginIPLimit      RateLimit
+	LoginAccountLimit RateLimit
+	SurveyIPLimit     RateLimit
+	// TrustProxy takes the client IP from X-Forwarded-For. Set it only behind
+	// a reverse proxy that sets that header, or clients could pick their IP.
+	TrustProxy bool
 }
 
 // Server holds the handlers' dependencies.
 type Server struct {
-	db    *models.DB
-	cfg   Config
-	log   *slog.Logger
-	e     *echo.Echo
-	pages *frontend.Pages
+	db     *models.DB
+	cfg    Config
+	log    *slog.Logger
+	e      *echo.Echo
+	pages  *frontend.Pages
+	limits *rateLimits
 }
 
 // New builds the Echo instance with every route and middleware.
@@ -50,7 +66,11 @@ func New(db *models.DB, cfg Config) (*Server, error) {
 	e.HideBanner = true
 	e.HidePort = true
 	e.Validator = newValidator()
-	s := &Server{db: db, cfg: cfg, log: cfg.Logger, e: e, pages: pages}
+	e.IPExtractor = echo.ExtractIPDirect()
+	if cfg.TrustProxy {
+		e.IPExtractor = echo.ExtractIPFromXFFHeader()
+	}
+	s := &Server{db: db, cfg: cfg, log: cfg.Logger, e: e, pages: pages, limits: newRateLimits(cfg)}
 	e.HTTPErrorHandler = s.errorHandler
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
 		// Never trust a client's id: it could carry anything into our logs.
@@ -60,6 +80,7 @@ func New(db *models.DB, cfg Config) (*Server, error) {
 	e.Use(s.logRequests)
 	e.Use(recoverPanics(s.log))
 	e.Use(securityHeaders)
+	e.Use(s.limitSurveys)
 	s.routes()
 	return s, nil
 }

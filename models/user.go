@@ -48,15 +48,13 @@ func NormalizeEmail(email string) (string, error) {
 	return email, nil
 }
 
-// HashPassword checks a password's length and returns its bcrypt hash.
+// HashPassword checks a password against the policy (CheckPassword) and
+// returns its bcrypt hash.
 func HashPassword(password string) (string, error) {
-	if len([]rune(password)) < MinPasswordLength {
-		return "", surveys.Errorf(surveys.EINVALID, "a password needs at least %d characters", MinPasswordLength)
+	if err := CheckPassword(password); err != nil {
+		return "", err
 	}
-	if len(password) > 72 {
-		return "", surveys.Errorf(surveys.EINVALID, "a password can have at most 72 bytes")
-	}
-	h, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	h, err := bcrypt.GenerateFromPassword([]byte(password), PasswordCost)
 	if err != nil {
 		return "", fmt.Errorf("hash password: %w", err)
 	}
@@ -93,13 +91,18 @@ func (d *DB) CreateUser(ctx context.Context, u *User) error {
 	u.Active = true
 	now := d.now()
 	u.CreatedAt, u.UpdatedAt = now, now
-	if err := d.db(ctx).Create(u).Error; err != nil {
-		if isUniqueViolation(err) {
-			return surveys.Errorf(surveys.ECONFLICT, "a user with email %s already exists", u.Email)
+	return d.WithTx(ctx, func(ctx context.Context) error {
+		if err := d.db(ctx).Create(u).Error; err != nil {
+			if isUniqueViolation(err) {
+				return surveys.Errorf(surveys.ECONFLICT, "a user with email %s already exists", u.Email)
+			}
+			return fmt.Errorf("create user: %w", err)
 		}
-		return fmt.Errorf("create user: %w", err)
-	}
-	return nil
+		if u.Role == RoleDirector && u.ProgramID != nil {
+			return d.AddDirector(ctx, *u.ProgramID, u.ID)
+		}
+		return nil
+	})
 }
 
 // UserByID returns one user.

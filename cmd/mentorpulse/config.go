@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/mentorpulse/mentorpulse/api"
 	"github.com/mentorpulse/mentorpulse/models"
 )
 
@@ -18,6 +20,15 @@ type Config struct {
 	LogLevel        slog.Level
 	LogFormat       string
 	ShutdownTimeout time.Duration
+
+	AdminEmail         string
+	AdminPassword      string // never logged
+	SessionIdleTimeout time.Duration
+	SessionMaxAge      time.Duration
+	LoginIPLimit       api.RateLimit
+	LoginAccountLimit  api.RateLimit
+	SurveyIPLimit      api.RateLimit
+	TrustProxy         bool
 }
 
 // configVars documents every variable: name, default, meaning. The README
@@ -29,6 +40,14 @@ var configVars = [][3]string{
 	{"MENTORPULSE_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"MENTORPULSE_LOG_FORMAT", "text", "text or json"},
 	{"MENTORPULSE_SHUTDOWN_TIMEOUT", "15s", "how long requests in flight may finish after SIGINT/SIGTERM"},
+	{"MENTORPULSE_ADMIN_EMAIL", "", "first start only: email of the admin account to create (admin@localhost when unset)"},
+	{"MENTORPULSE_ADMIN_PASSWORD", "", "first start only: that admin's password; unset prints a one-time set-password link to the log instead"},
+	{"MENTORPULSE_SESSION_IDLE_TIMEOUT", "8h", "a session ends after this long without a request"},
+	{"MENTORPULSE_SESSION_MAX_AGE", "168h", "a session ends this long after sign-in, whatever its use"},
+	{"MENTORPULSE_LOGIN_RATE_LIMIT", "30/1m", "sign-in attempts per client IP: bursts of N, refilled at N per duration; off disables"},
+	{"MENTORPULSE_LOGIN_ACCOUNT_RATE_LIMIT", "5/15m", "sign-in attempts per account, same form"},
+	{"MENTORPULSE_SURVEY_RATE_LIMIT", "120/1m", "requests per client IP to the public survey endpoints (/s/…, /api/v1/surveys/…); off disables (load tests)"},
+	{"MENTORPULSE_TRUST_PROXY", "false", "true behind a reverse proxy: take the client IP from X-Forwarded-For for rate limits"},
 }
 
 func loadConfig(getenv func(string) string) (Config, error) {
@@ -57,6 +76,27 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("MENTORPULSE_SHUTDOWN_TIMEOUT: %q is not a duration like 15s", get("MENTORPULSE_SHUTDOWN_TIMEOUT"))
 	}
 	c.ShutdownTimeout = d
+	c.AdminEmail = get("MENTORPULSE_ADMIN_EMAIL")
+	c.AdminPassword = getenv("MENTORPULSE_ADMIN_PASSWORD") // not trimmed: spaces may be part of it
+	for _, dv := range []struct {
+		name string
+		dst  *time.Duration
+	}{{"MENTORPULSE_SESSION_IDLE_TIMEOUT", &c.SessionIdleTimeout}, {"MENTORPULSE_SESSION_MAX_AGE", &c.SessionMaxAge}} {
+		if *dv.dst, err = time.ParseDuration(get(dv.name)); err != nil || *dv.dst <= 0 {
+			return c, fmt.Errorf("%s: %q is not a positive duration like 8h", dv.name, get(dv.name))
+		}
+	}
+	for _, rv := range []struct {
+		name string
+		dst  *api.RateLimit
+	}{{"MENTORPULSE_LOGIN_RATE_LIMIT", &c.LoginIPLimit}, {"MENTORPULSE_LOGIN_ACCOUNT_RATE_LIMIT", &c.LoginAccountLimit}, {"MENTORPULSE_SURVEY_RATE_LIMIT", &c.SurveyIPLimit}} {
+		if *rv.dst, err = api.ParseRateLimit(get(rv.name)); err != nil {
+			return c, fmt.Errorf("%s: %w", rv.name, err)
+		}
+	}
+	if c.TrustProxy, err = strconv.ParseBool(get("MENTORPULSE_TRUST_PROXY")); err != nil {
+		return c, fmt.Errorf("MENTORPULSE_TRUST_PROXY: use true or false")
+	}
 	return c, c.Validate()
 }
 
@@ -74,6 +114,17 @@ func (c Config) Validate() error {
 	}
 	if c.ShutdownTimeout <= 0 {
 		return fmt.Errorf("MENTORPULSE_SHUTDOWN_TIMEOUT must be positive")
+	}
+	if c.AdminPassword != "" && c.AdminEmail == "" {
+		return fmt.Errorf("MENTORPULSE_ADMIN_PASSWORD needs MENTORPULSE_ADMIN_EMAIL: say whose password it is")
+	}
+	if c.AdminEmail != "" {
+		if _, err := models.NormalizeEmail(c.AdminEmail); err != nil {
+			return fmt.Errorf("MENTORPULSE_ADMIN_EMAIL: %q is not an email address", c.AdminEmail)
+		}
+	}
+	if c.SessionIdleTimeout > c.SessionMaxAge {
+		return fmt.Errorf("MENTORPULSE_SESSION_IDLE_TIMEOUT (%s) must not exceed MENTORPULSE_SESSION_MAX_AGE (%s)", c.SessionIdleTimeout, c.SessionMaxAge)
 	}
 	return nil
 }

@@ -19,11 +19,15 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	srv, err := api.New(db, api.Config{BaseURL: e.cfg.BaseURL, Logger: e.log})
+	if err := bootstrapAdmin(ctx, e, db); err != nil {
+		return err
+	}
+	srv, err := api.New(db, apiConfig(e))
 	if err != nil {
 		return err
 	}
 	go expireLinks(ctx, e, db)
+	go sweepSessions(ctx, e, db)
 	err = srv.Serve(ctx, e.cfg.Addr, e.cfg.ShutdownTimeout, func(a net.Addr) {
 		e.log.Info("serving", "addr", a.String(), "base_url", e.cfg.BaseURL)
 	})

@@ -1,0 +1,77 @@
+package api
+
+import (
+	"context"
+
+	"github.com/labstack/echo/v4"
+	"github.com/mentorpulse/mentorpulse/models"
+	"github.com/mentorpulse/mentorpulse/surveys"
+)
+
+// Access levels for programAccess and userAccess.
+const (
+	accessView   = false // see the resource
+	accessManage = true  // change it: admins and the program's directors
+)
+
+// programAccess loads a program the principal may see. A program of which
+// the principal is no member answers exactly like one that does not exist
+// (404), so nobody can probe which programs exist; a member who may only
+// look, asking to manage, gets 403.
+func (s *Server) programAccess(c echo.Context, programID int64, manage bool) (*models.Program, error) {
+	p := currentPrincipal(c)
+	if p == nil {
+		return nil, unauthorized(c, "sign in first")
+	}
+	if !p.member(programID) {
+		return nil, surveys.Errorf(surveys.ENOTFOUND, "program %d does not exist", programID)
+	}
+	prog, err := s.db.ProgramByID(c.Request().Context(), programID)
+	if err != nil {
+		return nil, err
+	}
+	if manage && !p.manages(programID) {
+		return nil, surveys.Errorf(surveys.EFORBIDDEN, "your role may not change this program")
+	}
+	return prog, nil
+}
+
+// userAccess loads a user the principal may see: themselves, anyone for an
+// admin, or someone sharing one of their programs. Anyone else is 404. To
+// manage, the principal must be an admin or a director of one of the
+// target's programs (403 otherwise).
+func (s *Server) userAccess(ctx context.Context, c echo.Context, userID int64, manage bool) (*models.User, error) {
+	p := currentPrincipal(c)
+	if p == nil {
+		return nil, unauthorized(c, "sign in first")
+	}
+	notFound := surveys.Errorf(surveys.ENOTFOUND, "user %d does not exist", userID)
+	u, err := s.db.UserByID(ctx, userID)
+	if surveys.ErrorCode(err) == surveys.ENOTFOUND {
+		return nil, notFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	if p.isAdmin() {
+		return u, nil
+	}
+	programs, err := s.db.UserPrograms(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	shared, managed := false, false
+	for _, id := range programs {
+		if p.member(id) {
+			shared = true
+			managed = managed || p.manages(id)
+		}
+	}
+	if !shared && u.ID != p.User.ID {
+		return nil, notFound
+	}
+	if manage && !managed {
+		return nil, surveys.Errorf(surveys.EFORBIDDEN, "your role may not change this account")
+	}
+	return u, nil
+}

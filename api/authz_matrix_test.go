@@ -1,0 +1,265 @@
+package api_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/mentorpulse/mentorpulse/api"
+	"github.com/mentorpulse/mentorpulse/models"
+)
+
+// Who asks, in the order of every matrix row's expected statuses.
+const (
+	anon = iota
+	admin
+	dirA
+	dirB
+	resA1
+	resA2
+	deactivated
+	revoked
+	nPrincipals
+)
+
+var principalNames = [nPrincipals]string{"anonymous", "admin", "director-A", "director-B", "resident-A1", "resident-A2", "deactivated", "revoked-token"}
+
+// matrixReq is one cell's request, built fresh for each cell so cells do not
+// depend on each other (a fresh link to answer, a fresh token to revoke…).
+type matrixReq struct {
+	path, contentType, body string
+	opts                    []func(*http.Request)
+}
+
+// matrixRow is one route: public routes must answer everyone alike and
+// never 401/403; the others list a status per principal.
+type matrixRow struct {
+	public bool
+	want   [nPrincipals]int
+	req    func(f *acctFixture, who int) matrixReq
+}
+
+func same(status int) [nPrincipals]int {
+	var w [nPrincipals]int
+	for i := range w {
+		w[i] = status
+	}
+	return w
+}
+
+// signedIn is the common shape: 401 for anyone without valid credentials.
+func signedIn(admin, dirA, dirB, resA1, resA2 int) [nPrincipals]int {
+	return [nPrincipals]int{401, admin, dirA, dirB, resA1, resA2, 401, 401}
+}
+
+func jsonReq(path, body string) func(*acctFixture, int) matrixReq {
+	return func(*acctFixture, int) matrixReq {
+		return matrixReq{path: path, contentType: "application/json", body: body}
+	}
+}
+
+func pathReq(path string) func(*acctFixture, int) matrixReq {
+	return func(*acctFixture, int) matrixReq { return matrixReq{path: path} }
+}
+
+var validAnswers = `{"answers":{"A1":5,"A2":4,"C1":4,"C2":3,"C3":4,"S1":5,"S2":5,"S3":4,"G":5},"comments":{}}`
+
+// matrixRows has one entry per route registered on the Echo instance, keyed
+// "METHOD PATH". A route added without an entry fails the matrix.
+func matrixRows(f *acctFixture) map[string]matrixRow {
+	a := strconv.FormatInt(f.progA.ID, 10)
+	a2 := strconv.FormatInt(f.resA2.ID, 10)
+	a1 := strconv.FormatInt(f.resA1.ID, 10)
+	n := 0
+	unique := func(prefix string) string { n++; return fmt.Sprintf("%s%d", prefix, n) }
+	return map[string]matrixRow{
+		// Public: anyone, signed in or not, gets the same answer.
+		"GET /healthz":  {public: true, want: same(200), req: pathReq("/healthz")},
+		"GET /readyz":   {public: true, want: same(200), req: pathReq("/readyz")},
+		"GET /static/*": {public: true, want: same(200), req: pathReq("/static/app.css")},
+		"GET /login":    {public: true, want: same(200), req: pathReq("/login")},
+		// Signing in does not depend on who asks: whatever credentials the
+		// request already carries, the right email and password succeed.
+		"POST /login": {public: true, want: same(303), req: func(*acctFixture, int) matrixReq {
+			return matrixReq{path: "/login", contentType: "application/x-www-form-urlencoded",
+				body: "csrf_token=form-token&email=res.a1%40example.org&password=" + url.QueryEscape(acctPassword),
+				opts: []func(*http.Request){func(r *http.Request) { r.AddCookie(&http.Cookie{Name: "mentorpulse_login", Value: "form-token"}) }}}
+		}},
+		"POST /api/v1/session": {public: true, want: same(200), req: jsonReq("/api/v1/session", `{"email":"res.a1@example.org","password":"`+acctPassword+`"}`)},
+		"GET /set-password/:token": {public: true, want: same(200), req: func(f *acctFixture, _ int) matrixReq {
+			tok, _, err := f.db.CreatePasswordLink(context.Background(), f.newbie.ID, models.PurposeSetup)
+			if err != nil {
+				f.t.Fatal(err)
+			}
+			return matrixReq{path: "/set-password/" + tok}
+		}},
+		"POST /set-password/:token": {public: true, want: same(200), req: func(f *acctFixture, _ int) matrixReq {
+			tok, _, err := f.db.CreatePasswordLink(context.Background(), f.newbie.ID, models.PurposeSetup)
+			if err != nil {
+				f.t.Fatal(err)
+			}
+			return matrixReq{path: "/set-password/" + tok, contentType: "application/x-www-form-urlencoded",
+				body: "password=amber+lantern+orchard&confirm=amber+lantern+orchard"}
+		}},
+		"GET /s/:token": {public: true, want: same(200), req: func(f *acctFixture, _ int) matrixReq {
+			return matrixReq{path: "/s/" + f.newLink()}
+		}},
+		"POST /s/:token": {public: true, want: same(200), req: func(f *acctFixture, _ int) matrixReq {
+			return matrixReq{path: "/s/" + f.newLink(), contentType: "application/x-www-form-urlencoded",
+				body: "A1=5&A2=4&C1=4&C2=3&C3=4&S1=5&S2=5&S3=4&G=5"}
+		}},
+		"POST /s/:token/decline": {public: true, want: same(200), req: func(f *acctFixture, _ int) matrixReq {
+			return matrixReq{path: "/s/" + f.newLink() + "/decline", contentType: "application/x-www-form-urlencoded", body: "reason=meeting_did_not_happen"}
+		}},
+		"GET /api/v1/surveys/:token": {public: true, want: same(200), req: func(f *acctFixture, _ int) matrixReq {
+			return matrixReq{path: "/api/v1/surveys/" + f.newLink()}
+		}},
+		"POST /api/v1/surveys/:token": {public: true, want: same(201), req: func(f *acctFixture, _ int) matrixReq {
+			return matrixReq{path: "/api/v1/surveys/" + f.newLink(), contentType: "application/json", body: validAnswers}
+		}},
+		"POST /api/v1/surveys/:token/decline": {public: true, want: same(204), req: func(f *acctFixture, _ int) matrixReq {
+			return matrixReq{path: "/api/v1/surveys/" + f.newLink() + "/decline", contentType: "application/json", body: `{"reason":"meeting_did_not_happen"}`}
+		}},
+
+		// Signed in. Columns: admin, director A, director B, resident A1, resident A2.
+		"GET /api/v1/session":    {want: signedIn(200, 200, 200, 200, 200), req: pathReq("/api/v1/session")},
+		"DELETE /api/v1/session": {want: signedIn(204, 204, 204, 204, 204), req: pathReq("/api/v1/session")},
+		"POST /api/v1/tokens":    {want: signedIn(201, 201, 201, 201, 201), req: jsonReq("/api/v1/tokens", `{"name":"report script"}`)},
+		"GET /api/v1/tokens":     {want: signedIn(200, 200, 200, 200, 200), req: pathReq("/api/v1/tokens")},
+		"DELETE /api/v1/tokens/:id": {want: signedIn(204, 204, 204, 204, 204), req: func(f *acctFixture, who int) matrixReq {
+			owner := map[int]*models.User{admin: f.admin, dirA: f.dirA, dirB: f.dirB, resA1: f.resA1, resA2: f.resA2}[who]
+			if owner == nil {
+				owner = f.admin
+			}
+			t, _, err := f.db.CreateAPIToken(context.Background(), owner.ID, "to revoke")
+			if err != nil {
+				f.t.Fatal(err)
+			}
+			return matrixReq{path: "/api/v1/tokens/" + strconv.FormatInt(t.ID, 10)}
+		}},
+		"POST /api/v1/programs": {want: signedIn(201, 403, 403, 403, 403), req: func(*acctFixture, int) matrixReq {
+			return matrixReq{path: "/api/v1/programs", contentType: "application/json", body: `{"name":"` + unique("Program ") + `","min_responses":4}`}
+		}},
+		"GET /api/v1/programs":       {want: signedIn(200, 200, 200, 200, 200), req: pathReq("/api/v1/programs")},
+		"GET /api/v1/programs/:id":   {want: signedIn(200, 200, 404, 200, 200), req: pathReq("/api/v1/programs/" + a)},
+		"PATCH /api/v1/programs/:id": {want: signedIn(200, 403, 404, 403, 403), req: jsonReq("/api/v1/programs/"+a, `{"min_responses":5}`)},
+		"POST /api/v1/programs/:id/members": {want: signedIn(201, 201, 404, 403, 403), req: func(*acctFixture, int) matrixReq {
+			return matrixReq{path: "/api/v1/programs/" + a + "/members", contentType: "application/json",
+				body: `{"email":"` + unique("new") + `@example.org","name":"New Resident","role":"resident","pgy_year":1}`}
+		}},
+		"GET /api/v1/programs/:id/members": {want: signedIn(200, 200, 404, 403, 403), req: pathReq("/api/v1/programs/" + a + "/members")},
+		"POST /api/v1/programs/:id/members/import": {want: signedIn(200, 200, 404, 403, 403), req: func(*acctFixture, int) matrixReq {
+			return matrixReq{path: "/api/v1/programs/" + a + "/members/import", contentType: "text/csv",
+				body: unique("imported") + "@example.org,Imported Resident,resident,2\n"}
+		}},
+		"PATCH /api/v1/users/:id":              {want: signedIn(200, 200, 404, 403, 403), req: jsonReq("/api/v1/users/"+a2, `{"pgy_year":2}`)},
+		"POST /api/v1/users/:id/password-link": {want: signedIn(201, 201, 404, 403, 403), req: jsonReq("/api/v1/users/"+a2+"/password-link", "")},
+		"POST /api/v1/invitations":             {want: signedIn(201, 201, 404, 201, 403), req: jsonReq("/api/v1/invitations", `{"resident_id":`+a1+`,"expires_in_days":7}`)},
+		"GET /api/v1/invitations":              {want: signedIn(200, 200, 404, 200, 403), req: pathReq("/api/v1/invitations?resident_id=" + a1)},
+		"GET /api/v1/audit":                    {want: signedIn(200, 200, 404, 403, 403), req: pathReq("/api/v1/audit?program_id=" + a)},
+
+		// Sign-out page: anyone ends up on the sign-in page; a revoked bearer
+		// token is refused outright.
+		"POST /logout": {want: [nPrincipals]int{303, 303, 303, 303, 303, 303, 303, 401}, req: func(*acctFixture, int) matrixReq {
+			return matrixReq{path: "/logout", contentType: "application/x-www-form-urlencoded"}
+		}},
+	}
+}
+
+// credentials authenticates a cell's request as who: by session cookie
+// (with the CSRF header) or by bearer token.
+func (f *acctFixture) credentials(who int, bearer bool) []func(*http.Request) {
+	users := map[int]*models.User{admin: f.admin, dirA: f.dirA, dirB: f.dirB, resA1: f.resA1, resA2: f.resA2}
+	switch {
+	case who == anon:
+		return nil
+	case who == revoked:
+		return []func(*http.Request){withBearer(f.revokedToken)}
+	case who == deactivated && bearer:
+		return []func(*http.Request){withBearer(f.goneToken)}
+	case who == deactivated:
+		return []func(*http.Request){withSession(f.goneCookie, f.goneCSRF)}
+	case bearer:
+		return []func(*http.Request){withBearer(f.tokens[users[who]])}
+	}
+	return []func(*http.Request){withSession(f.session(users[who]))}
+}
+
+// TestAuthorizationMatrix walks every registered route as every kind of
+// caller and checks the status: 401 without valid credentials, 404 for
+// another program's resources, 403 for what the role may not do, success
+// otherwise. It runs once with session cookies and once with bearer tokens
+// (API routes), which must agree.
+func TestAuthorizationMatrix(t *testing.T) {
+	f := newAcctFixture(t, api.Config{})
+	rows := matrixRows(f)
+	var routes []string
+	seen := map[string]bool{}
+	for _, r := range f.srv.Echo().Routes() {
+		key := r.Method + " " + r.Path
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		routes = append(routes, key)
+		if _, ok := rows[key]; !ok {
+			t.Errorf("route %s has no entry in the authorization matrix: add one (public or a status per principal)", key)
+		}
+	}
+	sort.Strings(routes)
+	for key := range rows {
+		if !seen[key] {
+			t.Errorf("the matrix lists %s, which is not a registered route", key)
+		}
+	}
+	for _, mode := range []string{"cookie", "bearer"} {
+		for _, key := range routes {
+			row, ok := rows[key]
+			if !ok {
+				continue
+			}
+			method, path, _ := strings.Cut(key, " ")
+			if mode == "bearer" && (row.public || !strings.HasPrefix(path, "/api/v1/")) {
+				continue
+			}
+			for who := range nPrincipals {
+				t.Run(fmt.Sprintf("%s/%s/%s", mode, key, principalNames[who]), func(t *testing.T) {
+					req := row.req(f, who)
+					opts := append(f.credentials(who, mode == "bearer"), req.opts...)
+					w := f.do(method, req.path, req.contentType, req.body, opts...)
+					if w.Code != row.want[who] {
+						t.Errorf("%s %s as %s (%s): status %d, want %d\n%s", method, req.path, principalNames[who], mode, w.Code, row.want[who], w.Body.String())
+					}
+					if row.public && (w.Code == http.StatusUnauthorized || w.Code == http.StatusForbidden) {
+						t.Errorf("public route %s answered %d", key, w.Code)
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestAuthorizationMatrixPublicRoutesIgnoreCSRF checks that a signed-in
+// resident who is also someone's mentee can answer a survey in the same
+// browser: the public routes neither need nor check the session's CSRF token.
+func TestAuthorizationMatrixPublicRoutesIgnoreCSRF(t *testing.T) {
+	f := newAcctFixture(t, api.Config{})
+	cookie, _ := f.session(f.resA2)
+	w := f.do("POST", "/api/v1/surveys/"+f.newLink(), "application/json", validAnswers, withSession(cookie, ""))
+	if w.Code != http.StatusCreated {
+		t.Fatalf("survey submission with a session cookie and no CSRF token: %d %s", w.Code, w.Body)
+	}
+	q := url.Values{"A1": {"5"}, "A2": {"4"}, "C1": {"4"}, "C2": {"3"}, "C3": {"4"}, "S1": {"5"}, "S2": {"5"}, "S3": {"4"}, "G": {"5"}}
+	w = f.do("POST", "/s/"+f.newLink(), "application/x-www-form-urlencoded", q.Encode(), withSession(cookie, ""))
+	if w.Code != http.StatusOK {
+		t.Fatalf("survey form with a session cookie and no CSRF token: %d", w.Code)
+	}
+	if n, _ := f.db.CountResponses(context.Background(), f.resA1.ID); n != 2 {
+		t.Fatalf("stored %d responses, want 2", n)
+	}
+}

@@ -1,0 +1,290 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/mentorpulse/mentorpulse/models"
+	"github.com/mentorpulse/mentorpulse/surveys"
+)
+
+// programRequest is the body of POST /api/v1/programs.
+type programRequest struct {
+	Name         string `json:"name" validate:"required,max=200"`
+	MinResponses int    `json:"min_responses" validate:"omitempty,min=3"`
+}
+
+func (s *Server) createProgram(c echo.Context) error {
+	var req programRequest
+	if err := bindJSON(c, &req, 4<<10); err != nil {
+		return err
+	}
+	prog := &models.Program{Name: req.Name, MinResponses: req.MinResponses}
+	err := s.db.WithTx(c.Request().Context(), func(ctx context.Context) error {
+		if err := s.db.CreateProgram(ctx, prog); err != nil {
+			return err
+		}
+		return s.audit(ctx, c, models.AuditEntry{Action: models.ActionProgramCreate, Target: programTarget(prog.ID),
+			ProgramID: &prog.ID, Detail: fmt.Sprintf("name %q, min_responses %d", prog.Name, prog.MinResponses)})
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, newProgramView(prog))
+}
+
+// listPrograms shows an admin every program, anyone else their own.
+func (s *Server) listPrograms(c echo.Context) error {
+	p := currentPrincipal(c)
+	all, err := s.db.Programs(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	out := []programView{}
+	for i := range all {
+		if p.member(all[i].ID) {
+			out = append(out, newProgramView(&all[i]))
+		}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"programs": out})
+}
+
+func (s *Server) getProgram(c echo.Context) error {
+	id, err := pathID(c, "id", "program")
+	if err != nil {
+		return err
+	}
+	prog, err := s.programAccess(c, id, accessView)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, newProgramView(prog))
+}
+
+// programPatch is the body of PATCH /api/v1/programs/{id}.
+type programPatch struct {
+	Name         *string `json:"name" validate:"omitempty,max=200"`
+	MinResponses *int    `json:"min_responses" validate:"omitempty,min=3"`
+}
+
+// updateProgram is for admins: min_responses protects mentees' anonymity, so
+// a program's own directors may not lower it.
+func (s *Server) updateProgram(c echo.Context) error {
+	id, err := pathID(c, "id", "program")
+	if err != nil {
+		return err
+	}
+	if _, err := s.programAccess(c, id, accessView); err != nil {
+		return err
+	}
+	if !currentPrincipal(c).isAdmin() {
+		return surveys.Errorf(surveys.EFORBIDDEN, "only an administrator may change a program's settings")
+	}
+	var req programPatch
+	if err := bindJSON(c, &req, 4<<10); err != nil {
+		return err
+	}
+	var prog *models.Program
+	err = s.db.WithTx(c.Request().Context(), func(ctx context.Context) error {
+		if prog, err = s.db.UpdateProgram(ctx, id, models.ProgramUpdate{Name: req.Name, MinResponses: req.MinResponses}); err != nil {
+			return err
+		}
+		return s.audit(ctx, c, models.AuditEntry{Action: models.ActionProgramUpdate, Target: programTarget(id),
+			ProgramID: &id, Detail: fmt.Sprintf("name %q, min_responses %d", prog.Name, prog.MinResponses)})
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, newProgramView(prog))
+}
+
+// memberRequest is the body of POST /api/v1/programs/{id}/members.
+type memberRequest struct {
+	Email   string `json:"email" validate:"required,max=254"`
+	Name    string `json:"name" validate:"required,max=200"`
+	Role    string `json:"role" validate:"required,oneof=resident director"`
+	PGYYear *int   `json:"pgy_year" validate:"omitempty,min=1,max=7"`
+}
+
+// createMember adds a resident or director and returns a single-use
+// set-password link, shown only here.
+func (s *Server) createMember(c echo.Context) error {
+	id, err := pathID(c, "id", "program")
+	if err != nil {
+		return err
+	}
+	if _, err := s.programAccess(c, id, accessManage); err != nil {
+		return err
+	}
+	var req memberRequest
+	if err := bindJSON(c, &req, 4<<10); err != nil {
+		return err
+	}
+	var u *models.User
+	var token string
+	err = s.db.WithTx(c.Request().Context(), func(ctx context.Context) error {
+		var err error
+		u, err = s.db.CreateMember(ctx, id, models.NewMember{Email: req.Email, Name: req.Name, Role: req.Role, PGYYear: req.PGYYear})
+		if err != nil {
+			return err
+		}
+		if token, _, err = s.db.CreatePasswordLink(ctx, u.ID, models.PurposeSetup); err != nil {
+			return err
+		}
+		return s.audit(ctx, c, models.AuditEntry{Action: models.ActionMemberCreate, Target: userTarget(u.ID),
+			ProgramID: &id, Detail: memberDetail(u)})
+	})
+	if err != nil {
+		return err
+	}
+	v := newMemberView(u)
+	v.SetupURL = s.cfg.BaseURL + "/set-password/" + token
+	noStore(c)
+	return c.JSON(http.StatusCreated, v)
+}
+
+func memberDetail(u *models.User) string {
+	d := fmt.Sprintf("%s %s %q", u.Role, u.Email, u.Name)
+	if u.PGYYear != nil {
+		d += fmt.Sprintf(" PGY-%d", *u.PGYYear)
+	}
+	return d
+}
+
+func (s *Server) listMembers(c echo.Context) error {
+	id, err := pathID(c, "id", "program")
+	if err != nil {
+		return err
+	}
+	if _, err := s.programAccess(c, id, accessManage); err != nil {
+		return err
+	}
+	us, err := s.db.Members(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	out := make([]memberView, 0, len(us))
+	for i := range us {
+		out = append(out, newMemberView(&us[i]))
+	}
+	return c.JSON(http.StatusOK, map[string]any{"members": out})
+}
+
+// maxImportBytes bounds a CSV import body; MaxImportRows bounds its rows.
+const maxImportBytes = 1 << 20
+
+func (s *Server) importMembers(c echo.Context) error {
+	id, err := pathID(c, "id", "program")
+	if err != nil {
+		return err
+	}
+	if _, err := s.programAccess(c, id, accessManage); err != nil {
+		return err
+	}
+	ct := strings.ToLower(c.Request().Header.Get(echo.HeaderContentType))
+	if !strings.HasPrefix(ct, "text/csv") && !strings.HasPrefix(ct, "text/plain") {
+		return echo.NewHTTPError(http.StatusUnsupportedMediaType, "send the CSV as the body with Content-Type: text/csv")
+	}
+	body := http.MaxBytesReader(c.Response(), c.Request().Body, maxImportBytes)
+	res, err := s.db.ImportMembers(c.Request().Context(), id, body, func(ctx context.Context, u *models.User, created bool) error {
+		action, detail := models.ActionMemberUpdate, "import: "+memberDetail(u)
+		if created {
+			action = models.ActionMemberCreate
+		}
+		return s.audit(ctx, c, models.AuditEntry{Action: action, Target: userTarget(u.ID), ProgramID: &id, Detail: detail})
+	})
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "the CSV is larger than 1 MiB; split it")
+	}
+	if err != nil {
+		return err
+	}
+	out := importView{Created: res.Created, Updated: res.Updated, Errors: []importErrorView{}}
+	for _, e := range res.Errors {
+		out.Errors = append(out.Errors, importErrorView{Line: e.Line, Message: e.Message})
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// userPatch is the body of PATCH /api/v1/users/{id}.
+type userPatch struct {
+	Name    *string `json:"name" validate:"omitempty,max=200"`
+	PGYYear *int    `json:"pgy_year" validate:"omitempty,min=1,max=7"`
+	Active  *bool   `json:"active"`
+}
+
+// updateUser changes a member's name, PGY year or active flag. Deactivating
+// ends their sessions and tokens at once.
+func (s *Server) updateUser(c echo.Context) error {
+	id, err := pathID(c, "id", "user")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	if _, err := s.userAccess(ctx, c, id, accessManage); err != nil {
+		return err
+	}
+	var req userPatch
+	if err := bindJSON(c, &req, 4<<10); err != nil {
+		return err
+	}
+	if req.Active != nil && !*req.Active && id == currentUser(c).ID {
+		return surveys.Invalid("the update is not valid", []surveys.FieldError{{Field: "active", Message: "you cannot deactivate your own account"}})
+	}
+	var u *models.User
+	err = s.db.WithTx(ctx, func(ctx context.Context) error {
+		var err error
+		if u, err = s.db.UpdateUser(ctx, id, models.UserUpdate{Name: req.Name, PGYYear: req.PGYYear, Active: req.Active}); err != nil {
+			return err
+		}
+		detail := memberDetail(u)
+		if req.Active != nil {
+			detail += fmt.Sprintf(", active %t", *req.Active)
+		}
+		return s.audit(ctx, c, models.AuditEntry{Action: models.ActionMemberUpdate, Target: userTarget(id), ProgramID: u.ProgramID, Detail: detail})
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, newMemberView(u))
+}
+
+// createPasswordLink issues a new single-use set-password link for a member
+// (setup if they never set one, reset otherwise); older links stop working.
+func (s *Server) createPasswordLink(c echo.Context) error {
+	id, err := pathID(c, "id", "user")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	u, err := s.userAccess(ctx, c, id, accessManage)
+	if err != nil {
+		return err
+	}
+	if !u.Active {
+		return surveys.Errorf(surveys.EINVALID, "%s is deactivated; reactivate the account first", u.Email)
+	}
+	purpose := models.PurposeReset
+	if u.PasswordHash == "" {
+		purpose = models.PurposeSetup
+	}
+	var token string
+	var link *models.PasswordLink
+	err = s.db.WithTx(ctx, func(ctx context.Context) error {
+		var err error
+		if token, link, err = s.db.CreatePasswordLink(ctx, u.ID, purpose); err != nil {
+			return err
+		}
+		return s.audit(ctx, c, models.AuditEntry{Action: models.ActionPasswordLink, Target: userTarget(u.ID), ProgramID: u.ProgramID, Detail: purpose})
+	})
+	if err != nil {
+		return err
+	}
+	noStore(c)
+	return c.JSON(http.StatusCreated, passwordLinkView{URL: s.cfg.BaseURL + "/set-password/" + token, Purpose: purpose, ExpiresAt: apiTime(link.ExpiresAt)})
+}
