@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -141,14 +142,17 @@ func parseComment(v json.RawMessage, max int) (string, error) {
 }
 
 // CleanComment trims a comment and checks it: valid UTF-8, no NUL or other
-// control characters except line breaks and tabs, at most max characters.
+// control characters (C0, DEL and C1) except line breaks and tabs, at most
+// max characters.
 func CleanComment(s string, max int) (string, error) {
 	if !utf8.ValidString(s) {
 		return "", fmt.Errorf("contains characters that are not valid text")
 	}
 	s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
 	for _, r := range s {
-		if r < 0x20 && r != '\n' && r != '\t' || r == 0x7f {
+		// unicode.IsControl also covers C1 (U+0080..U+009F), which terminals
+		// and some viewers act on just like C0.
+		if unicode.IsControl(r) && r != '\n' && r != '\t' {
 			return "", fmt.Errorf("contains control characters; please use plain text")
 		}
 	}
