@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 	"unicode"
@@ -29,7 +30,8 @@ type RawSubmission struct {
 }
 
 // DecodeSubmission parses a JSON submission body and validates it against the
-// instrument.
+// instrument. A top-level field that is unknown or of the wrong type is
+// reported against that field, like the problems Validate finds.
 func (in *Instrument) DecodeSubmission(body []byte) (Submission, error) {
 	if len(body) > MaxBodyBytes {
 		return Submission{}, Errorf(EINVALID, "the request body is larger than %d bytes", MaxBodyBytes)
@@ -38,12 +40,30 @@ func (in *Instrument) DecodeSubmission(body []byte) (Submission, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&raw); err != nil {
+		if fe, ok := topLevelFieldError(err); ok {
+			return Submission{}, Invalid("some answers need another look", []FieldError{fe})
+		}
 		return Submission{}, Errorf(EINVALID, "the body is not a valid submission: %s", jsonProblem(err))
 	}
-	if dec.More() {
+	// More() misses a stray '}' or ']'; only the end of input may follow.
+	if _, err := dec.Token(); err != io.EOF {
 		return Submission{}, Errorf(EINVALID, "the body must hold exactly one JSON object")
 	}
 	return in.Validate(raw)
+}
+
+// topLevelFieldError turns a decoding error about one named field (an
+// unknown key, or "answers"/"comments" not being an object) into a field
+// error.
+func topLevelFieldError(err error) (FieldError, bool) {
+	var typ *json.UnmarshalTypeError
+	if errors.As(err, &typ) && typ.Field != "" {
+		return FieldError{Field: typ.Field, Message: "must be a JSON object"}, true
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return FieldError{Field: strings.Trim(name, `"`), Message: "is not a known field; send answers and comments"}, true
+	}
+	return FieldError{}, false
 }
 
 // Validate checks a raw submission: every rated item present with a whole
