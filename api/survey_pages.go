@@ -116,8 +116,13 @@ func pageMessage(msg string) string {
 	return msg
 }
 
+// maxFormBytes bounds a submitted form. It is larger than the JSON limit
+// because a browser percent-encodes every non-ASCII byte: two 1,000-character
+// comments in a non-Latin script take about 18 KiB, emoji up to 24 KiB.
+const maxFormBytes = 32 << 10
+
 func (s *Server) submitSurveyForm(c echo.Context) error {
-	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, surveys.MaxBodyBytes)
+	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, maxFormBytes)
 	if err := c.Request().ParseForm(); err != nil {
 		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "the form is too large to accept")
 	}
