@@ -124,7 +124,11 @@ const maxFormBytes = 32 << 10
 func (s *Server) submitSurveyForm(c echo.Context) error {
 	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, maxFormBytes)
 	if err := c.Request().ParseForm(); err != nil {
-		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "the form is too large to accept")
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "the form is too large to accept")
+		}
+		return echo.NewHTTPError(http.StatusBadRequest, "the form could not be read; please send it again")
 	}
 	token := c.Param("token")
 	link, err := s.db.OpenLink(c.Request().Context(), token)
