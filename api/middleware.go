@@ -19,6 +19,16 @@ func newRequestID() string {
 	return hex.EncodeToString(b)
 }
 
+// assignRequestID gives every request a fresh id. Echo's RequestID middleware
+// keeps a client's X-Request-Id whatever its Generator, and a client's id
+// could carry anything into our logs.
+func assignRequestID(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Set(echo.HeaderXRequestID, newRequestID())
+		return next(c)
+	}
+}
+
 // logRequests writes one line per request: method, route pattern (never the
 // raw path: tokens live in paths), status, duration and request id.
 func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
