@@ -3,11 +3,11 @@ package models_test
 import (
 	"context"
 	"database/sql"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/mentorpulse/mentorpulse/models"
-	"github.com/mentorpulse/mentorpulse/models/dbtest"
 )
 
 func TestParseURL(t *testing.T) {
@@ -43,10 +43,7 @@ func TestParseURL(t *testing.T) {
 // TestSQLiteConnectionSettings checks that the driver really applies the DSN
 // pragmas on every pooled connection, not just the first.
 func TestSQLiteConnectionSettings(t *testing.T) {
-	db := dbtest.New(t)
-	if db.Dialect != models.SQLite {
-		t.Skip("SQLite only")
-	}
+	db := openSQLite(t)
 	sqlDB, _ := db.SQL()
 	ctx := context.Background()
 	// Hold four connections at once so that each is a distinct one.
@@ -77,10 +74,7 @@ func TestSQLiteConnectionSettings(t *testing.T) {
 // honoured: a transaction holds the write lock from BEGIN, so two writers
 // queue on busy_timeout instead of deadlocking on a lock upgrade.
 func TestSQLiteTransactionsBeginImmediate(t *testing.T) {
-	db := dbtest.New(t)
-	if db.Dialect != models.SQLite {
-		t.Skip("SQLite only")
-	}
+	db := openSQLite(t)
 	sqlDB, _ := db.SQL()
 	ctx := context.Background()
 	other, err := sqlDB.Conn(ctx)
@@ -128,4 +122,19 @@ func TestOpenMemorySQLite(t *testing.T) {
 	if ps, err := db.Programs(context.Background()); err != nil || len(ps) != 1 {
 		t.Errorf("Programs on :memory: = %v, %v; want the one created", ps, err)
 	}
+}
+
+// openSQLite opens a migrated SQLite file database whatever engine the rest
+// of the suite runs on.
+func openSQLite(t *testing.T) *models.DB {
+	t.Helper()
+	db, err := models.Open("sqlite:" + filepath.Join(t.TempDir(), "test.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return db
 }
