@@ -63,6 +63,9 @@ func (s *Server) surveyPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// The page carries the token and the resident's name: keep it out of
+	// shared caches, as the JSON view is.
+	noStore(c)
 	return s.renderSurvey(c, http.StatusOK, link, inst, nil, nil)
 }
 
