@@ -44,6 +44,8 @@ func TestSurveyPageStatuses(t *testing.T) {
 		{name: "form-410-expired", link: linkExpired, method: "POST", form: validForm(), wantStatus: 410, wantText: models.MsgExpired},
 		{name: "form-410-declined", link: linkDeclined, method: "POST", form: validForm(), wantStatus: 410, wantText: models.MsgDeclined},
 		{name: "form-422-nothing-chosen", link: linkPending, method: "POST", form: url.Values{}, wantStatus: 422, wantText: "Please check 9 answers"},
+		{name: "form-422-all-not-applicable", link: linkPending, method: "POST", form: allValues("na"), wantStatus: 422, wantText: "rate at least one statement"},
+		{name: "form-422-out-of-range", link: linkPending, method: "POST", form: withValue(validForm(), "G", "6"), wantStatus: 422, wantText: "must be from 1 to 5, got 6"},
 		{name: "form-413-over-limit", link: linkPending, method: "POST", form: withValue(validForm(), "keep_doing", strings.Repeat("x", 64<<10)), wantStatus: 413},
 		{name: "form-400-malformed-encoding", link: linkPending, method: "POST", raw: "A1=%zz&A2=5", wantStatus: 400},
 		{name: "decline-form-200-closed", link: linkPending, method: "POST", suffix: "/decline", form: url.Values{"reason": {"meeting_did_not_happen"}}, wantStatus: 200, wantText: "no answers were stored"},
@@ -83,6 +85,9 @@ func TestSurveyPageForm(t *testing.T) {
 	token := f.newLink(linkPending)
 	rec := f.get("/s/" + token)
 	page := rec.Body.String()
+	if cc := rec.Header().Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("Cache-Control = %q, want no-store: the page carries the token", cc)
+	}
 	for _, want := range []string{
 		`<form method="post" action="/s/` + token + `"`,
 		"Dr. Ada Lovelace", "Internal Medicine", "Friday 20 November 2026",
@@ -186,6 +191,14 @@ func itemBlock(t testing.TB, page, key string) string {
 		end = len(rest)
 	}
 	return rest[:end]
+}
+
+func allValues(v string) url.Values {
+	out := url.Values{}
+	for _, k := range []string{"A1", "A2", "C1", "C2", "C3", "S1", "S2", "S3", "G"} {
+		out.Set(k, v)
+	}
+	return out
 }
 
 func withValue(v url.Values, key, value string) url.Values {
