@@ -59,6 +59,16 @@ func newFixture(t testing.TB) *fixture {
 	return &fixture{t: t, db: db, srv: srv, logs: logs, program: p, resident: r}
 }
 
+// sub returns the fixture for a subtest: the same server and database,
+// failures reported on t, the clock back at testNow. Table cases share one
+// database this way; each works on links of its own.
+func (f *fixture) sub(t testing.TB) *fixture {
+	g := *f
+	g.t = t
+	g.setNow(testNow)
+	return &g
+}
+
 // Link states newLink can produce.
 const (
 	linkPending   = "pending"
