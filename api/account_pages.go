@@ -17,8 +17,8 @@ import (
 // csrf_token must equal it.
 const loginCSRFCookie = "mentorpulse_login"
 
-// maxFormBytes bounds the account forms.
-const maxFormBytes = 8 << 10
+// maxAccountFormBytes bounds the account forms.
+const maxAccountFormBytes = 8 << 10
 
 type loginPageData struct {
 	User      *models.User
@@ -51,7 +51,7 @@ func (s *Server) renderLogin(c echo.Context, status int, d loginPageData) error 
 }
 
 func (s *Server) loginForm(c echo.Context) error {
-	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, maxFormBytes)
+	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, maxAccountFormBytes)
 	if err := c.Request().ParseForm(); err != nil {
 		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "the form is too large")
 	}
@@ -120,7 +120,7 @@ func (s *Server) setPasswordForm(c echo.Context) error {
 	if ok, wait := s.limits.loginIP.allow(c.RealIP(), s.limits.now()); !ok {
 		return tooMany(c, wait, "attempts")
 	}
-	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, maxFormBytes)
+	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, maxAccountFormBytes)
 	if err := c.Request().ParseForm(); err != nil {
 		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "the form is too large")
 	}

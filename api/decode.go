@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/mentorpulse/mentorpulse/surveys"
@@ -16,8 +17,11 @@ func decodeStrict(body []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
-	if err == nil && dec.More() {
-		err = errors.New("the body must hold exactly one JSON object")
+	if err == nil {
+		// More() misses a stray '}' or ']'; only the end of input may follow.
+		if _, terr := dec.Token(); terr != io.EOF {
+			err = errors.New("the body must hold exactly one JSON object")
+		}
 	}
 	if err == nil {
 		return nil

@@ -19,6 +19,16 @@ func newRequestID() string {
 	return hex.EncodeToString(b)
 }
 
+// assignRequestID gives every request a fresh id. Echo's RequestID middleware
+// keeps a client's X-Request-Id whatever its Generator, and a client's id
+// could carry anything into our logs.
+func assignRequestID(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Set(echo.HeaderXRequestID, newRequestID())
+		return next(c)
+	}
+}
+
 // logRequests writes one line per request: method, route pattern (never the
 // raw path: tokens live in paths), status, duration and request id.
 func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
@@ -62,17 +72,42 @@ func hasTokenPrefix(p string) bool {
 	return false
 }
 
-// RedactPath replaces the secret segment of a token-bearing path with :token.
+// RedactPath replaces the secret segment of a token-bearing path with
+// :token. Any other segment that looks like a token is replaced too, so a
+// mangled link (//s/…, a mistyped prefix) cannot carry one into the logs.
 func RedactPath(p string) string {
 	for _, pre := range tokenPrefixes {
 		if rest, ok := strings.CutPrefix(p, pre); ok {
 			if _, tail, found := strings.Cut(rest, "/"); found {
-				return pre + ":token/" + tail
+				p = pre + ":token/" + tail
+			} else {
+				p = pre + ":token"
 			}
-			return pre + ":token"
+			break
 		}
 	}
-	return p
+	segs := strings.Split(p, "/")
+	for i, seg := range segs {
+		if looksLikeToken(seg) {
+			segs[i] = ":token"
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
+// looksLikeToken reports whether a path segment is a long run of URL-safe
+// base64 characters, the shape of every secret we put in a URL.
+func looksLikeToken(seg string) bool {
+	if len(seg) < 16 {
+		return false
+	}
+	for i := 0; i < len(seg); i++ {
+		c := seg[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // recoverPanics turns a panic into a 500 and a log line with the stack.

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 	"github.com/mentorpulse/mentorpulse/frontend"
 	"github.com/mentorpulse/mentorpulse/models"
 )
@@ -72,11 +71,7 @@ func New(db *models.DB, cfg Config) (*Server, error) {
 	}
 	s := &Server{db: db, cfg: cfg, log: cfg.Logger, e: e, pages: pages, limits: newRateLimits(cfg)}
 	e.HTTPErrorHandler = s.errorHandler
-	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
-		// Never trust a client's id: it could carry anything into our logs.
-		Generator: newRequestID,
-		Skipper:   func(echo.Context) bool { return false },
-	}))
+	e.Use(assignRequestID)
 	e.Use(s.logRequests)
 	e.Use(recoverPanics(s.log))
 	e.Use(securityHeaders)

@@ -61,6 +61,11 @@ func (s *Server) submitSurvey(c echo.Context) error {
 	inst := surveys.Default()
 	sub, err := inst.DecodeSubmission(body)
 	if err != nil {
+		// An unknown or closed link is the answer whatever the body holds,
+		// as for GET; only bodies that fail pay for this lookup.
+		if _, lerr := s.db.OpenLink(c.Request().Context(), token); lerr != nil {
+			return lerr
+		}
 		return err
 	}
 	err = s.db.SubmitResponse(c.Request().Context(), token, inst, sub)

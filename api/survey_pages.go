@@ -34,13 +34,25 @@ func (s *Server) surveyPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// The page carries the token and the resident's name: keep it out of
+	// shared caches, as the JSON view is.
+	noStore(c)
 	return s.renderSurvey(c, http.StatusOK, link, inst, nil, nil)
 }
 
+// maxFormBytes bounds a submitted form. It is larger than the JSON limit
+// because a browser percent-encodes every non-ASCII byte: two 1,000-character
+// comments in a non-Latin script take about 18 KiB, emoji up to 24 KiB.
+const maxFormBytes = 32 << 10
+
 func (s *Server) submitSurveyForm(c echo.Context) error {
-	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, surveys.MaxBodyBytes)
+	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, maxFormBytes)
 	if err := c.Request().ParseForm(); err != nil {
-		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "the form is too large to accept")
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "the form is too large to accept")
+		}
+		return echo.NewHTTPError(http.StatusBadRequest, "the form could not be read; please send it again")
 	}
 	token := c.Param("token")
 	link, err := s.db.OpenLink(c.Request().Context(), token)

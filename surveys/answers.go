@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -28,7 +30,8 @@ type RawSubmission struct {
 }
 
 // DecodeSubmission parses a JSON submission body and validates it against the
-// instrument.
+// instrument. A top-level field that is unknown or of the wrong type is
+// reported against that field, like the problems Validate finds.
 func (in *Instrument) DecodeSubmission(body []byte) (Submission, error) {
 	if len(body) > MaxBodyBytes {
 		return Submission{}, Errorf(EINVALID, "the request body is larger than %d bytes", MaxBodyBytes)
@@ -37,12 +40,30 @@ func (in *Instrument) DecodeSubmission(body []byte) (Submission, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&raw); err != nil {
+		if fe, ok := topLevelFieldError(err); ok {
+			return Submission{}, Invalid("some answers need another look", []FieldError{fe})
+		}
 		return Submission{}, Errorf(EINVALID, "the body is not a valid submission: %s", jsonProblem(err))
 	}
-	if dec.More() {
+	// More() misses a stray '}' or ']'; only the end of input may follow.
+	if _, err := dec.Token(); err != io.EOF {
 		return Submission{}, Errorf(EINVALID, "the body must hold exactly one JSON object")
 	}
 	return in.Validate(raw)
+}
+
+// topLevelFieldError turns a decoding error about one named field (an
+// unknown key, or "answers"/"comments" not being an object) into a field
+// error.
+func topLevelFieldError(err error) (FieldError, bool) {
+	var typ *json.UnmarshalTypeError
+	if errors.As(err, &typ) && typ.Field != "" {
+		return FieldError{Field: typ.Field, Message: "must be a JSON object"}, true
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return FieldError{Field: strings.Trim(name, `"`), Message: "is not a known field; send answers and comments"}, true
+	}
+	return FieldError{}, false
 }
 
 // Validate checks a raw submission: every rated item present with a whole
@@ -141,14 +162,17 @@ func parseComment(v json.RawMessage, max int) (string, error) {
 }
 
 // CleanComment trims a comment and checks it: valid UTF-8, no NUL or other
-// control characters except line breaks and tabs, at most max characters.
+// control characters (C0, DEL and C1) except line breaks and tabs, at most
+// max characters.
 func CleanComment(s string, max int) (string, error) {
 	if !utf8.ValidString(s) {
 		return "", fmt.Errorf("contains characters that are not valid text")
 	}
 	s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
 	for _, r := range s {
-		if r < 0x20 && r != '\n' && r != '\t' || r == 0x7f {
+		// unicode.IsControl also covers C1 (U+0080..U+009F), which terminals
+		// and some viewers act on just like C0.
+		if unicode.IsControl(r) && r != '\n' && r != '\t' {
 			return "", fmt.Errorf("contains control characters; please use plain text")
 		}
 	}

@@ -2,6 +2,7 @@ package surveys
 
 import (
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -64,7 +65,13 @@ func WeekStart(week string) (time.Time, error) {
 	// 4 January is always in week 1.
 	jan4 := time.Date(y, 1, 4, 0, 0, 0, 0, time.UTC)
 	monday := jan4.AddDate(0, 0, -((int(jan4.Weekday()) + 6) % 7))
-	return monday.AddDate(0, 0, (w-1)*7), nil
+	start := monday.AddDate(0, 0, (w-1)*7)
+	// W00, W54 and W53 of a 52-week year name no week; without this check
+	// they would silently become a week of the neighbouring year.
+	if gy, gw := start.ISOWeek(); w < 1 || gy != y || gw != w {
+		return time.Time{}, fmt.Errorf("%s is not a week: %d has weeks 1 to %d", week, y, weeksIn(y))
+	}
+	return start, nil
 }
 
 // WeekMonth returns the month ("2026-11") an ISO week belongs to, by its
@@ -75,4 +82,11 @@ func WeekMonth(week string) (string, error) {
 		return "", err
 	}
 	return start.AddDate(0, 0, 3).Format("2006-01"), nil
+}
+
+// weeksIn returns how many ISO weeks a year has: 28 December is always in
+// its last week.
+func weeksIn(year int) int {
+	_, w := time.Date(year, 12, 28, 0, 0, 0, 0, time.UTC).ISOWeek()
+	return w
 }

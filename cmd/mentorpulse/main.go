@@ -15,7 +15,7 @@ func main() {
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "mentorpulse: %v\n", err)
+		fmt.Fprintf(os.Stderr, "mentorpulse: %s\n", errorLine(err))
 		var ue usageError
 		if errors.As(err, &ue) {
 			os.Exit(2)

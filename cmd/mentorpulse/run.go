@@ -10,12 +10,28 @@ import (
 	"strings"
 
 	"github.com/mentorpulse/mentorpulse/models"
+	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
 // usageError is a mistake on the command line (exit status 2).
 type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
+
+// errorLine is how main shows an error: on one line, and an application
+// error by its message and bad fields rather than its code ("not_found: …").
+func errorLine(err error) string {
+	msg := err.Error()
+	var ae *surveys.Error
+	if errors.As(err, &ae) {
+		text := ae.Message
+		for _, f := range ae.Fields {
+			text += "; " + f.Field + ": " + f.Message
+		}
+		msg = strings.Replace(msg, ae.Error(), text, 1)
+	}
+	return strings.Join(strings.Fields(msg), " ")
+}
 
 // env is what every command gets: configuration and where to write.
 type env struct {
