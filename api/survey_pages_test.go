@@ -43,9 +43,9 @@ func TestSurveyPageStatuses(t *testing.T) {
 		{name: "form-410-already-answered", link: linkAnswered, method: "POST", form: validForm(), wantStatus: 410, wantText: models.MsgCompleted, wantStored: 1},
 		{name: "form-410-expired", link: linkExpired, method: "POST", form: validForm(), wantStatus: 410, wantText: models.MsgExpired},
 		{name: "form-410-declined", link: linkDeclined, method: "POST", form: validForm(), wantStatus: 410, wantText: models.MsgDeclined},
-		{name: "form-422-nothing-chosen", link: linkPending, method: "POST", form: url.Values{}, wantStatus: 422, wantText: "Please check 9 answers"},
-		{name: "form-422-all-not-applicable", link: linkPending, method: "POST", form: allValues("na"), wantStatus: 422, wantText: "rate at least one statement"},
-		{name: "form-422-out-of-range", link: linkPending, method: "POST", form: withValue(validForm(), "G", "6"), wantStatus: 422, wantText: "must be from 1 to 5, got 6"},
+		{name: "form-422-nothing-chosen", link: linkPending, method: "POST", form: url.Values{}, wantStatus: 422, wantText: "9 statements still need an answer"},
+		{name: "form-422-all-not-applicable", link: linkPending, method: "POST", form: allValues("na"), wantStatus: 422, wantText: "Rate at least one statement"},
+		{name: "form-422-out-of-range", link: linkPending, method: "POST", form: withValue(validForm(), "G", "6"), wantStatus: 422, wantText: "Choose one of the answers shown."},
 		{name: "form-413-over-limit", link: linkPending, method: "POST", form: withValue(validForm(), "keep_doing", strings.Repeat("x", 64<<10)), wantStatus: 413},
 		{name: "form-400-malformed-encoding", link: linkPending, method: "POST", raw: "A1=%zz&A2=5", wantStatus: 400},
 		{name: "decline-form-200-closed", link: linkPending, method: "POST", suffix: "/decline", form: url.Values{"reason": {"meeting_did_not_happen"}}, wantStatus: 200, wantText: "no answers were stored"},
@@ -93,7 +93,7 @@ func TestSurveyPageForm(t *testing.T) {
 	for _, want := range []string{
 		`<form method="post" action="/s/` + token + `"`,
 		"Dr. Ada Lovelace", "Internal Medicine", "Friday 20 November 2026",
-		"never sees individual answers", "only in aggregate",
+		"never sees individual answers", "only results combined from several mentees",
 		`<textarea id="keep_doing" name="keep_doing"`, `<textarea id="next_time" name="next_time"`,
 	} {
 		if !strings.Contains(page, want) {
