@@ -168,7 +168,7 @@ func CleanComment(s string, max int) (string, error) {
 	if !utf8.ValidString(s) {
 		return "", fmt.Errorf("contains characters that are not valid text")
 	}
-	s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
+	s = strings.TrimSpace(lineBreaks.Replace(s))
 	for _, r := range s {
 		// unicode.IsControl also covers C1 (U+0080..U+009F), which terminals
 		// and some viewers act on just like C0.
@@ -181,6 +181,9 @@ func CleanComment(s string, max int) (string, error) {
 	}
 	return s, nil
 }
+
+// lineBreaks normalises Windows and old Mac line ends to "\n".
+var lineBreaks = strings.NewReplacer("\r\n", "\n", "\r", "\n")
 
 func jsonProblem(err error) string {
 	var syn *json.SyntaxError

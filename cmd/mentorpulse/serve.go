@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"sync"
 	"time"
 
 	"github.com/mentorpulse/mentorpulse/api"
@@ -26,8 +27,14 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	go expireLinks(ctx, e, db)
-	go sweepSessions(ctx, e, db)
+	// Background sweeps stop with ctx; wait for them before the deferred
+	// db.Close so none runs against a closed pool.
+	bgCtx, stopBackground := context.WithCancel(ctx)
+	var background sync.WaitGroup
+	defer background.Wait()
+	defer stopBackground()
+	background.Go(func() { expireLinks(bgCtx, e, db) })
+	background.Go(func() { sweepSessions(bgCtx, e, db) })
 	err = srv.Serve(ctx, e.cfg.Addr, e.cfg.ShutdownTimeout, func(a net.Addr) {
 		e.log.Info("serving", "addr", a.String(), "base_url", e.cfg.BaseURL)
 	})
