@@ -41,7 +41,8 @@ CREATE INDEX invitations_resident ON invitations (resident_id, created_at);
 CREATE INDEX invitations_pending_expiry ON invitations (expires_at) WHERE status = 'pending';
 
 -- A response has a random id (no order), no link reference, no IP, no user
--- agent and no time finer than its ISO week.
+-- agent and no time finer than its ISO week. WITHOUT ROWID: SQLite's hidden
+-- rowid would otherwise record insertion order.
 CREATE TABLE responses (
     id                 TEXT PRIMARY KEY,
     resident_id        INTEGER NOT NULL REFERENCES users (id),
@@ -52,5 +53,5 @@ CREATE TABLE responses (
     answers            TEXT NOT NULL,
     keep_doing         TEXT,
     next_time          TEXT
-);
+) WITHOUT ROWID;
 CREATE INDEX responses_resident_week ON responses (resident_id, week);
