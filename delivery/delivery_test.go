@@ -1,8 +1,11 @@
 package delivery_test
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -336,4 +339,42 @@ func fullSubmission() surveys.Submission {
 		sub.Answers[it.Key] = &four
 	}
 	return sub
+}
+
+// Without an SMTP server the email, link included, is written to the log.
+func TestWithoutSMTPTheEmailIsWrittenToTheLog(t *testing.T) {
+	h := newHarness(t)
+	var buf syncBuffer
+	log := slog.New(slog.NewTextHandler(&buf, nil))
+	s, err := delivery.New(h.db, delivery.Config{BaseURL: baseURL, Keyring: h.keyring, Logger: log, PollInterval: 20 * time.Millisecond, Clock: h.clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.start(s)
+	rec := h.record(s, mentee(1))
+	deliverytest.WaitForJob(t, s, rec.SendJobID)
+	out := buf.String()
+	if !strings.Contains(out, rec.SurveyURL) || !strings.Contains(out, mentee(1)) {
+		t.Errorf("log lacks the email:\n%s", out)
+	}
+	if m := h.meeting(rec.Meeting.ID); m.DeliveryStatus != models.DeliverySent {
+		t.Errorf("status %q, want sent", m.DeliveryStatus)
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
