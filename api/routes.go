@@ -17,6 +17,9 @@ func (s *Server) routes() {
 
 	v1 := s.e.Group("/api/v1")
 	s.registerSurveyRoutes(v1)
+	if s.cfg.Delivery != nil {
+		s.registerMeetingRoutes(v1)
+	}
 	s.registerSurveyPages(s.e)
 }
 

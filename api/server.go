@@ -14,6 +14,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"github.com/mentorpulse/mentorpulse/delivery"
 	"github.com/mentorpulse/mentorpulse/frontend"
 	"github.com/mentorpulse/mentorpulse/models"
 )
@@ -25,6 +26,9 @@ type Config struct {
 	BaseURL string
 	// Logger receives one line per request and every internal error.
 	Logger *slog.Logger
+	// Delivery records meetings and emails their links. The meeting routes
+	// are registered only when it is set.
+	Delivery *delivery.Service
 }
 
 // Server holds the handlers' dependencies.
