@@ -3,10 +3,12 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"net/mail"
 	"net/url"
 	"strings"
 	"time"
 
+	"github.com/mentorpulse/mentorpulse/delivery"
 	"github.com/mentorpulse/mentorpulse/models"
 )
 
@@ -18,6 +20,9 @@ type Config struct {
 	LogLevel        slog.Level
 	LogFormat       string
 	ShutdownTimeout time.Duration
+	SMTPURL         string
+	MailFrom        string
+	SecretKey       string
 }
 
 // configVars documents every variable: name, default, meaning. The README
@@ -29,6 +34,9 @@ var configVars = [][3]string{
 	{"MENTORPULSE_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"MENTORPULSE_LOG_FORMAT", "text", "text or json"},
 	{"MENTORPULSE_SHUTDOWN_TIMEOUT", "15s", "how long requests in flight may finish after SIGINT/SIGTERM"},
+	{"MENTORPULSE_SMTP_URL", "", "smtp://user:pass@host:port (STARTTLS when offered) or smtps://… (implicit TLS); unset: emails are written to the log"},
+	{"MENTORPULSE_MAIL_FROM", delivery.DefaultFrom, "sender of survey emails"},
+	{"MENTORPULSE_SECRET_KEY", "", "at least 32 characters; seals links waiting for email (unset: a key generated into the database)"},
 }
 
 func loadConfig(getenv func(string) string) (Config, error) {
@@ -48,6 +56,9 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		Addr:        get("MENTORPULSE_ADDR"),
 		BaseURL:     strings.TrimRight(get("MENTORPULSE_BASE_URL"), "/"),
 		LogFormat:   get("MENTORPULSE_LOG_FORMAT"),
+		SMTPURL:     get("MENTORPULSE_SMTP_URL"),
+		MailFrom:    get("MENTORPULSE_MAIL_FROM"),
+		SecretKey:   get("MENTORPULSE_SECRET_KEY"),
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(get("MENTORPULSE_LOG_LEVEL"))); err != nil {
 		return c, fmt.Errorf("MENTORPULSE_LOG_LEVEL: use debug, info, warn or error")
@@ -74,6 +85,17 @@ func (c Config) Validate() error {
 	}
 	if c.ShutdownTimeout <= 0 {
 		return fmt.Errorf("MENTORPULSE_SHUTDOWN_TIMEOUT must be positive")
+	}
+	if c.SMTPURL != "" {
+		if _, err := delivery.NewSMTPMailer(c.SMTPURL); err != nil {
+			return err
+		}
+	}
+	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
+		return fmt.Errorf("MENTORPULSE_MAIL_FROM: %q is not an address like \"Mentorpulse <feedback@example.org>\"", c.MailFrom)
+	}
+	if c.SecretKey != "" && len(c.SecretKey) < delivery.MinSecretLength {
+		return fmt.Errorf("MENTORPULSE_SECRET_KEY must have at least %d characters (e.g. openssl rand -base64 32)", delivery.MinSecretLength)
 	}
 	return nil
 }

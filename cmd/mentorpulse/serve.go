@@ -3,8 +3,8 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
-	"time"
 
 	"github.com/mentorpulse/mentorpulse/api"
 )
@@ -19,39 +19,33 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	srv, err := api.New(db, api.Config{BaseURL: e.cfg.BaseURL, Logger: e.log})
+	mail, err := newDelivery(ctx, e, db)
 	if err != nil {
 		return err
 	}
-	go expireLinks(ctx, e, db)
+	// The job queue sends email and sweeps expired links (once a minute, on
+	// whichever instance leads). It stops after the HTTP server, so that
+	// requests still in flight can enqueue.
+	if err := mail.Start(context.WithoutCancel(ctx)); err != nil {
+		return err
+	}
+	srv, err := api.New(db, api.Config{BaseURL: e.cfg.BaseURL, Logger: e.log, Delivery: mail})
+	if err != nil {
+		mail.Stop(context.WithoutCancel(ctx))
+		return err
+	}
 	err = srv.Serve(ctx, e.cfg.Addr, e.cfg.ShutdownTimeout, func(a net.Addr) {
 		e.log.Info("serving", "addr", a.String(), "base_url", e.cfg.BaseURL)
 	})
+	stopCtx, cancel := context.WithTimeout(context.Background(), e.cfg.ShutdownTimeout)
+	defer cancel()
+	if serr := mail.Stop(stopCtx); serr != nil && err == nil {
+		err = fmt.Errorf("stop job queue: %w", serr)
+	}
 	if err == nil {
 		e.log.Info("stopped")
 	}
 	return err
-}
-
-// expireLinks marks overdue links expired once a minute. Status is also
-// derived at read time, so this only keeps stored statuses tidy.
-func expireLinks(ctx context.Context, e *env, db interface {
-	ExpireLinks(context.Context) (int64, error)
-}) {
-	t := time.NewTicker(time.Minute)
-	defer t.Stop()
-	for {
-		if n, err := db.ExpireLinks(ctx); err != nil && !errors.Is(err, context.Canceled) {
-			e.log.Warn("expire links", "err", err)
-		} else if n > 0 {
-			e.log.Info("expired links", "count", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
 
 // helpOK turns "help was printed" into success.
