@@ -111,4 +111,3 @@ func progressFor(w io.Writer) func(done, total int) {
 		}
 	}
 }
-
