@@ -83,7 +83,7 @@ func (s *Server) createMeeting(c echo.Context) error {
 }
 
 func (s *Server) importMeetings(c echo.Context) error {
-	programID, err := pathID(c, "id")
+	programID, err := programIDParam(c)
 	if err != nil {
 		return err
 	}
@@ -161,7 +161,7 @@ type listMeetingsQuery struct {
 }
 
 func (s *Server) listMeetings(c echo.Context) error {
-	programID, err := pathID(c, "id")
+	programID, err := programIDParam(c)
 	if err != nil {
 		return err
 	}
@@ -183,7 +183,10 @@ func (s *Server) listMeetings(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ms, err := s.db.ListMeetings(ctx, models.MeetingFilter{ProgramID: programID, Status: q.Status, Limit: cmpOr(q.Limit, 200)})
+	if q.Limit == 0 {
+		q.Limit = 200
+	}
+	ms, err := s.db.ListMeetings(ctx, models.MeetingFilter{ProgramID: programID, Status: q.Status, Limit: q.Limit})
 	if err != nil {
 		return err
 	}
@@ -201,18 +204,11 @@ func (s *Server) listMeetings(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-// pathID reads a positive integer path parameter.
-func pathID(c echo.Context, name string) (int64, error) {
-	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+// programIDParam reads the program id in the path.
+func programIDParam(c echo.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, surveys.Errorf(surveys.ENOTFOUND, "%s %q does not exist", name, c.Param(name))
+		return 0, surveys.Errorf(surveys.ENOTFOUND, "program %q does not exist", c.Param("id"))
 	}
 	return id, nil
-}
-
-func cmpOr(v, def int) int {
-	if v == 0 {
-		return def
-	}
-	return v
 }

@@ -22,7 +22,7 @@ import (
 	"github.com/mentorpulse/mentorpulse/models/dbtest"
 )
 
-const origin = "https://feedback.example.org"
+const meetingOrigin = "https://feedback.example.org"
 
 type meetingEnv struct {
 	t        *testing.T
@@ -56,7 +56,7 @@ func newMeetingEnv(t *testing.T) *meetingEnv {
 		t.Fatal(err)
 	}
 	quiet := slog.New(slog.DiscardHandler)
-	e.svc, err = delivery.New(e.db, delivery.Config{BaseURL: origin, Mailer: mailer, Keyring: keys, Logger: quiet,
+	e.svc, err = delivery.New(e.db, delivery.Config{BaseURL: meetingOrigin, Mailer: mailer, Keyring: keys, Logger: quiet,
 		PollInterval: 20 * time.Millisecond, Clock: clock.Now, MaxAttempts: 1})
 	if err != nil {
 		t.Fatal(err)
@@ -69,7 +69,7 @@ func newMeetingEnv(t *testing.T) *meetingEnv {
 		defer cancel()
 		e.svc.Stop(ctx)
 	})
-	srv, err := api.New(e.db, api.Config{BaseURL: origin, Logger: quiet, Delivery: e.svc})
+	srv, err := api.New(e.db, api.Config{BaseURL: meetingOrigin, Logger: quiet, Delivery: e.svc})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +100,7 @@ func (e *meetingEnv) postJSON(path, body string) (int, map[string]any) {
 	return code, out
 }
 
-func keys(m map[string]any) []string {
+func meetingKeys(m map[string]any) []string {
 	var ks []string
 	for k := range m {
 		ks = append(ks, k)
@@ -112,15 +112,15 @@ func keys(m map[string]any) []string {
 func TestRecordMeetingWithEmailSendsOneWorkingLink(t *testing.T) {
 	e := newMeetingEnv(t)
 	code, body, hdr := e.do(http.MethodPost, "/api/v1/meetings", "application/json", strings.NewReader(
-		`{"resident_id": `+itoa(e.resident.ID)+`, "meeting_date": "`+e.today+`", "mentee_email": "sam@student.example", "mentee_name": "Sam"}`))
+		`{"resident_id": `+meetingItoa(e.resident.ID)+`, "meeting_date": "`+e.today+`", "mentee_email": "sam@student.example", "mentee_name": "Sam"}`))
 	if code != http.StatusCreated {
 		t.Fatalf("status %d: %v", code, body)
 	}
-	if diff := cmp.Diff([]string{"delivery", "id", "invitation"}, keys(body)); diff != "" {
+	if diff := cmp.Diff([]string{"delivery", "id", "invitation"}, meetingKeys(body)); diff != "" {
 		t.Errorf("answer keys (-want +got):\n%s", diff)
 	}
 	inv := body["invitation"].(map[string]any)
-	if diff := cmp.Diff([]string{"expires_at", "id", "status", "survey_url"}, keys(inv)); diff != "" {
+	if diff := cmp.Diff([]string{"expires_at", "id", "status", "survey_url"}, meetingKeys(inv)); diff != "" {
 		t.Errorf("invitation keys (-want +got):\n%s", diff)
 	}
 	if body["delivery"] != "email" || inv["status"] != "pending" || hdr.Get("Cache-Control") != "no-store" {
@@ -140,7 +140,7 @@ func TestRecordMeetingWithEmailSendsOneWorkingLink(t *testing.T) {
 		t.Errorf("%d emails, want exactly 1", n)
 	}
 
-	code, dup := e.postJSON("/api/v1/meetings", `{"resident_id": `+itoa(e.resident.ID)+`, "meeting_date": "`+e.today+`", "mentee_email": "SAM@student.example"}`)
+	code, dup := e.postJSON("/api/v1/meetings", `{"resident_id": `+meetingItoa(e.resident.ID)+`, "meeting_date": "`+e.today+`", "mentee_email": "SAM@student.example"}`)
 	if code != http.StatusConflict {
 		t.Errorf("same meeting again: %d %v, want 409", code, dup)
 	}
@@ -148,7 +148,7 @@ func TestRecordMeetingWithEmailSendsOneWorkingLink(t *testing.T) {
 
 func TestRecordMeetingWithoutEmailReturnsTheLinkToHandOver(t *testing.T) {
 	e := newMeetingEnv(t)
-	code, body := e.postJSON("/api/v1/meetings", `{"resident_id": `+itoa(e.resident.ID)+`, "meeting_date": "`+e.today+`"}`)
+	code, body := e.postJSON("/api/v1/meetings", `{"resident_id": `+meetingItoa(e.resident.ID)+`, "meeting_date": "`+e.today+`"}`)
 	if code != http.StatusCreated || body["delivery"] != "none" {
 		t.Fatalf("%d %v", code, body)
 	}
@@ -161,7 +161,7 @@ func TestRecordMeetingWithoutEmailReturnsTheLinkToHandOver(t *testing.T) {
 
 func TestRecordMeetingRejectsBadRequests(t *testing.T) {
 	e := newMeetingEnv(t)
-	rid := itoa(e.resident.ID)
+	rid := meetingItoa(e.resident.ID)
 	for _, tc := range []struct {
 		name, body string
 		status     int
@@ -178,7 +178,7 @@ func TestRecordMeetingRejectsBadRequests(t *testing.T) {
 			if code != tc.status {
 				t.Fatalf("status %d %v, want %d", code, body, tc.status)
 			}
-			if tc.field != "" && !strings.Contains(mustJSON(body["errors"]), `"field":"`+tc.field+`"`) {
+			if tc.field != "" && !strings.Contains(meetingJSON(body["errors"]), `"field":"`+tc.field+`"`) {
 				t.Errorf("errors %v do not name %s", body["errors"], tc.field)
 			}
 		})
@@ -191,7 +191,7 @@ func TestImportMeetingsTwiceSendsOncePerRow(t *testing.T) {
 		"amara@hospital.example,one@student.example," + e.today + "\n" +
 		"amara@hospital.example,two@student.example,yesterday\n" +
 		"amara@hospital.example,three@student.example," + e.today + "\n"
-	path := "/api/v1/programs/" + itoa(e.program.ID) + "/meetings/import"
+	path := "/api/v1/programs/" + meetingItoa(e.program.ID) + "/meetings/import"
 	code, body, _ := e.do(http.MethodPost, path, "text/csv", strings.NewReader(csv))
 	if code != http.StatusOK {
 		t.Fatalf("%d %v", code, body)
@@ -229,20 +229,20 @@ func TestImportMeetingsTwiceSendsOncePerRow(t *testing.T) {
 func TestDirectorSeesFailedDeliveriesWithTheReason(t *testing.T) {
 	e := newMeetingEnv(t)
 	e.smtp.Refuse("gone@student.example")
-	rid := itoa(e.resident.ID)
+	rid := meetingItoa(e.resident.ID)
 	e.postJSON("/api/v1/meetings", `{"resident_id": `+rid+`, "meeting_date": "`+e.today+`", "mentee_email": "gone@student.example"}`)
 	e.postJSON("/api/v1/meetings", `{"resident_id": `+rid+`, "meeting_date": "`+e.today+`", "mentee_email": "ok@student.example"}`)
 	waitSendJobs(t, e.svc)
 
-	code, body, _ := e.do(http.MethodGet, "/api/v1/programs/"+itoa(e.program.ID)+"/meetings", "", nil)
+	code, body, _ := e.do(http.MethodGet, "/api/v1/programs/"+meetingItoa(e.program.ID)+"/meetings", "", nil)
 	if code != http.StatusOK {
 		t.Fatalf("%d %v", code, body)
 	}
 	res := body["residents"].([]any)
-	if len(res) != 1 || mustJSON(res[0].(map[string]any)["counts"]) != `{"failed":1,"sent":1}` {
+	if len(res) != 1 || meetingJSON(res[0].(map[string]any)["counts"]) != `{"failed":1,"sent":1}` {
 		t.Errorf("residents %v, want one with 1 failed and 1 sent", res)
 	}
-	code, body, _ = e.do(http.MethodGet, "/api/v1/programs/"+itoa(e.program.ID)+"/meetings?status=failed", "", nil)
+	code, body, _ = e.do(http.MethodGet, "/api/v1/programs/"+meetingItoa(e.program.ID)+"/meetings?status=failed", "", nil)
 	ms := body["meetings"].([]any)
 	if code != http.StatusOK || len(ms) != 1 {
 		t.Fatalf("failed meetings: %d %v", code, body)
@@ -252,10 +252,10 @@ func TestDirectorSeesFailedDeliveriesWithTheReason(t *testing.T) {
 	if m["delivery_status"] != "failed" || !strings.Contains(reason, "550") || strings.Contains(reason, "gone@student.example") {
 		t.Errorf("failed meeting %v: want status failed and the 550 reason without the address", m)
 	}
-	if strings.Contains(mustJSON(body), "student.example") {
-		t.Errorf("the delivery view shows a mentee's address: %s", mustJSON(body))
+	if strings.Contains(meetingJSON(body), "student.example") {
+		t.Errorf("the delivery view shows a mentee's address: %s", meetingJSON(body))
 	}
-	if code, _, _ := e.do(http.MethodGet, "/api/v1/programs/"+itoa(e.program.ID)+"/meetings?status=lost", "", nil); code != 422 {
+	if code, _, _ := e.do(http.MethodGet, "/api/v1/programs/"+meetingItoa(e.program.ID)+"/meetings?status=lost", "", nil); code != 422 {
 		t.Errorf("unknown status filter: %d, want 422", code)
 	}
 }
@@ -265,7 +265,7 @@ func waitSendJobs(t *testing.T, s *delivery.Service) {
 	t.Helper()
 	deliverytest.WaitFor(t, "email jobs to finish", func() bool {
 		for _, kind := range []string{delivery.SendLinkArgs{}.Kind()} {
-			res, err := s.River().JobList(context.Background(), riverPending(kind))
+			res, err := s.River().JobList(context.Background(), pendingEmailJobs(kind))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -277,9 +277,9 @@ func waitSendJobs(t *testing.T, s *delivery.Service) {
 	})
 }
 
-func itoa(n int64) string { return strings.TrimSpace(mustJSON(n)) }
+func meetingItoa(n int64) string { return strings.TrimSpace(meetingJSON(n)) }
 
-func mustJSON(v any) string {
+func meetingJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }

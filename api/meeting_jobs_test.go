@@ -6,7 +6,7 @@ import (
 )
 
 // riverPending lists jobs of a kind that have not finished.
-func riverPending(kind string) *river.JobListParams {
+func pendingEmailJobs(kind string) *river.JobListParams {
 	return river.NewJobListParams().Kinds(kind).First(100).States(
 		rivertype.JobStateAvailable, rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStatePending)
 }
