@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mentorpulse/mentorpulse/api"
+	"github.com/mentorpulse/mentorpulse/delivery"
 	"github.com/mentorpulse/mentorpulse/models"
 	"github.com/mentorpulse/mentorpulse/models/dbtest"
 	"golang.org/x/crypto/bcrypt"
@@ -63,6 +64,17 @@ func newAcctFixture(t *testing.T, cfg api.Config) *acctFixture {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if cfg.Delivery == nil {
+		// Registered but not started: meetings are recorded and their emails
+		// queued, which is all the access checks need.
+		keys, err := delivery.NewKeyring("accounts fixture secret, thirty-two characters or more")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.Delivery, err = delivery.New(db, delivery.Config{BaseURL: cfg.BaseURL, Keyring: keys, Logger: cfg.Logger}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	srv, err := api.New(db, cfg)
 	if err != nil {

@@ -162,6 +162,15 @@ func matrixRows(f *acctFixture) map[string]matrixRow {
 		"POST /api/v1/invitations":             {want: signedIn(201, 201, 404, 201, 403), req: jsonReq("/api/v1/invitations", `{"resident_id":`+a1+`,"expires_in_days":7}`)},
 		"GET /api/v1/invitations":              {want: signedIn(200, 200, 404, 200, 403), req: pathReq("/api/v1/invitations?resident_id=" + a1)},
 		"GET /api/v1/audit":                    {want: signedIn(200, 200, 404, 403, 403), req: pathReq("/api/v1/audit?program_id=" + a)},
+		"POST /api/v1/meetings": {want: signedIn(201, 201, 404, 201, 403), req: func(*acctFixture, int) matrixReq {
+			return matrixReq{path: "/api/v1/meetings", contentType: "application/json",
+				body: `{"resident_id":` + a1 + `,"meeting_date":"2026-03-01","mentee_email":"` + unique("mentee") + `@student.example"}`}
+		}},
+		"POST /api/v1/programs/:id/meetings/import": {want: signedIn(200, 200, 404, 403, 403), req: func(*acctFixture, int) matrixReq {
+			return matrixReq{path: "/api/v1/programs/" + a + "/meetings/import", contentType: "text/csv",
+				body: "res.a1@example.org," + unique("imported") + "@student.example,2026-03-01\n"}
+		}},
+		"GET /api/v1/programs/:id/meetings": {want: signedIn(200, 200, 404, 403, 403), req: pathReq("/api/v1/programs/" + a + "/meetings")},
 
 		// Sign-out page: anyone ends up on the sign-in page; a revoked bearer
 		// token is refused outright.

@@ -18,6 +18,9 @@ func (s *Server) routes() {
 	v1 := s.e.Group("/api/v1")
 	s.registerSurveyRoutes(v1)
 	s.registerAccountRoutes(v1)
+	if s.cfg.Delivery != nil {
+		s.registerMeetingRoutes(v1)
+	}
 	s.registerSurveyPages(s.e)
 	s.registerAccountPages(s.e)
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/mentorpulse/mentorpulse/delivery"
 	"github.com/mentorpulse/mentorpulse/frontend"
 	"github.com/mentorpulse/mentorpulse/models"
 )
@@ -39,6 +40,9 @@ type Config struct {
 	// TrustProxy takes the client IP from X-Forwarded-For. Set it only behind
 	// a reverse proxy that sets that header, or clients could pick their IP.
 	TrustProxy bool
+	// Delivery records meetings and emails their links. The meeting routes
+	// are registered only when it is set.
+	Delivery *delivery.Service
 }
 
 // Server holds the handlers' dependencies.

@@ -173,14 +173,23 @@ func (d *DB) DeclineLink(ctx context.Context, token string) error {
 		return errLinkNotFound
 	}
 	now := d.now()
-	res := d.db(ctx).Exec(`UPDATE invitations SET status = ?
-		WHERE token_hash = ? AND status = ? AND expires_at > ?`,
-		StatusDeclined, surveys.HashToken(token), StatusPending, now)
-	if res.Error != nil {
-		return fmt.Errorf("decline link: %w", res.Error)
-	}
-	if res.RowsAffected == 1 {
+	var declined []int64
+	err := d.WithTx(ctx, func(ctx context.Context) error {
+		err := d.db(ctx).Raw(`UPDATE invitations SET status = ?
+			WHERE token_hash = ? AND status = ? AND expires_at > ?
+			RETURNING id`,
+			StatusDeclined, surveys.HashToken(token), StatusPending, now).Scan(&declined).Error
+		if err != nil {
+			return fmt.Errorf("decline link: %w", err)
+		}
+		if len(declined) == 1 {
+			// The mentee's contact details go with the link.
+			return d.closeMeeting(ctx, declined[0], DeliveryDeclined)
+		}
 		return nil
+	})
+	if err != nil || len(declined) == 1 {
+		return err
 	}
 	return d.explainClosed(ctx, token, nil)
 }
@@ -204,15 +213,21 @@ func (d *DB) explainClosed(ctx context.Context, token string, inst *surveys.Inst
 	return surveys.Errorf(surveys.EGONE, MsgCompleted)
 }
 
-// ExpireLinks marks pending links past their expiry as expired and returns
-// how many it changed.
+// ExpireLinks marks pending links past their expiry as expired, erases the
+// contact details of their meetings in the same transaction, and returns how
+// many links it changed.
 func (d *DB) ExpireLinks(ctx context.Context) (int64, error) {
-	res := d.db(ctx).Exec(`UPDATE invitations SET status = ? WHERE status = ? AND expires_at <= ?`,
-		StatusExpired, StatusPending, d.now())
-	if res.Error != nil {
-		return 0, fmt.Errorf("expire links: %w", res.Error)
-	}
-	return res.RowsAffected, nil
+	var n int64
+	err := d.WithTx(ctx, func(ctx context.Context) error {
+		res := d.db(ctx).Exec(`UPDATE invitations SET status = ? WHERE status = ? AND expires_at <= ?`,
+			StatusExpired, StatusPending, d.now())
+		if res.Error != nil {
+			return fmt.Errorf("expire links: %w", res.Error)
+		}
+		n = res.RowsAffected
+		return d.expireMeetings(ctx)
+	})
+	return n, err
 }
 
 // InvitationFilter narrows ListInvitations.

@@ -58,9 +58,10 @@ func Migrations(dialect string) ([]Migration, error) {
 }
 
 // Migrate applies every migration not yet recorded in schema_migrations, in
-// order, each in its own transaction. On PostgreSQL an advisory lock keeps
-// several instances starting at once from applying the same step twice.
-// It returns the versions it applied.
+// order, each in its own transaction, then the job queue's own schema (see
+// migrateRiver). On PostgreSQL advisory locks keep several instances starting
+// at once from applying the same step twice. It returns the versions of our
+// migrations it applied.
 func (d *DB) Migrate(ctx context.Context) ([]int, error) {
 	migs, err := Migrations(d.Dialect)
 	if err != nil {
@@ -104,6 +105,9 @@ func (d *DB) Migrate(ctx context.Context) ([]int, error) {
 		if !done {
 			applied = append(applied, m.Version)
 		}
+	}
+	if err := d.migrateRiver(ctx); err != nil {
+		return applied, err
 	}
 	return applied, nil
 }

@@ -24,6 +24,7 @@ type Program struct {
 	Name         string    `gorm:"not null"`
 	MinResponses int       `gorm:"not null"`
 	CreatedAt    time.Time `gorm:"not null"`
+	DeliverySettings
 }
 
 // CreateProgram stores a new program; a name already taken (ignoring case) is
@@ -38,6 +39,10 @@ func (d *DB) CreateProgram(ctx context.Context, p *Program) error {
 	}
 	if p.MinResponses < MinMinResponses {
 		return surveys.Errorf(surveys.EINVALID, "min_responses must be at least %d", MinMinResponses)
+	}
+	p.DeliverySettings = p.DeliverySettings.withDefaults()
+	if err := p.DeliverySettings.Validate(); err != nil {
+		return err
 	}
 	p.CreatedAt = d.now()
 	if err := d.db(ctx).Create(p).Error; err != nil {

@@ -84,13 +84,15 @@ type submitParams struct {
 }
 
 // submitPostgres claims and inserts in a single statement: one round trip,
-// one implicit transaction.
+// one implicit transaction. The claim also returns the link's id, used only
+// by the meetings step; the response row never sees it.
 func (d *DB) submitPostgres(ctx context.Context, p submitParams) (bool, error) {
 	res := d.db(ctx).Exec(`WITH claimed AS (
 			UPDATE invitations SET status = 'completed', completed_week = ?
 			WHERE token_hash = ? AND status = 'pending' AND expires_at > ?
 			  AND instrument_key = ? AND instrument_version = ?
-			RETURNING resident_id, program_id)
+			RETURNING id, resident_id, program_id),
+		`+submitEraseMeetingCTE+`
 		INSERT INTO responses (id, resident_id, program_id, instrument_key, instrument_version, week, answers, keep_doing, next_time)
 		SELECT ?, resident_id, program_id, ?, ?, ?, ?, ?, ? FROM claimed`,
 		p.week, p.hash, p.now, p.key, p.version,
@@ -98,21 +100,40 @@ func (d *DB) submitPostgres(ctx context.Context, p submitParams) (bool, error) {
 	return res.RowsAffected == 1, res.Error
 }
 
+// --- meetings (issue 5): data minimisation on completion -------------------
+//
+// submitEraseMeetingCTE is the data-modifying CTE step of submitPostgres that
+// erases the mentee's email, name and sealed token from the meeting whose
+// link was just claimed, in the same statement. It takes no parameters and
+// reads only claimed.id; the INSERT into responses does not read it, so the
+// response stays unlinkable to the link and the meeting.
+const submitEraseMeetingCTE = `erased_meeting AS (
+			UPDATE meetings SET delivery_status = 'completed', ` + eraseContact + `
+			WHERE invitation_id IN (SELECT id FROM claimed))`
+
+// --- end meetings -----------------------------------------------------------
+
 // submitSQLite does the same in an immediate transaction: SQLite has no
 // data-modifying CTEs.
 func (d *DB) submitSQLite(ctx context.Context, p submitParams) (bool, error) {
 	stored := false
 	err := d.WithTx(ctx, func(ctx context.Context) error {
 		var claimed []struct {
+			ID         int64
 			ResidentID int64
 			ProgramID  int64
 		}
 		err := d.db(ctx).Raw(`UPDATE invitations SET status = 'completed', completed_week = ?
 			WHERE token_hash = ? AND status = 'pending' AND expires_at > ?
 			  AND instrument_key = ? AND instrument_version = ?
-			RETURNING resident_id, program_id`,
+			RETURNING id, resident_id, program_id`,
 			p.week, p.hash, p.now, p.key, p.version).Scan(&claimed).Error
 		if err != nil || len(claimed) != 1 {
+			return err
+		}
+		// meetings (issue 5): erase the mentee's contact details with the
+		// claim. The link id goes no further than this step.
+		if err := d.closeMeeting(ctx, claimed[0].ID, DeliveryCompleted); err != nil {
 			return err
 		}
 		err = d.db(ctx).Exec(`INSERT INTO responses (id, resident_id, program_id, instrument_key, instrument_version, week, answers, keep_doing, next_time)

@@ -3,12 +3,14 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"net/mail"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/mentorpulse/mentorpulse/api"
+	"github.com/mentorpulse/mentorpulse/delivery"
 	"github.com/mentorpulse/mentorpulse/models"
 )
 
@@ -29,6 +31,9 @@ type Config struct {
 	LoginAccountLimit  api.RateLimit
 	SurveyIPLimit      api.RateLimit
 	TrustProxy         bool
+	SMTPURL         string
+	MailFrom        string
+	SecretKey       string
 }
 
 // configVars documents every variable: name, default, meaning. The README
@@ -48,6 +53,9 @@ var configVars = [][3]string{
 	{"MENTORPULSE_LOGIN_ACCOUNT_RATE_LIMIT", "5/15m", "sign-in attempts per account, same form"},
 	{"MENTORPULSE_SURVEY_RATE_LIMIT", "120/1m", "requests per client IP to the public survey endpoints (/s/…, /api/v1/surveys/…); off disables (load tests)"},
 	{"MENTORPULSE_TRUST_PROXY", "false", "true behind a reverse proxy: take the client IP from X-Forwarded-For for rate limits"},
+	{"MENTORPULSE_SMTP_URL", "", "smtp://user:pass@host:port (STARTTLS when offered) or smtps://… (implicit TLS); unset: emails are written to the log"},
+	{"MENTORPULSE_MAIL_FROM", delivery.DefaultFrom, "sender of survey emails"},
+	{"MENTORPULSE_SECRET_KEY", "", "at least 32 characters; seals links waiting for email (unset: a key generated into the database)"},
 }
 
 func loadConfig(getenv func(string) string) (Config, error) {
@@ -67,6 +75,9 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		Addr:        get("MENTORPULSE_ADDR"),
 		BaseURL:     strings.TrimRight(get("MENTORPULSE_BASE_URL"), "/"),
 		LogFormat:   get("MENTORPULSE_LOG_FORMAT"),
+		SMTPURL:     get("MENTORPULSE_SMTP_URL"),
+		MailFrom:    get("MENTORPULSE_MAIL_FROM"),
+		SecretKey:   get("MENTORPULSE_SECRET_KEY"),
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(get("MENTORPULSE_LOG_LEVEL"))); err != nil {
 		return c, fmt.Errorf("MENTORPULSE_LOG_LEVEL: use debug, info, warn or error")
@@ -125,6 +136,17 @@ func (c Config) Validate() error {
 	}
 	if c.SessionIdleTimeout > c.SessionMaxAge {
 		return fmt.Errorf("MENTORPULSE_SESSION_IDLE_TIMEOUT (%s) must not exceed MENTORPULSE_SESSION_MAX_AGE (%s)", c.SessionIdleTimeout, c.SessionMaxAge)
+	}
+	if c.SMTPURL != "" {
+		if _, err := delivery.NewSMTPMailer(c.SMTPURL); err != nil {
+			return err
+		}
+	}
+	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
+		return fmt.Errorf("MENTORPULSE_MAIL_FROM: %q is not an address like \"Mentorpulse <feedback@example.org>\"", c.MailFrom)
+	}
+	if c.SecretKey != "" && len(c.SecretKey) < delivery.MinSecretLength {
+		return fmt.Errorf("MENTORPULSE_SECRET_KEY must have at least %d characters (e.g. openssl rand -base64 32)", delivery.MinSecretLength)
 	}
 	return nil
 }

@@ -54,6 +54,7 @@ func commands() []command {
 		{"program", "manage programs: program create --name NAME", cmdProgram},
 		{"user", "manage users: user create --email E --name N --role admin|director|resident", cmdUser},
 		{"invite", "create survey links for a resident and print their URLs", cmdInvite},
+		{"meetings", "record meetings in bulk: meetings import FILE.csv", cmdMeetings},
 		{"demo", "fill an empty database with demo data", cmdDemo},
 		{"healthcheck", "exit 0 when the local service is ready (for containers)", cmdHealthcheck},
 	}
@@ -88,7 +89,11 @@ func printUsage(w io.Writer) {
 	}
 	fmt.Fprintln(w, "\nEach command takes --help. Configuration comes from the environment:")
 	for _, v := range configVars {
-		fmt.Fprintf(w, "  %-30s default %s\n", v[0], v[1])
+		def := v[1]
+		if def == "" {
+			def = "(unset)"
+		}
+		fmt.Fprintf(w, "  %-30s default %s\n", v[0], def)
 	}
 }
 

@@ -3,9 +3,9 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"sync"
-	"time"
 
 	"github.com/mentorpulse/mentorpulse/api"
 )
@@ -23,46 +23,42 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err := bootstrapAdmin(ctx, e, db); err != nil {
 		return err
 	}
-	srv, err := api.New(db, apiConfig(e))
+	mail, err := newDelivery(ctx, e, db)
 	if err != nil {
 		return err
 	}
-	// Background sweeps stop with ctx; wait for them before the deferred
-	// db.Close so none runs against a closed pool.
+	// The job queue sends email and sweeps expired links (once a minute, on
+	// whichever instance leads). It stops after the HTTP server, so that
+	// requests still in flight can enqueue.
+	if err := mail.Start(context.WithoutCancel(ctx)); err != nil {
+		return err
+	}
+	cfg := apiConfig(e)
+	cfg.Delivery = mail
+	srv, err := api.New(db, cfg)
+	if err != nil {
+		mail.Stop(context.WithoutCancel(ctx))
+		return err
+	}
+	// The session sweep stops with ctx; wait for it before the deferred
+	// db.Close so it never runs against a closed pool.
 	bgCtx, stopBackground := context.WithCancel(ctx)
 	var background sync.WaitGroup
 	defer background.Wait()
 	defer stopBackground()
-	background.Go(func() { expireLinks(bgCtx, e, db) })
 	background.Go(func() { sweepSessions(bgCtx, e, db) })
 	err = srv.Serve(ctx, e.cfg.Addr, e.cfg.ShutdownTimeout, func(a net.Addr) {
 		e.log.Info("serving", "addr", a.String(), "base_url", e.cfg.BaseURL)
 	})
+	stopCtx, cancel := context.WithTimeout(context.Background(), e.cfg.ShutdownTimeout)
+	defer cancel()
+	if serr := mail.Stop(stopCtx); serr != nil && err == nil {
+		err = fmt.Errorf("stop job queue: %w", serr)
+	}
 	if err == nil {
 		e.log.Info("stopped")
 	}
 	return err
-}
-
-// expireLinks marks overdue links expired once a minute. Status is also
-// derived at read time, so this only keeps stored statuses tidy.
-func expireLinks(ctx context.Context, e *env, db interface {
-	ExpireLinks(context.Context) (int64, error)
-}) {
-	t := time.NewTicker(time.Minute)
-	defer t.Stop()
-	for {
-		if n, err := db.ExpireLinks(ctx); err != nil && !errors.Is(err, context.Canceled) {
-			e.log.Warn("expire links", "err", err)
-		} else if n > 0 {
-			e.log.Info("expired links", "count", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
 
 // helpOK turns "help was printed" into success.

@@ -1,0 +1,29 @@
+package api
+
+import (
+	"github.com/labstack/echo/v4"
+)
+
+// Access decisions for the meeting routes, one per route, on the same rules
+// as links (a meeting is a link with delivery).
+
+// authorizeMeeting allows recording a meeting for residentID to the resident,
+// their program's directors and admins; other members of the program get
+// 403, anyone outside it 404.
+func (s *Server) authorizeMeeting(c echo.Context, residentID int64) error {
+	return s.residentAccess(c.Request().Context(), c, residentID)
+}
+
+// authorizeImport allows importing meetings into a program to its directors
+// and admins.
+func (s *Server) authorizeImport(c echo.Context, programID int64) error {
+	_, err := s.programAccess(c, programID, accessManage)
+	return err
+}
+
+// authorizeDeliveryView allows a program's delivery statuses and failure
+// reasons to its directors and admins.
+func (s *Server) authorizeDeliveryView(c echo.Context, programID int64) error {
+	_, err := s.programAccess(c, programID, accessManage)
+	return err
+}

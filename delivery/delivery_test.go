@@ -1,0 +1,380 @@
+package delivery_test
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mentorpulse/mentorpulse/delivery"
+	"github.com/mentorpulse/mentorpulse/delivery/deliverytest"
+	"github.com/mentorpulse/mentorpulse/models"
+	"github.com/mentorpulse/mentorpulse/surveys"
+	"github.com/riverqueue/river/rivertype"
+)
+
+func TestOneMeetingSendsExactlyOneEmailWithAWorkingLink(t *testing.T) {
+	h := newHarness(t)
+	s := h.running()
+	rec := h.record(s, "Sam@Student.example")
+	if rec.Delivery != delivery.ChannelEmail || rec.SendJobID == 0 {
+		t.Fatalf("delivery = %q, send job %d; want email with a job", rec.Delivery, rec.SendJobID)
+	}
+
+	mails := h.smtp.WaitForMails(1)
+	deliverytest.WaitForJob(t, s, rec.SendJobID)
+	if got := len(h.smtp.Mails()); got != 1 {
+		t.Fatalf("%d emails, want exactly 1", got)
+	}
+	m := mails[0]
+	if m.To != "sam@student.example" || !strings.Contains(m.From, "feedback@example.org") {
+		t.Errorf("to %q from %q", m.To, m.From)
+	}
+	url, token := m.Link()
+	if url != rec.SurveyURL {
+		t.Errorf("emailed link %q, want the meeting's %q", url, rec.SurveyURL)
+	}
+	if _, err := h.db.OpenLink(context.Background(), token); err != nil {
+		t.Errorf("emailed link does not open: %v", err)
+	}
+	inv, _ := h.db.ListInvitations(context.Background(), models.InvitationFilter{ResidentID: h.resident.ID})
+	date, _ := time.Parse(time.DateOnly, h.today())
+	for _, want := range []string{"Dr. Amara Okafor", "Hello Sam Mentee", date.Format("Monday 2 January 2006"),
+		inv[0].ExpiresAt.UTC().Format("2 January 2006, 15:04 UTC"), "anonymous", "deleted as soon as you answer"} {
+		if !strings.Contains(m.Text, want) {
+			t.Errorf("text part lacks %q:\n%s", want, m.Text)
+		}
+		if !strings.Contains(m.HTML, want) {
+			t.Errorf("HTML part lacks %q", want)
+		}
+	}
+	if !strings.Contains(m.HTML, `href="`+rec.SurveyURL+`"`) {
+		t.Errorf("HTML part has no link to %s", rec.SurveyURL)
+	}
+	if got := h.meeting(rec.Meeting.ID); got.DeliveryStatus != models.DeliverySent || got.SentAt == nil {
+		t.Errorf("meeting status %q sent_at %v, want sent", got.DeliveryStatus, got.SentAt)
+	}
+}
+
+func TestMeetingWithoutEmailQueuesNothing(t *testing.T) {
+	h := newHarness(t)
+	s := h.newService(h.db)
+	rec, err := s.Record(context.Background(), delivery.NewMeeting{ResidentID: h.resident.ID, MeetingDate: h.today(), MenteeName: "ignored"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Delivery != delivery.ChannelNone || rec.SendJobID != 0 || rec.ReminderJobID != 0 {
+		t.Errorf("delivery %q jobs %d/%d, want none", rec.Delivery, rec.SendJobID, rec.ReminderJobID)
+	}
+	if !strings.HasPrefix(rec.SurveyURL, baseURL+"/s/") {
+		t.Errorf("survey URL %q", rec.SurveyURL)
+	}
+	m := h.meeting(rec.Meeting.ID)
+	if m.MenteeName != nil || m.MenteeEmail != nil || m.SealedToken != nil || m.DeliveryStatus != models.DeliveryNone {
+		t.Errorf("meeting without email keeps %+v", m)
+	}
+}
+
+func TestReminderGoesOutAfterTheConfiguredDaysAndOnlyOnce(t *testing.T) {
+	h := newHarness(t)
+	s := h.running()
+	rec := h.record(s, mentee(1))
+	h.smtp.WaitForMails(1)
+	deliverytest.WaitForJob(t, s, rec.SendJobID)
+
+	h.clock.Advance(3*24*time.Hour - time.Minute)
+	if n := h.runDue(s); n != 0 {
+		t.Fatalf("%d jobs due a minute before the reminder", n)
+	}
+	h.clock.Advance(2 * time.Minute)
+	if n := h.runDue(s); n != 1 {
+		t.Fatalf("%d jobs due after three days, want the reminder", n)
+	}
+	mails := h.smtp.WaitForMails(2)
+	deliverytest.WaitForJob(t, s, rec.ReminderJobID)
+	if !strings.HasPrefix(mails[1].Subject, "Reminder:") {
+		t.Errorf("second email subject %q, want a reminder", mails[1].Subject)
+	}
+	if url, _ := mails[1].Link(); url != rec.SurveyURL {
+		t.Errorf("reminder links to %q, want the same link %q", url, rec.SurveyURL)
+	}
+	m := h.meeting(rec.Meeting.ID)
+	if m.DeliveryStatus != models.DeliveryReminded || m.RemindersSent != 1 {
+		t.Errorf("status %q reminders %d, want reminded once", m.DeliveryStatus, m.RemindersSent)
+	}
+	if m.SealedToken != nil {
+		t.Error("sealed token kept after the last reminder")
+	}
+
+	h.clock.Advance(7 * 24 * time.Hour)
+	if n := h.runDue(s); n != 0 {
+		t.Errorf("%d more jobs due, want none after max_reminders=1", n)
+	}
+	if got := len(h.smtp.Mails()); got != 2 {
+		t.Errorf("%d emails, want 2", got)
+	}
+}
+
+func TestProgramSettingsControlRemindersAndExpiry(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	if err := h.db.UpdateDeliverySettings(ctx, h.program.ID, models.DeliverySettings{ReminderAfterDays: 1, MaxReminders: 2, LinkLifetimeDays: 5}); err != nil {
+		t.Fatal(err)
+	}
+	s := h.running()
+	rec := h.record(s, mentee(1))
+	if want := h.clock.Now().Add(5 * 24 * time.Hour); !rec.Invitation.ExpiresAt.Equal(want) {
+		t.Errorf("expires %v, want %v (link_lifetime_days 5)", rec.Invitation.ExpiresAt, want)
+	}
+	h.smtp.WaitForMails(1)
+	deliverytest.WaitForJob(t, s, rec.SendJobID)
+	for r := 1; r <= 2; r++ {
+		h.clock.Advance(24 * time.Hour)
+		if n := h.runDue(s); n != 1 {
+			t.Fatalf("day %d: %d jobs due, want reminder %d", r, n, r)
+		}
+		h.smtp.WaitForMails(1 + r)
+		// Reminder r schedules reminder r+1 as it is recorded.
+		deliverytest.WaitFor(t, "reminder recorded", func() bool { return h.meeting(rec.Meeting.ID).RemindersSent == r })
+	}
+	h.clock.Advance(24 * time.Hour)
+	if n := h.runDue(s); n != 0 {
+		t.Errorf("%d jobs due after two reminders, want none", n)
+	}
+}
+
+func TestNoReminderAfterCompletionAndTheEmailIsErased(t *testing.T) {
+	h := newHarness(t)
+	s := h.running()
+	rec := h.record(s, mentee(1))
+	mails := h.smtp.WaitForMails(1)
+	deliverytest.WaitForJob(t, s, rec.SendJobID)
+	_, token := mails[0].Link()
+
+	if err := h.db.SubmitResponse(context.Background(), token, surveys.Default(), fullSubmission()); err != nil {
+		t.Fatalf("submit: %v", err)
+	}
+	m := h.meeting(rec.Meeting.ID)
+	if m.MenteeEmail != nil || m.MenteeName != nil || m.SealedToken != nil {
+		t.Errorf("after completion the meeting keeps email %v name %v sealed %v", m.MenteeEmail, m.MenteeName, m.SealedToken != nil)
+	}
+	if m.DeliveryStatus != models.DeliveryCompleted {
+		t.Errorf("status %q, want completed", m.DeliveryStatus)
+	}
+
+	h.clock.Advance(4 * 24 * time.Hour)
+	if n := h.runDue(s); n != 1 {
+		t.Fatalf("%d jobs due, want the reminder job to run (and do nothing)", n)
+	}
+	if st := deliverytest.WaitForJob(t, s, rec.ReminderJobID); st != rivertype.JobStateCompleted {
+		t.Errorf("reminder job %s", st)
+	}
+	if got := len(h.smtp.Mails()); got != 1 {
+		t.Errorf("%d emails, want no reminder after completion", got)
+	}
+}
+
+func TestDeclineErasesTheEmailAndStopsReminders(t *testing.T) {
+	h := newHarness(t)
+	s := h.running()
+	rec := h.record(s, mentee(1))
+	mails := h.smtp.WaitForMails(1)
+	_, token := mails[0].Link()
+	if err := h.db.DeclineLink(context.Background(), token); err != nil {
+		t.Fatal(err)
+	}
+	m := h.meeting(rec.Meeting.ID)
+	if m.MenteeEmail != nil || m.MenteeName != nil || m.SealedToken != nil || m.DeliveryStatus != models.DeliveryDeclined {
+		t.Errorf("after decline: %+v", m)
+	}
+	h.clock.Advance(4 * 24 * time.Hour)
+	h.runDue(s)
+	deliverytest.WaitForJob(t, s, rec.ReminderJobID)
+	if got := len(h.smtp.Mails()); got != 1 {
+		t.Errorf("%d emails, want no reminder after decline", got)
+	}
+}
+
+func TestExpiryErasesTheEmail(t *testing.T) {
+	h := newHarness(t)
+	s := h.newService(h.db) // never started: the email stays queued
+	rec := h.record(s, mentee(1))
+	h.clock.Advance(14*24*time.Hour + time.Second)
+	n, err := h.db.ExpireLinks(context.Background())
+	if err != nil || n != 1 {
+		t.Fatalf("expired %d links, err %v; want 1", n, err)
+	}
+	m := h.meeting(rec.Meeting.ID)
+	if m.MenteeEmail != nil || m.MenteeName != nil || m.SealedToken != nil || m.DeliveryStatus != models.DeliveryExpired {
+		t.Errorf("after expiry: email %v name %v sealed %v status %q", m.MenteeEmail, m.MenteeName, m.SealedToken != nil, m.DeliveryStatus)
+	}
+	// A worker that starts now finds nothing to send.
+	h.start(s)
+	deliverytest.WaitForJob(t, s, rec.SendJobID)
+	if got := len(h.smtp.Mails()); got != 0 {
+		t.Errorf("%d emails for an expired link", got)
+	}
+}
+
+func TestSMTPDownIsRetriedThenSentOnceWhenBack(t *testing.T) {
+	h := newHarness(t)
+	h.smtp.SetDown(true)
+	s := h.running()
+	rec := h.record(s, mentee(1))
+	deliverytest.WaitForFailedAttempts(t, s, rec.SendJobID, 1)
+	m := h.meeting(rec.Meeting.ID)
+	if m.DeliveryStatus != models.DeliveryQueued || m.LastError == nil || !strings.Contains(*m.LastError, "421") {
+		t.Fatalf("after a failed attempt: status %q error %v; want queued with the 421 reason", m.DeliveryStatus, m.LastError)
+	}
+	if strings.Contains(*m.LastError, mentee(1)) {
+		t.Errorf("stored reason holds the mentee's address: %s", *m.LastError)
+	}
+
+	h.smtp.SetDown(false)
+	h.clock.Advance(time.Minute) // past River's backoff for a first retry
+	h.runDue(s)
+	h.smtp.WaitForMails(1)
+	deliverytest.WaitForJob(t, s, rec.SendJobID)
+	if got := len(h.smtp.Mails()); got != 1 {
+		t.Errorf("%d emails, want 1", got)
+	}
+	if m := h.meeting(rec.Meeting.ID); m.DeliveryStatus != models.DeliverySent || m.LastError != nil {
+		t.Errorf("status %q error %v, want sent and no error", m.DeliveryStatus, m.LastError)
+	}
+}
+
+func TestExhaustedRetriesShowAsFailedWithTheReason(t *testing.T) {
+	h := newHarness(t)
+	h.maxAttempts = 2
+	h.smtp.SetDown(true)
+	s := h.running()
+	rec := h.record(s, mentee(1))
+	deliverytest.WaitForFailedAttempts(t, s, rec.SendJobID, 1)
+	h.clock.Advance(time.Hour)
+	h.runDue(s)
+	if st := deliverytest.WaitForJob(t, s, rec.SendJobID); st != rivertype.JobStateDiscarded {
+		t.Fatalf("job %s, want discarded", st)
+	}
+	failed, err := h.db.ListMeetings(context.Background(), models.MeetingFilter{ProgramID: h.program.ID, Status: models.DeliveryFailed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(failed) != 1 || failed[0].LastError == nil || !strings.Contains(*failed[0].LastError, "gave up after 2 attempts") {
+		t.Fatalf("failed meetings %+v, want one with the reason", failed)
+	}
+	if m := h.meeting(rec.Meeting.ID); m.MenteeEmail != nil || m.SealedToken != nil {
+		t.Error("a failed meeting keeps the mentee's email or sealed link")
+	}
+	// The reminder does not go out for a failed delivery.
+	h.smtp.SetDown(false)
+	h.clock.Advance(4 * 24 * time.Hour)
+	h.runDue(s)
+	deliverytest.WaitForJob(t, s, rec.ReminderJobID)
+	if got := len(h.smtp.Mails()); got != 0 {
+		t.Errorf("%d emails after a failed delivery", got)
+	}
+}
+
+func TestRefusedRecipientFailsWithoutRetrying(t *testing.T) {
+	h := newHarness(t)
+	h.smtp.Refuse(mentee(1))
+	s := h.running()
+	rec := h.record(s, mentee(1))
+	if st := deliverytest.WaitForJob(t, s, rec.SendJobID); st != rivertype.JobStateCancelled {
+		t.Fatalf("job %s, want cancelled (no retry for a 550)", st)
+	}
+	m := h.meeting(rec.Meeting.ID)
+	if m.DeliveryStatus != models.DeliveryFailed || m.LastError == nil || !strings.Contains(*m.LastError, "550") {
+		t.Fatalf("status %q error %v, want failed with the 550", m.DeliveryStatus, m.LastError)
+	}
+	if strings.Contains(strings.ToLower(*m.LastError), mentee(1)) {
+		t.Errorf("reason holds the address: %s", *m.LastError)
+	}
+	if h.smtp.Attempts() != 1 {
+		t.Errorf("%d attempts, want 1", h.smtp.Attempts())
+	}
+}
+
+func TestRecordingTheSameMeetingTwiceIsAConflict(t *testing.T) {
+	h := newHarness(t)
+	s := h.newService(h.db)
+	h.record(s, "sam@student.example")
+	_, err := s.Record(context.Background(), delivery.NewMeeting{ResidentID: h.resident.ID, MeetingDate: h.today(), MenteeEmail: "SAM@student.example"})
+	if surveys.ErrorCode(err) != surveys.ECONFLICT {
+		t.Fatalf("second record: %v, want conflict", err)
+	}
+}
+
+func TestRecordRejectsBadInput(t *testing.T) {
+	h := newHarness(t)
+	s := h.newService(h.db)
+	tomorrow2 := h.clock.Now().AddDate(0, 0, 2).Format(time.DateOnly)
+	for name, n := range map[string]delivery.NewMeeting{
+		"bad-date":     {ResidentID: h.resident.ID, MeetingDate: "04/05/2026"},
+		"future-date":  {ResidentID: h.resident.ID, MeetingDate: tomorrow2},
+		"bad-email":    {ResidentID: h.resident.ID, MeetingDate: h.today(), MenteeEmail: "not an email"},
+		"no-resident":  {MeetingDate: h.today()},
+		"control-name": {ResidentID: h.resident.ID, MeetingDate: h.today(), MenteeEmail: mentee(1), MenteeName: "Sam\x07"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := s.Record(context.Background(), n); surveys.ErrorCode(err) != surveys.EINVALID {
+				t.Errorf("err %v, want invalid", err)
+			}
+		})
+	}
+	ms, _ := h.db.ListMeetings(context.Background(), models.MeetingFilter{})
+	if len(ms) != 0 {
+		t.Errorf("%d meetings stored from bad input", len(ms))
+	}
+}
+
+// fullSubmission rates every item 4.
+func fullSubmission() surveys.Submission {
+	sub := surveys.Submission{Answers: map[string]*int{}, Comments: map[string]string{}}
+	four := 4
+	for _, it := range surveys.Default().Items {
+		sub.Answers[it.Key] = &four
+	}
+	return sub
+}
+
+// Without an SMTP server the email, link included, is written to the log.
+func TestWithoutSMTPTheEmailIsWrittenToTheLog(t *testing.T) {
+	h := newHarness(t)
+	var buf syncBuffer
+	log := slog.New(slog.NewTextHandler(&buf, nil))
+	s, err := delivery.New(h.db, delivery.Config{BaseURL: baseURL, Keyring: h.keyring, Logger: log, PollInterval: 20 * time.Millisecond, Clock: h.clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.start(s)
+	rec := h.record(s, mentee(1))
+	deliverytest.WaitForJob(t, s, rec.SendJobID)
+	out := buf.String()
+	if !strings.Contains(out, rec.SurveyURL) || !strings.Contains(out, mentee(1)) {
+		t.Errorf("log lacks the email:\n%s", out)
+	}
+	if m := h.meeting(rec.Meeting.ID); m.DeliveryStatus != models.DeliverySent {
+		t.Errorf("status %q, want sent", m.DeliveryStatus)
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}

@@ -1,0 +1,142 @@
+package delivery_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/mentorpulse/mentorpulse/delivery"
+	"github.com/mentorpulse/mentorpulse/delivery/deliverytest"
+	"github.com/mentorpulse/mentorpulse/models"
+	"github.com/mentorpulse/mentorpulse/models/dbtest"
+)
+
+const baseURL = "https://feedback.example.org"
+
+// harness is one database with a program, a resident, an SMTP server and a
+// clock shared by the data layer and the job queue.
+type harness struct {
+	t        *testing.T
+	url      string
+	db       *models.DB
+	clock    *deliverytest.Clock
+	smtp     *deliverytest.SMTPServer
+	keyring  *delivery.Keyring
+	program  *models.Program
+	resident *models.User
+	// maxAttempts for services made by newService (0: the default).
+	maxAttempts int
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	h := &harness{t: t, url: dbtest.URL(t), clock: deliverytest.NewClock(time.Now().Truncate(time.Second)), smtp: deliverytest.NewSMTPServer(t)}
+	h.db = h.open()
+	ctx := context.Background()
+	h.program = &models.Program{Name: "Internal Medicine"}
+	if err := h.db.CreateProgram(ctx, h.program); err != nil {
+		t.Fatal(err)
+	}
+	h.resident = h.addResident("amara@hospital.example", "Dr. Amara Okafor")
+	var err error
+	if h.keyring, err = delivery.NewKeyring("test secret that is long enough to be a key"); err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// open connects to the harness's database as a new process would.
+func (h *harness) open() *models.DB {
+	h.t.Helper()
+	db, err := models.Open(h.url)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(context.Background()); err != nil {
+		h.t.Fatal(err)
+	}
+	db.Now = h.clock.Now
+	return db
+}
+
+func (h *harness) addResident(email, name string) *models.User {
+	h.t.Helper()
+	u := &models.User{Email: email, Name: name, Role: models.RoleResident, ProgramID: &h.program.ID}
+	if err := h.db.CreateUser(context.Background(), u); err != nil {
+		h.t.Fatal(err)
+	}
+	return u
+}
+
+// newService builds a delivery service on db that is not yet working jobs.
+func (h *harness) newService(db *models.DB) *delivery.Service {
+	h.t.Helper()
+	mailer, err := delivery.NewSMTPMailer(h.smtp.URL())
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	s, err := delivery.New(db, delivery.Config{
+		BaseURL:      baseURL,
+		From:         "Mentorpulse <feedback@example.org>",
+		Mailer:       mailer,
+		Keyring:      h.keyring,
+		Logger:       slog.New(slog.DiscardHandler),
+		PollInterval: 20 * time.Millisecond,
+		MaxAttempts:  h.maxAttempts,
+		Clock:        h.clock.Now,
+	})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return s
+}
+
+// start makes a service work jobs until the test ends.
+func (h *harness) start(s *delivery.Service) *delivery.Service {
+	h.t.Helper()
+	if err := s.Start(context.Background()); err != nil {
+		h.t.Fatal(err)
+	}
+	h.t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		s.Stop(ctx)
+	})
+	return s
+}
+
+// running is a started service on the harness's database.
+func (h *harness) running() *delivery.Service { return h.start(h.newService(h.db)) }
+
+func (h *harness) today() string { return h.clock.Now().Format(time.DateOnly) }
+
+func (h *harness) record(s *delivery.Service, mentee string) *delivery.Recorded {
+	h.t.Helper()
+	rec, err := s.Record(context.Background(), delivery.NewMeeting{
+		ResidentID: h.resident.ID, MeetingDate: h.today(), MenteeEmail: mentee, MenteeName: "Sam Mentee",
+	})
+	if err != nil {
+		h.t.Fatalf("record meeting: %v", err)
+	}
+	return rec
+}
+
+func (h *harness) meeting(id int64) *models.Meeting {
+	h.t.Helper()
+	m, err := h.db.MeetingByID(context.Background(), id)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return m
+}
+
+// runDue releases the jobs due by the clock.
+func (h *harness) runDue(s *delivery.Service) int {
+	h.t.Helper()
+	return deliverytest.RunDue(h.t, s, h.clock.Now())
+}
+
+func mentee(i int) string { return fmt.Sprintf("mentee%d@student.example", i) }

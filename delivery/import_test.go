@@ -1,0 +1,101 @@
+package delivery_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/mentorpulse/mentorpulse/delivery"
+	"github.com/mentorpulse/mentorpulse/delivery/deliverytest"
+	"github.com/mentorpulse/mentorpulse/models"
+	"github.com/mentorpulse/mentorpulse/surveys"
+	"github.com/riverqueue/river"
+)
+
+func TestImportingTheSameFileTwiceSendsOneEmailPerRow(t *testing.T) {
+	h := newHarness(t)
+	other := &models.Program{Name: "Surgery"}
+	if err := h.db.CreateProgram(context.Background(), other); err != nil {
+		t.Fatal(err)
+	}
+	outsider := &models.User{Email: "zoe@hospital.example", Name: "Dr. Zoe", Role: models.RoleResident, ProgramID: &other.ID}
+	if err := h.db.CreateUser(context.Background(), outsider); err != nil {
+		t.Fatal(err)
+	}
+	h.addResident("ben@hospital.example", "Dr. Ben Hartley")
+	day := h.today()
+	csv := strings.Join([]string{
+		"resident_email,mentee_email,meeting_date",
+		"amara@hospital.example,one@student.example," + day,
+		"AMARA@hospital.example, two@student.example ," + day + ",Two Mentee",
+		"ben@hospital.example,three@student.example," + day,
+		"ben@hospital.example,THREE@student.example," + day, // the row above again
+		"amara@hospital.example,four@student.example,25/11/2026",
+		"nobody@hospital.example,five@student.example," + day,
+		"zoe@hospital.example,six@student.example," + day,
+		"amara@hospital.example,,",
+		"amara@hospital.example,not-an-email," + day,
+	}, "\n") + "\n"
+	s := h.running()
+
+	rep, err := s.Import(context.Background(), h.program.ID, strings.NewReader(csv), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &delivery.ImportReport{Rows: 9, Created: 3, Skipped: 1, Errors: []delivery.ImportError{
+		{Line: 6, Message: "meeting_date must be a date like 2026-11-25"},
+		{Line: 7, Message: `no resident has email "nobody@hospital.example"`},
+		{Line: 8, Message: "zoe@hospital.example is not a resident of this program"},
+		{Line: 9, Message: "mentee_email is empty: an import sends links by email"},
+		{Line: 10, Message: "mentee_email must be an email address"},
+	}}
+	if diff := cmp.Diff(want, rep); diff != "" {
+		t.Fatalf("first import (-want +got):\n%s", diff)
+	}
+	h.smtp.WaitForMails(3)
+
+	again, err := s.Import(context.Background(), h.program.ID, strings.NewReader(csv), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Created != 0 || again.Skipped != 4 || len(again.Errors) != 5 {
+		t.Errorf("second import: %+v, want 0 created, 4 skipped, the same 5 errors", again)
+	}
+	sends, err := s.River().JobList(context.Background(), river.NewJobListParams().Kinds(delivery.SendLinkArgs{}.Kind()).First(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(sends.Jobs); n != 3 {
+		t.Fatalf("%d send jobs after two imports, want 3", n)
+	}
+	for _, j := range sends.Jobs {
+		deliverytest.WaitForJob(t, s, j.ID)
+	}
+	got := map[string]int{}
+	for _, m := range h.smtp.Mails() {
+		got[m.To]++
+	}
+	if diff := cmp.Diff(map[string]int{"one@student.example": 1, "two@student.example": 1, "three@student.example": 1}, got); diff != "" {
+		t.Errorf("emails per address (-want +got):\n%s", diff)
+	}
+}
+
+func TestImportRefusesAFileThatIsNotCSV(t *testing.T) {
+	h := newHarness(t)
+	s := h.newService(h.db)
+	for name, body := range map[string]string{
+		"empty":       "",
+		"header-only": "resident_email,mentee_email,meeting_date\n",
+		"bad-quotes":  "amara@hospital.example,\"one@student.example,2026-01-01\n",
+		"too-many":    strings.Repeat(fmt.Sprintf("amara@hospital.example,x@student.example,%s\n", h.today()), delivery.MaxImportRows+1),
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := s.Import(context.Background(), h.program.ID, strings.NewReader(body), nil)
+			if surveys.ErrorCode(err) != surveys.EINVALID {
+				t.Errorf("err %v, want invalid", err)
+			}
+		})
+	}
+}
