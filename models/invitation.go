@@ -92,8 +92,14 @@ func (d *DB) CreateInvitation(ctx context.Context, n NewInvitation) (*CreatedInv
 		ExpiresAt:         now.Add(n.Lifetime),
 		CreatedAt:         now,
 	}
-	if err := d.db(ctx).Create(&inv).Error; err != nil {
-		return nil, fmt.Errorf("create link: %w", err)
+	err = d.WithTx(ctx, func(ctx context.Context) error {
+		if err := d.db(ctx).Create(&inv).Error; err != nil {
+			return fmt.Errorf("create link: %w", err)
+		}
+		return d.countLink(ctx, inv.ResidentID, inv.ProgramID, surveys.MonthOf(now), 1, 0, 0)
+	})
+	if err != nil {
+		return nil, err
 	}
 	return &CreatedInvitation{Invitation: inv, Token: token}, nil
 }
@@ -173,14 +179,27 @@ func (d *DB) DeclineLink(ctx context.Context, token string) error {
 		return errLinkNotFound
 	}
 	now := d.now()
-	res := d.db(ctx).Exec(`UPDATE invitations SET status = ?
-		WHERE token_hash = ? AND status = ? AND expires_at > ?`,
-		StatusDeclined, surveys.HashToken(token), StatusPending, now)
-	if res.Error != nil {
-		return fmt.Errorf("decline link: %w", res.Error)
-	}
-	if res.RowsAffected == 1 {
-		return nil
+	declined := false
+	err := d.WithTx(ctx, func(ctx context.Context) error {
+		var rows []struct {
+			ResidentID, ProgramID int64
+			CreatedAt             time.Time
+		}
+		err := d.db(ctx).Raw(`UPDATE invitations SET status = ?
+			WHERE token_hash = ? AND status = ? AND expires_at > ?
+			RETURNING resident_id, program_id, created_at`,
+			StatusDeclined, surveys.HashToken(token), StatusPending, now).Scan(&rows).Error
+		if err != nil {
+			return fmt.Errorf("decline link: %w", err)
+		}
+		if len(rows) != 1 {
+			return nil
+		}
+		declined = true
+		return d.countLink(ctx, rows[0].ResidentID, rows[0].ProgramID, surveys.MonthOf(rows[0].CreatedAt), 0, 0, 1)
+	})
+	if err != nil || declined {
+		return err
 	}
 	return d.explainClosed(ctx, token, nil)
 }
