@@ -11,9 +11,14 @@ import (
 	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
-// bulkChunk is how many rows one multi-row INSERT carries: 10 columns a row
-// stays well under both engines' limits on bound parameters.
-const bulkChunk = 1000
+// bulkChunk is how many rows one multi-row INSERT carries on PostgreSQL:
+// 10 columns a row stays well under its limit on bound parameters. The
+// SQLite driver binds parameters in time quadratic in their number, so there
+// a statement carries sqliteChunk rows.
+const (
+	bulkChunk   = 1000
+	sqliteChunk = 20
+)
 
 // BulkResponse is one answered survey link for a BulkLoader.
 type BulkResponse struct {
@@ -195,8 +200,12 @@ func (l *BulkLoader) flush(ctx context.Context) error {
 // width columns, then suffix; bulkChunk rows a statement.
 func insertRows(ctx context.Context, d *DB, prefix, suffix string, width int, flat []any) error {
 	group := "(" + strings.TrimSuffix(strings.Repeat("?, ", width), ", ") + ")"
+	chunk := bulkChunk
+	if d.Dialect == SQLite {
+		chunk = sqliteChunk
+	}
 	for len(flat) > 0 {
-		n := min(len(flat)/width, bulkChunk)
+		n := min(len(flat)/width, chunk)
 		groups := make([]string, n)
 		for i := range groups {
 			groups[i] = group
