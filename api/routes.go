@@ -17,6 +17,7 @@ func (s *Server) routes() {
 
 	v1 := s.e.Group("/api/v1")
 	s.registerSurveyRoutes(v1)
+	s.registerReportRoutes(v1)
 	s.registerSurveyPages(s.e)
 }
 
