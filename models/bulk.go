@@ -263,5 +263,10 @@ func (l *BulkLoader) Close(ctx context.Context) error {
 			return fmt.Errorf("bulk load %s: %w", s.name, err)
 		}
 	}
+	// Fresh statistics, or the planner takes a million rows for one until
+	// autovacuum comes by.
+	if err := l.d.db(ctx).Exec(`ANALYZE`).Error; err != nil {
+		return fmt.Errorf("bulk load: analyze: %w", err)
+	}
 	return nil
 }
