@@ -52,7 +52,7 @@ type BulkLoader struct {
 type bulkResident struct {
 	programID int64
 	state     surveys.ReleaseState
-	open      map[string]*tallyRow
+	open      itemCounts
 	lastAt    time.Time
 }
 
@@ -117,26 +117,18 @@ func (l *BulkLoader) Add(ctx context.Context, r BulkResponse) error {
 	batch, size := res.state.Add(l.minOf[res.programID])
 	l.resps = append(l.resps, newResponseID(), r.ResidentID, res.programID, r.Instrument.Key, r.Instrument.Version, week,
 		string(answers), optional(r.Submission.Comments[surveys.CommentKeepDoing]), optional(r.Submission.Comments[surveys.CommentNextTime]), batch)
-	for key, c := range answerTallies(r.Submission.Answers) {
-		t := res.open[key]
-		if t == nil {
-			it, _ := r.Instrument.Item(key)
-			t = &tallyRow{Item: key, Attribute: string(it.Attribute)}
-			res.open[key] = t
-		}
-		t.add(c)
-	}
+	res.open = res.open.plus(countsOf(r.Submission.Answers))
 	if size > 0 {
-		for key, t := range res.open {
-			k := tallyKey{r.ResidentID, month, key}
+		for _, t := range res.open.rows() {
+			k := tallyKey{r.ResidentID, month, t.Item}
 			rt := l.released[k]
 			if rt == nil {
-				rt = &tallyRow{Item: key, Attribute: t.Attribute}
+				rt = &tallyRow{Item: t.Item, Attribute: t.Attribute}
 				l.released[k] = rt
 			}
-			rt.add(t.counts())
+			rt.N1, rt.N2, rt.N3, rt.N4, rt.N5, rt.NA = rt.N1+t.N1, rt.N2+t.N2, rt.N3+t.N3, rt.N4+t.N4, rt.N5+t.N5, rt.NA+t.NA
 		}
-		res.open = map[string]*tallyRow{}
+		res.open = itemCounts{}
 		l.batches = append(l.batches, r.ResidentID, batch, res.programID, month, size)
 		mk := residentMonth{r.ResidentID, month}
 		m := l.months[mk]
@@ -176,7 +168,7 @@ func (l *BulkLoader) resident(ctx context.Context, id int64) (*bulkResident, err
 		}
 		l.minOf[p.ID] = p.MinResponses
 	}
-	res := &bulkResident{programID: *u.ProgramID, open: map[string]*tallyRow{}}
+	res := &bulkResident{programID: *u.ProgramID, open: itemCounts{}}
 	l.residents[id] = res
 	return res, nil
 }
@@ -223,7 +215,7 @@ func (l *BulkLoader) Close(ctx context.Context) error {
 	if err := l.flush(ctx); err != nil {
 		return err
 	}
-	var counters, open, released, months, links []any
+	var counters, released, months, links []any
 	ids := make([]int64, 0, len(l.residents))
 	for id := range l.residents {
 		ids = append(ids, id)
@@ -231,10 +223,12 @@ func (l *BulkLoader) Close(ctx context.Context) error {
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	for _, id := range ids {
 		res := l.residents[id]
-		counters = append(counters, id, res.programID, l.minOf[res.programID], res.state.Batch, res.state.Pending, res.state.Released, 0)
-		for _, t := range res.open {
-			open = append(open, id, t.Item, t.Attribute, t.N1, t.N2, t.N3, t.N4, t.N5, t.NA)
+		open := res.open.pgArray()
+		if l.d.Dialect == SQLite {
+			b, _ := json.Marshal(res.open)
+			open = string(b)
 		}
+		counters = append(counters, id, res.programID, l.minOf[res.programID], res.state.Batch, res.state.Pending, res.state.Released, 0, open)
 	}
 	for k, t := range l.released {
 		released = append(released, k.resident, k.month, k.item, l.residents[k.resident].programID, t.Attribute, t.N1, t.N2, t.N3, t.N4, t.N5, t.NA)
@@ -250,8 +244,7 @@ func (l *BulkLoader) Close(ctx context.Context) error {
 		width                int
 		rows                 []any
 	}{
-		{"counters", `INSERT INTO report_counters (resident_id, program_id, min_responses, batch, pending, released, last_size) VALUES `, "", 7, counters},
-		{"open batches", `INSERT INTO report_open (resident_id, item, attribute, n1, n2, n3, n4, n5, na) VALUES `, "", 9, open},
+		{"counters", `INSERT INTO report_counters (resident_id, program_id, min_responses, batch, pending, released, last_size, open_counts) VALUES `, "", 8, counters},
 		{"released tallies", `INSERT INTO report_released (resident_id, month, item, program_id, attribute, n1, n2, n3, n4, n5, na) VALUES `, "", 11, released},
 		{"released months", `INSERT INTO report_months (resident_id, month, program_id, responses, batches) VALUES `, "", 5, months},
 		{"link counts", `INSERT INTO link_stats (resident_id, month, program_id, created, completed, declined) VALUES `,

@@ -2,7 +2,9 @@ package models
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,27 +16,77 @@ import (
 // claim, the response and every aggregate are one statement; on SQLite one
 // immediate transaction.
 
-// reportItems are the item keys every submission writes a tally row for:
-// all items of all instruments, so that releasing a batch flushes every row
-// the open batch holds, whatever version its responses answered.
+// reportItems are the items a resident's open batch keeps counts for, in
+// the order of the slots of report_counters.open_counts: all items of all
+// instruments (see surveys.AllItems, whose order only ever grows at the end).
 var reportItems = surveys.AllItems()
 
-// itemValue encodes one answer for the submission statement: 1..5 a rating,
-// 0 "not applicable", nil an item this response's instrument does not ask.
-func itemValues(answers map[string]*int) []any {
-	out := make([]any, len(reportItems))
+// slotsPerItem: counts of ratings 1..5, then of "not applicable".
+const slotsPerItem = 6
+
+// itemCounts is the open-batch tally of a resident: slotsPerItem counts per
+// report item, in reportItems order.
+type itemCounts []int64
+
+// countsOf tallies one response.
+func countsOf(answers map[string]*int) itemCounts {
+	out := make(itemCounts, len(reportItems)*slotsPerItem)
 	for i, it := range reportItems {
 		v, asked := answers[it.Key]
 		switch {
 		case !asked:
-			out[i] = nil
 		case v == nil:
-			out[i] = 0
-		default:
-			out[i] = *v
+			out[i*slotsPerItem+5]++
+		case *v >= 1 && *v <= 5:
+			out[i*slotsPerItem+*v-1]++
 		}
 	}
 	return out
+}
+
+// plus adds two tallies slot by slot; a shorter one (stored before an item
+// was added) counts as zeros.
+func (c itemCounts) plus(o itemCounts) itemCounts {
+	out := make(itemCounts, max(len(c), len(o)))
+	for i := range out {
+		if i < len(c) {
+			out[i] += c[i]
+		}
+		if i < len(o) {
+			out[i] += o[i]
+		}
+	}
+	return out
+}
+
+// rows splits a tally into one row per item that has any count.
+func (c itemCounts) rows() []tallyRow {
+	var out []tallyRow
+	for i, it := range reportItems {
+		if (i+1)*slotsPerItem > len(c) {
+			break
+		}
+		s := c[i*slotsPerItem : (i+1)*slotsPerItem]
+		r := tallyRow{Item: it.Key, Attribute: string(it.Attribute), N1: s[0], N2: s[1], N3: s[2], N4: s[3], N5: s[4], NA: s[5]}
+		if r.counts().Answers()+r.NA > 0 {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// pgArray writes a tally as a PostgreSQL array literal.
+func (c itemCounts) pgArray() string {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, n := range c {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(n, 10))
+	}
+	b.WriteByte('}')
+	return b.String()
 }
 
 // pgSubmitSQL claims the link, stores the response with its batch number and
@@ -42,30 +94,26 @@ func itemValues(answers map[string]*int) []any {
 // transaction. Concurrent submissions about one resident queue on the
 // report_counters row; every later step reads only what earlier steps
 // RETURNed (never a table snapshot), so it sees the latest committed counts.
-// gorm ends a named parameter only at a space or punctuation, hence "@v0 ::int".
+// The open batch's tallies live in that same row as an array, so a
+// submission that releases nothing writes four rows: link, link counts,
+// counter, response.
 var pgSubmitSQL = buildPGSubmitSQL()
 
 func buildPGSubmitSQL() string {
-	var values []string
+	var items, slots []string
 	for i, it := range reportItems {
-		values = append(values, fmt.Sprintf("(%s, %s, @v%d ::int)", sqlString(it.Key), sqlString(string(it.Attribute)), i))
+		items = append(items, fmt.Sprintf("(%s, %s, %d)", sqlString(it.Key), sqlString(string(it.Attribute)), i*slotsPerItem))
 	}
-	// cols joins f over the six tally columns: k is the value counted (0 for
-	// "not applicable"), n and r the column names in the open and the
-	// just-released tally (n1..n5, na; r1..r5, rna).
-	cols := func(f func(k int, n, r string) string) string {
-		var out []string
-		for k := 1; k <= 5; k++ {
-			out = append(out, f(k, fmt.Sprintf("n%d", k), fmt.Sprintf("r%d", k)))
-		}
-		out = append(out, f(0, "na", "rna"))
-		return strings.Join(out, ", ")
+	cols := []string{"n1", "n2", "n3", "n4", "n5", "na"}
+	for s := range cols {
+		slots = append(slots, fmt.Sprintf("coalesce(m.rc[v.at + %d], 0)", s+1))
 	}
-	tally := func(cond string) string {
-		return cols(func(k int, _, _ string) string {
-			return fmt.Sprintf("CASE WHEN %s AND v.v = %d THEN 1 ELSE 0 END", cond, k)
-		})
+	var updates []string
+	for _, c := range cols {
+		updates = append(updates, fmt.Sprintf("%[1]s = r.%[1]s + EXCLUDED.%[1]s", c))
 	}
+	const closes = "c.pending + 1 >= EXCLUDED.min_responses"
+	const sum = "ARRAY(SELECT coalesce(a, 0) + coalesce(b, 0) FROM unnest(c.open_counts, EXCLUDED.open_counts) WITH ORDINALITY AS t (a, b, i) ORDER BY i)"
 	return `WITH claimed AS (
 	UPDATE invitations SET status = 'completed', completed_week = @week
 	WHERE token_hash = @hash AND status = 'pending' AND expires_at > @now
@@ -76,45 +124,34 @@ links AS (
 	SELECT resident_id, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM'), program_id, 0, 1, 0 FROM claimed
 	ON CONFLICT (resident_id, month) DO UPDATE SET completed = s.completed + 1),
 counter AS (
-	INSERT INTO report_counters AS c (resident_id, program_id, min_responses, batch, pending, released, last_size)
-	SELECT cl.resident_id, cl.program_id, p.min_responses, 1, 1, 0, 0
+	INSERT INTO report_counters AS c (resident_id, program_id, min_responses, batch, pending, released, last_size, open_counts, released_counts)
+	SELECT cl.resident_id, cl.program_id, p.min_responses, 1, 1, 0, 0, @counts ::int[], '{}'
 	FROM claimed cl JOIN programs p ON p.id = cl.program_id
 	ON CONFLICT (resident_id) DO UPDATE SET
 		program_id = EXCLUDED.program_id,
 		min_responses = EXCLUDED.min_responses,
-		batch = c.batch + CASE WHEN c.pending + 1 >= EXCLUDED.min_responses THEN 1 ELSE 0 END,
-		pending = CASE WHEN c.pending + 1 >= EXCLUDED.min_responses THEN 0 ELSE c.pending + 1 END,
-		released = c.released + CASE WHEN c.pending + 1 >= EXCLUDED.min_responses THEN c.pending + 1 ELSE 0 END,
-		last_size = CASE WHEN c.pending + 1 >= EXCLUDED.min_responses THEN c.pending + 1 ELSE c.last_size END
-	RETURNING resident_id, program_id, batch, pending, last_size),
+		batch = c.batch + CASE WHEN ` + closes + ` THEN 1 ELSE 0 END,
+		pending = CASE WHEN ` + closes + ` THEN 0 ELSE c.pending + 1 END,
+		released = c.released + CASE WHEN ` + closes + ` THEN c.pending + 1 ELSE 0 END,
+		last_size = CASE WHEN ` + closes + ` THEN c.pending + 1 ELSE c.last_size END,
+		open_counts = CASE WHEN ` + closes + ` THEN '{}' ELSE ` + sum + ` END,
+		released_counts = CASE WHEN ` + closes + ` THEN ` + sum + ` ELSE c.released_counts END
+	RETURNING resident_id, program_id, batch, pending, last_size, released_counts),
 mine AS (
-	SELECT resident_id, program_id, pending = 0 AS closes, last_size,
+	SELECT resident_id, program_id, pending = 0 AS closes, last_size, released_counts AS rc,
 	       CASE WHEN pending = 0 THEN batch - 1 ELSE batch END AS batch
 	FROM counter),
 response AS (
 	INSERT INTO responses (id, resident_id, program_id, instrument_key, instrument_version, week, answers, keep_doing, next_time, batch)
 	SELECT @id, resident_id, program_id, @key, @version, @week, @answers, @keep, @next, batch FROM mine),
-open_rows AS (
-	INSERT INTO report_open AS o (resident_id, item, attribute, n1, n2, n3, n4, n5, na, released_batch, r1, r2, r3, r4, r5, rna)
-	SELECT m.resident_id, v.item, v.attribute, ` + tally("NOT m.closes") + `,
-	       CASE WHEN m.closes THEN m.batch ELSE 0 END, ` + tally("m.closes") + `
-	FROM mine m CROSS JOIN (VALUES ` + strings.Join(values, ", ") + `) AS v (item, attribute, v)
-	ON CONFLICT (resident_id, item) DO UPDATE SET
-		` + cols(func(_ int, n, _ string) string {
-		return fmt.Sprintf("%[1]s = CASE WHEN EXCLUDED.released_batch > 0 THEN 0 ELSE o.%[1]s + EXCLUDED.%[1]s END", n)
-	}) + `,
-		` + cols(func(_ int, n, r string) string {
-		return fmt.Sprintf("%[2]s = CASE WHEN EXCLUDED.released_batch > 0 THEN o.%[1]s + EXCLUDED.%[2]s ELSE o.%[2]s END", n, r)
-	}) + `,
-		released_batch = GREATEST(o.released_batch, EXCLUDED.released_batch)
-	RETURNING resident_id, item, attribute, released_batch, r1, r2, r3, r4, r5, rna),
 released AS (
 	INSERT INTO report_released AS r (resident_id, month, item, program_id, attribute, n1, n2, n3, n4, n5, na)
-	SELECT o.resident_id, @month, o.item, m.program_id, o.attribute, o.r1, o.r2, o.r3, o.r4, o.r5, o.rna
-	FROM open_rows o JOIN mine m ON m.closes AND o.released_batch = m.batch
-	WHERE o.r1 + o.r2 + o.r3 + o.r4 + o.r5 + o.rna > 0
-	ON CONFLICT (resident_id, month, item) DO UPDATE SET
-		` + cols(func(_ int, n, _ string) string { return fmt.Sprintf("%[1]s = r.%[1]s + EXCLUDED.%[1]s", n) }) + `),
+	SELECT * FROM (
+		SELECT m.resident_id, @month AS month, v.item, m.program_id, v.attribute, ` + strings.Join(slots, ", ") + `
+		FROM mine m CROSS JOIN (VALUES ` + strings.Join(items, ", ") + `) AS v (item, attribute, at)
+		WHERE m.closes) AS t (resident_id, month, item, program_id, attribute, n1, n2, n3, n4, n5, na)
+	WHERE n1 + n2 + n3 + n4 + n5 + na > 0
+	ON CONFLICT (resident_id, month, item) DO UPDATE SET ` + strings.Join(updates, ", ") + `),
 batches AS (
 	INSERT INTO report_batches (resident_id, batch, program_id, month, responses)
 	SELECT resident_id, batch, program_id, @month, last_size FROM mine WHERE closes),
@@ -133,9 +170,7 @@ func (d *DB) submitPostgres(ctx context.Context, p submitParams) (bool, error) {
 	args := map[string]any{
 		"week": p.week, "hash": p.hash, "now": p.now, "key": p.key, "version": p.version,
 		"id": p.id, "answers": p.answers, "keep": p.keepDoing, "next": p.nextTime, "month": p.month,
-	}
-	for i, v := range itemValues(p.values) {
-		args[fmt.Sprintf("v%d", i)] = v
+		"counts": countsOf(p.values).pgArray(),
 	}
 	var stored int
 	if err := d.db(ctx).Raw(pgSubmitSQL, args).Scan(&stored).Error; err != nil {
@@ -146,7 +181,7 @@ func (d *DB) submitPostgres(ctx context.Context, p submitParams) (bool, error) {
 
 // submitSQLite does the same in an immediate transaction, step by step:
 // SQLite has no data-modifying CTEs, and its single writer makes reading
-// the counter and then writing it safe.
+// the counter and then writing it safe. The tallies are JSON arrays there.
 func (d *DB) submitSQLite(ctx context.Context, p submitParams) (bool, error) {
 	stored := false
 	err := d.WithTx(ctx, func(ctx context.Context) error {
@@ -167,119 +202,72 @@ func (d *DB) submitSQLite(ctx context.Context, p submitParams) (bool, error) {
 		if err := d.countLink(ctx, cl.ResidentID, cl.ProgramID, surveys.MonthOf(cl.CreatedAt), 0, 1, 0); err != nil {
 			return err
 		}
-		batch, releasedSize, err := d.advanceCounter(ctx, cl.ResidentID, cl.ProgramID)
+		batch, err := d.advanceCounter(ctx, cl.ResidentID, cl.ProgramID, p.month, countsOf(p.values))
 		if err != nil {
 			return err
 		}
 		err = d.db(ctx).Exec(`INSERT INTO responses (id, resident_id, program_id, instrument_key, instrument_version, week, answers, keep_doing, next_time, batch)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			p.id, cl.ResidentID, cl.ProgramID, p.key, p.version, p.week, p.answers, p.keepDoing, p.nextTime, batch).Error
-		if err != nil {
-			return err
-		}
-		if releasedSize == 0 {
-			err = d.addOpen(ctx, cl.ResidentID, p.values)
-		} else {
-			err = d.releaseOpen(ctx, cl.ResidentID, cl.ProgramID, batch, releasedSize, p.month, p.values)
-		}
 		stored = err == nil
 		return err
 	})
 	return stored, err
 }
 
-// advanceCounter applies surveys.ReleaseState.Add to a resident's counter.
-func (d *DB) advanceCounter(ctx context.Context, residentID, programID int64) (batch, releasedSize int, err error) {
+// advanceCounter applies surveys.ReleaseState.Add to a resident's counter,
+// adds the response's tallies to the open batch and, when the response
+// releases it, moves the batch into the released aggregates of month.
+func (d *DB) advanceCounter(ctx context.Context, residentID, programID int64, month string, counts itemCounts) (int, error) {
 	var min int
 	if err := d.db(ctx).Raw(`SELECT min_responses FROM programs WHERE id = ?`, programID).Scan(&min).Error; err != nil {
-		return 0, 0, fmt.Errorf("read threshold: %w", err)
+		return 0, fmt.Errorf("read threshold: %w", err)
 	}
-	var rows []struct{ Batch, Pending, Released int }
-	if err := d.db(ctx).Raw(`SELECT batch, pending, released FROM report_counters WHERE resident_id = ?`, residentID).Scan(&rows).Error; err != nil {
-		return 0, 0, fmt.Errorf("read counter: %w", err)
+	var rows []struct {
+		Batch, Pending, Released int
+		OpenCounts               string
+	}
+	if err := d.db(ctx).Raw(`SELECT batch, pending, released, open_counts FROM report_counters WHERE resident_id = ?`, residentID).Scan(&rows).Error; err != nil {
+		return 0, fmt.Errorf("read counter: %w", err)
 	}
 	var st surveys.ReleaseState
+	open := itemCounts{}
 	if len(rows) == 1 {
 		st = surveys.ReleaseState{Batch: rows[0].Batch, Pending: rows[0].Pending, Released: rows[0].Released}
+		if err := json.Unmarshal([]byte(rows[0].OpenCounts), &open); err != nil {
+			return 0, fmt.Errorf("read open batch: %w", err)
+		}
 	}
-	batch, releasedSize = st.Add(min)
-	err = d.db(ctx).Exec(`INSERT INTO report_counters (resident_id, program_id, min_responses, batch, pending, released, last_size)
-		VALUES (?, ?, ?, ?, ?, ?, ?)
+	batch, releasedSize := st.Add(min)
+	open = open.plus(counts)
+	released := itemCounts{}
+	if releasedSize > 0 {
+		open, released = itemCounts{}, open
+	}
+	openJSON, _ := json.Marshal(open)
+	releasedJSON, _ := json.Marshal(released)
+	err := d.db(ctx).Exec(`INSERT INTO report_counters (resident_id, program_id, min_responses, batch, pending, released, last_size, open_counts, released_counts)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (resident_id) DO UPDATE SET program_id = excluded.program_id, min_responses = excluded.min_responses,
-			batch = excluded.batch, pending = excluded.pending, released = excluded.released,
-			last_size = CASE WHEN excluded.last_size > 0 THEN excluded.last_size ELSE report_counters.last_size END`,
-		residentID, programID, min, st.Batch, st.Pending, st.Released, releasedSize).Error
+			batch = excluded.batch, pending = excluded.pending, released = excluded.released, open_counts = excluded.open_counts,
+			last_size = CASE WHEN excluded.last_size > 0 THEN excluded.last_size ELSE report_counters.last_size END,
+			released_counts = CASE WHEN excluded.last_size > 0 THEN excluded.released_counts ELSE report_counters.released_counts END`,
+		residentID, programID, min, st.Batch, st.Pending, st.Released, releasedSize, string(openJSON), string(releasedJSON)).Error
 	if err != nil {
-		return 0, 0, fmt.Errorf("write counter: %w", err)
+		return 0, fmt.Errorf("write counter: %w", err)
 	}
-	return batch, releasedSize, nil
-}
-
-// answerTallies turns one response into a tally per item it asks.
-func answerTallies(values map[string]*int) map[string]surveys.Counts {
-	out := make(map[string]surveys.Counts, len(values))
-	for key, v := range values {
-		var c surveys.Counts
-		c.Add(v)
-		out[key] = c
-	}
-	return out
-}
-
-// addOpen adds one response to the resident's open batch.
-func (d *DB) addOpen(ctx context.Context, residentID int64, values map[string]*int) error {
-	var rows []string
-	var args []any
-	for _, it := range reportItems {
-		c, ok := answerTallies(values)[it.Key]
-		if !ok {
-			continue
+	if releasedSize > 0 {
+		if err := d.release(ctx, residentID, programID, batch, releasedSize, month, released.rows()); err != nil {
+			return 0, err
 		}
-		rows = append(rows, "(?, ?, ?, ?, ?, ?, ?, ?, ?)")
-		args = append(args, residentID, it.Key, string(it.Attribute),
-			c.Ratings[0], c.Ratings[1], c.Ratings[2], c.Ratings[3], c.Ratings[4], c.NotApplicable)
 	}
-	err := d.db(ctx).Exec(`INSERT INTO report_open (resident_id, item, attribute, n1, n2, n3, n4, n5, na)
-		VALUES `+strings.Join(rows, ", ")+`
-		ON CONFLICT (resident_id, item) DO UPDATE SET n1 = report_open.n1 + excluded.n1, n2 = report_open.n2 + excluded.n2,
-			n3 = report_open.n3 + excluded.n3, n4 = report_open.n4 + excluded.n4, n5 = report_open.n5 + excluded.n5,
-			na = report_open.na + excluded.na`, args...).Error
-	if err != nil {
-		return fmt.Errorf("add to open batch: %w", err)
-	}
-	return nil
+	return batch, nil
 }
 
-// releaseOpen moves the open batch, completed by this response, into the
-// released tallies of month.
-func (d *DB) releaseOpen(ctx context.Context, residentID, programID int64, batch, size int, month string, values map[string]*int) error {
-	var open []tallyRow
-	if err := d.db(ctx).Raw(`SELECT item, attribute, n1, n2, n3, n4, n5, na FROM report_open WHERE resident_id = ?`, residentID).Scan(&open).Error; err != nil {
-		return fmt.Errorf("read open batch: %w", err)
-	}
-	batchTally := map[string]tallyRow{}
-	for _, r := range open {
-		batchTally[r.Item] = r
-	}
-	for _, it := range reportItems {
-		c, ok := answerTallies(values)[it.Key]
-		if !ok {
-			continue
-		}
-		r := batchTally[it.Key]
-		r.Item, r.Attribute = it.Key, string(it.Attribute)
-		r.add(c)
-		batchTally[it.Key] = r
-	}
-	rows := make([]tallyRow, 0, len(batchTally))
-	for _, r := range batchTally {
-		rows = append(rows, r)
-	}
+// release records a released batch: its tallies, its month and its size.
+func (d *DB) release(ctx context.Context, residentID, programID int64, batch, size int, month string, rows []tallyRow) error {
 	if err := d.addReleased(ctx, residentID, programID, month, rows); err != nil {
 		return err
-	}
-	if err := d.db(ctx).Exec(`DELETE FROM report_open WHERE resident_id = ?`, residentID).Error; err != nil {
-		return fmt.Errorf("clear open batch: %w", err)
 	}
 	if err := d.db(ctx).Exec(`INSERT INTO report_batches (resident_id, batch, program_id, month, responses) VALUES (?, ?, ?, ?, ?)`,
 		residentID, batch, programID, month, size).Error; err != nil {
@@ -288,21 +276,12 @@ func (d *DB) releaseOpen(ctx context.Context, residentID, programID int64, batch
 	return d.addReleasedMonth(ctx, residentID, programID, month, size, 1)
 }
 
-// tallyRow is one row of report_open or report_released, or a sum of them.
+// tallyRow is one row of report_released, or a sum of them.
 type tallyRow struct {
 	ResidentID             int64
 	Month                  string
 	Item, Attribute        string
 	N1, N2, N3, N4, N5, NA int64
-}
-
-func (r *tallyRow) add(c surveys.Counts) {
-	r.N1 += c.Ratings[0]
-	r.N2 += c.Ratings[1]
-	r.N3 += c.Ratings[2]
-	r.N4 += c.Ratings[3]
-	r.N5 += c.Ratings[4]
-	r.NA += c.NotApplicable
 }
 
 func (r tallyRow) counts() surveys.Counts {
@@ -311,17 +290,14 @@ func (r tallyRow) counts() surveys.Counts {
 
 // addReleased adds tallies to a resident's released month.
 func (d *DB) addReleased(ctx context.Context, residentID, programID int64, month string, rows []tallyRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
 	var vals []string
 	var args []any
 	for _, r := range rows {
-		if r.counts().Answers()+r.NA == 0 {
-			continue
-		}
 		vals = append(vals, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 		args = append(args, residentID, month, r.Item, programID, r.Attribute, r.N1, r.N2, r.N3, r.N4, r.N5, r.NA)
-	}
-	if len(vals) == 0 {
-		return nil
 	}
 	err := d.db(ctx).Exec(`INSERT INTO report_released (resident_id, month, item, program_id, attribute, n1, n2, n3, n4, n5, na)
 		VALUES `+strings.Join(vals, ", ")+`

@@ -6,32 +6,21 @@
 ALTER TABLE responses ADD COLUMN batch INTEGER;
 CREATE INDEX responses_resident_batch ON responses (resident_id, batch);
 
--- Where each resident stands in the release cycle. Submissions about one
--- resident serialise on this row, which keeps batch numbers exact.
+-- Where each resident stands in the release cycle, with the tallies of the
+-- open (unreleased) batch. Submissions about one resident serialise on this
+-- row, which keeps batch numbers exact. open_counts holds six counts per
+-- item (ratings 1..5, then "not applicable") in the order of
+-- models.reportItems; released_counts the same for the batch released last.
 CREATE TABLE report_counters (
-    resident_id   BIGINT PRIMARY KEY REFERENCES users (id),
-    program_id    BIGINT NOT NULL REFERENCES programs (id),
-    min_responses INTEGER NOT NULL,
-    batch         INTEGER NOT NULL,
-    pending       INTEGER NOT NULL,
-    released      INTEGER NOT NULL,
-    last_size     INTEGER NOT NULL DEFAULT 0
-);
-
--- Per item tallies of each resident's open (unreleased) batch: n1..n5 count
--- the ratings 1..5, na the "not applicable" answers. When a submission
--- releases the batch, r1..rna receive its totals and n1..na restart at zero;
--- released_batch says which batch r1..rna hold.
-CREATE TABLE report_open (
-    resident_id    BIGINT NOT NULL REFERENCES users (id),
-    item           TEXT NOT NULL,
-    attribute      TEXT NOT NULL,
-    n1 INTEGER NOT NULL, n2 INTEGER NOT NULL, n3 INTEGER NOT NULL, n4 INTEGER NOT NULL, n5 INTEGER NOT NULL,
-    na INTEGER NOT NULL,
-    released_batch INTEGER NOT NULL DEFAULT 0,
-    r1 INTEGER NOT NULL DEFAULT 0, r2 INTEGER NOT NULL DEFAULT 0, r3 INTEGER NOT NULL DEFAULT 0,
-    r4 INTEGER NOT NULL DEFAULT 0, r5 INTEGER NOT NULL DEFAULT 0, rna INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (resident_id, item)
+    resident_id     BIGINT PRIMARY KEY REFERENCES users (id),
+    program_id      BIGINT NOT NULL REFERENCES programs (id),
+    min_responses   INTEGER NOT NULL,
+    batch           INTEGER NOT NULL,
+    pending         INTEGER NOT NULL,
+    released        INTEGER NOT NULL,
+    last_size       INTEGER NOT NULL DEFAULT 0,
+    open_counts     INTEGER[] NOT NULL DEFAULT '{}',
+    released_counts INTEGER[] NOT NULL DEFAULT '{}'
 );
 
 -- Released tallies per resident, release month and item: what reports read.
