@@ -7,9 +7,8 @@ import (
 	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
-// maxCommentRows bounds the comments one report carries: the latest
-// released batches of the period, whole batches only, up to this many
-// responses with a comment.
+// maxCommentRows bounds the comments one report carries: those of the
+// latest released batches of the period holding up to this many responses.
 const maxCommentRows = 200
 
 // ReportResident returns the resident a report is about, or not_found when
@@ -47,7 +46,7 @@ func (d *DB) ResidentReport(ctx context.Context, residentID int64, period survey
 	if in.Tallies, err = d.residentTallies(ctx, residentID, period); err != nil {
 		return nil, err
 	}
-	if in.ProgramTallies, err = d.programTallies(ctx, p.ID, period); err != nil {
+	if in.ProgramTallies, err = d.cachedProgramTallies(ctx, p.ID, period); err != nil {
 		return nil, err
 	}
 	var pending []int64
@@ -117,28 +116,39 @@ func (d *DB) programTallies(ctx context.Context, programID int64, period surveys
 	return out, nil
 }
 
-// releasedComments returns the comments of the period's released batches,
-// latest batches first up to maxCommentRows, whole batches only. The
-// report shuffles them.
+// releasedComments returns the comments of the period's released batches:
+// the latest batches first, whole batches only, as many as hold at most
+// maxCommentRows responses (at least one batch). The report shuffles them.
+// Two simple queries rather than one with ORDER BY and LIMIT keep the plan
+// good as a prepared statement.
 func (d *DB) releasedComments(ctx context.Context, residentID int64, period surveys.Period) (keep, next []string, err error) {
+	var batches []struct{ Batch, Responses int }
+	err = d.db(ctx).Raw(`SELECT batch, responses FROM report_batches WHERE resident_id = ? AND month BETWEEN ? AND ?
+		ORDER BY batch DESC LIMIT ?`, residentID, period.From, period.To, maxCommentRows).Scan(&batches).Error
+	if err != nil {
+		return nil, nil, fmt.Errorf("read released batches: %w", err)
+	}
+	var chosen []int
+	total := 0
+	for _, b := range batches {
+		if len(chosen) > 0 && total+b.Responses > maxCommentRows {
+			break
+		}
+		chosen = append(chosen, b.Batch)
+		total += b.Responses
+	}
+	if len(chosen) == 0 {
+		return nil, nil, nil
+	}
 	var rows []struct {
-		Batch     int
 		KeepDoing *string
 		NextTime  *string
 	}
-	err = d.db(ctx).Raw(`SELECT r.batch, r.keep_doing, r.next_time FROM responses r
-		WHERE r.resident_id = ? AND (r.keep_doing IS NOT NULL OR r.next_time IS NOT NULL)
-		  AND r.batch IN (SELECT b.batch FROM report_batches b WHERE b.resident_id = ? AND b.month BETWEEN ? AND ?)
-		ORDER BY r.batch DESC LIMIT ?`, residentID, residentID, period.From, period.To, maxCommentRows+1).Scan(&rows).Error
+	err = d.db(ctx).Raw(`SELECT keep_doing, next_time FROM responses
+		WHERE resident_id = ? AND batch IN ? AND (keep_doing IS NOT NULL OR next_time IS NOT NULL)`,
+		residentID, chosen).Scan(&rows).Error
 	if err != nil {
 		return nil, nil, fmt.Errorf("read comments: %w", err)
-	}
-	if len(rows) > maxCommentRows {
-		// Drop the oldest batch: it may be cut short.
-		last := rows[len(rows)-1].Batch
-		for len(rows) > 0 && rows[len(rows)-1].Batch == last {
-			rows = rows[:len(rows)-1]
-		}
 	}
 	for _, r := range rows {
 		if r.KeepDoing != nil {

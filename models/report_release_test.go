@@ -146,3 +146,36 @@ func TestCommentsReleasedOnlyWithTheirBatch(t *testing.T) {
 		t.Fatalf("comments of the open batch leaked: %v", got)
 	}
 }
+
+// TestProgramMeanFollowsOtherResidentsReleases: the program mean beside a
+// resident's figures (cached between releases) moves when another
+// resident's batch is released, and only then.
+func TestProgramMeanFollowsOtherResidentsReleases(t *testing.T) {
+	db := dbtest.New(t)
+	f := newFixture(t, db, 3, 2)
+	ctx := context.Background()
+	a, b := f.residents[0], f.residents[1]
+	at := time.Date(2026, 6, 1, 10, 0, 0, 0, time.UTC)
+	for i := range 3 {
+		f.submitAt(t, at.Add(time.Duration(i)*time.Hour), a.ID, answers(5))
+	}
+	programMean := func() float64 {
+		rep, err := db.ResidentReport(ctx, a.ID, year2026)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return *rep.Attributes[3].ProgramMean
+	}
+	if got := programMean(); got != 5 {
+		t.Fatalf("program mean %v, want 5", got)
+	}
+	f.submitAt(t, at.Add(5*time.Hour), b.ID, answers(1))
+	f.submitAt(t, at.Add(6*time.Hour), b.ID, answers(1))
+	if got := programMean(); got != 5 {
+		t.Fatalf("an unreleased batch moved the program mean to %v", got)
+	}
+	f.submitAt(t, at.Add(7*time.Hour), b.ID, answers(1))
+	if got := programMean(); got != 3 {
+		t.Fatalf("after the release the program mean is %v, want 3", got)
+	}
+}
