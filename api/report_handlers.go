@@ -28,7 +28,9 @@ type periodQuery struct {
 
 // programReportQuery is the query of GET /api/v1/programs/{id}/report.
 type programReportQuery struct {
-	periodQuery
+	// Not an embedded periodQuery: Echo's binder skips embedded structs.
+	From    string `query:"from" json:"from"`
+	To      string `query:"to" json:"to"`
 	PGYYear *int   `query:"pgy_year" json:"pgy_year" validate:"omitempty,min=1,max=7"`
 	Format  string `query:"format" json:"format" validate:"omitempty,oneof=json csv"`
 }
@@ -107,7 +109,7 @@ func (s *Server) programReport(c echo.Context) error {
 	if err := bindQuery(c, &q); err != nil {
 		return err
 	}
-	period, err := s.parsePeriod(q.periodQuery)
+	period, err := s.parsePeriod(periodQuery{q.From, q.To})
 	if err != nil {
 		return err
 	}

@@ -122,6 +122,11 @@ func TestResidentReportJSONShape(t *testing.T) {
 	if p := m["period"].(map[string]any); p["from"] != "2026-01" || p["to"] != "2026-06" {
 		t.Errorf("period %v", p)
 	}
+	var pm map[string]any
+	json.Unmarshal(f.get(t, fmt.Sprintf("/api/v1/programs/%d/report?from=2026-02&to=2026-04", f.program.ID)).Body.Bytes(), &pm)
+	if p := pm["period"].(map[string]any); p["from"] != "2026-02" || p["to"] != "2026-04" {
+		t.Errorf("period %v", p)
+	}
 	attrs := m["attributes"].([]any)
 	if len(attrs) != 4 {
 		t.Fatalf("want availability, competence, altruistic_support, overall; got %d", len(attrs))
@@ -351,5 +356,36 @@ func TestResidentReportPDF(t *testing.T) {
 	}
 	if !strings.Contains(text, "Kept time for me") {
 		t.Error("released comments are not on the page")
+	}
+}
+
+func TestReportPages(t *testing.T) {
+	f := newReportFixture(t, []string{"Dr. Ana <Silva>", "Dr. Ben Okoro"}, []int{6, 2})
+	rec := f.get(t, fmt.Sprintf("/residents/%d/report?from=2026-01&to=2026-06", f.residents[0].ID))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("resident page: %d %s", rec.Code, rec.Body)
+	}
+	body := rec.Body.String()
+	for _, want := range []string{"Dr. Ana &lt;Silva&gt;", `<svg class="trend"`, `<svg class="dist"`, "<table class=\"data small\">", "Kept time for me", "Download PDF"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("resident page lacks %q", want)
+		}
+	}
+	rec = f.get(t, fmt.Sprintf("/residents/%d/report?from=2026-01&to=2026-06", f.residents[1].ID))
+	if body := rec.Body.String(); !strings.Contains(body, "Not enough responses yet") || strings.Contains(body, "Kept time for me") {
+		t.Errorf("a resident with 2 of 3 responses must see no figures or comments")
+	}
+	rec = f.get(t, fmt.Sprintf("/programs/%d/report?from=2026-03&to=2026-03&sort=availability&dir=desc", f.program.ID))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("program page: %d %s", rec.Code, rec.Body)
+	}
+	body = rec.Body.String()
+	for _, want := range []string{fmt.Sprintf(`href="/residents/%d/report?from=2026-03&amp;to=2026-03"`, f.residents[0].ID), "Availability under 3", "format=csv"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("program page lacks %q", want)
+		}
+	}
+	if rec := f.get(t, "/dashboard"); rec.Code != http.StatusUnauthorized || !strings.Contains(rec.Header().Get("Content-Type"), "text/html") {
+		t.Errorf("dashboard without a session: %d %s", rec.Code, rec.Header().Get("Content-Type"))
 	}
 }

@@ -19,6 +19,7 @@ func (s *Server) routes() {
 	s.registerSurveyRoutes(v1)
 	s.registerReportRoutes(v1)
 	s.registerSurveyPages(s.e)
+	s.registerReportPages(s.e)
 }
 
 func cacheStatic(h http.Handler) http.Handler {
