@@ -57,6 +57,12 @@ func signedIn(admin, dirA, dirB, resA1, resA2 int) [nPrincipals]int {
 	return [nPrincipals]int{401, admin, dirA, dirB, resA1, resA2, 401, 401}
 }
 
+// signedInPage is the same for pages: a browser without a session is sent
+// to the sign-in page; a bad bearer token is still refused outright.
+func signedInPage(admin, dirA, dirB, resA1, resA2 int) [nPrincipals]int {
+	return [nPrincipals]int{303, admin, dirA, dirB, resA1, resA2, 303, 401}
+}
+
 func jsonReq(path, body string) func(*acctFixture, int) matrixReq {
 	return func(*acctFixture, int) matrixReq {
 		return matrixReq{path: path, contentType: "application/json", body: body}
@@ -170,7 +176,14 @@ func matrixRows(f *acctFixture) map[string]matrixRow {
 			return matrixReq{path: "/api/v1/programs/" + a + "/meetings/import", contentType: "text/csv",
 				body: "res.a1@example.org," + unique("imported") + "@student.example,2026-03-01\n"}
 		}},
-		"GET /api/v1/programs/:id/meetings": {want: signedIn(200, 200, 404, 403, 403), req: pathReq("/api/v1/programs/" + a + "/meetings")},
+		"GET /api/v1/me/report":                {want: signedIn(403, 403, 403, 200, 200), req: pathReq("/api/v1/me/report")},
+		"GET /api/v1/residents/:id/report":     {want: signedIn(200, 200, 404, 200, 403), req: pathReq("/api/v1/residents/" + a1 + "/report")},
+		"GET /api/v1/residents/:id/report.pdf": {want: signedIn(200, 200, 404, 200, 403), req: pathReq("/api/v1/residents/" + a1 + "/report.pdf")},
+		"GET /api/v1/programs/:id/report":      {want: signedIn(200, 200, 404, 403, 403), req: pathReq("/api/v1/programs/" + a + "/report")},
+		"GET /dashboard":                       {want: signedInPage(403, 403, 403, 200, 200), req: pathReq("/dashboard")},
+		"GET /residents/:id/report":            {want: signedInPage(200, 200, 404, 200, 403), req: pathReq("/residents/" + a1 + "/report")},
+		"GET /programs/:id/report":             {want: signedInPage(200, 200, 404, 403, 403), req: pathReq("/programs/" + a + "/report")},
+		"GET /api/v1/programs/:id/meetings":    {want: signedIn(200, 200, 404, 403, 403), req: pathReq("/api/v1/programs/" + a + "/meetings")},
 
 		// Sign-out page: anyone ends up on the sign-in page; a revoked bearer
 		// token is refused outright.

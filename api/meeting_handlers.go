@@ -4,7 +4,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -87,7 +86,7 @@ func (s *Server) createMeeting(c echo.Context) error {
 }
 
 func (s *Server) importMeetings(c echo.Context) error {
-	programID, err := programIDParam(c)
+	programID, err := pathID(c, "id", "program")
 	if err != nil {
 		return err
 	}
@@ -165,7 +164,7 @@ type listMeetingsQuery struct {
 }
 
 func (s *Server) listMeetings(c echo.Context) error {
-	programID, err := programIDParam(c)
+	programID, err := pathID(c, "id", "program")
 	if err != nil {
 		return err
 	}
@@ -206,13 +205,4 @@ func (s *Server) listMeetings(c echo.Context) error {
 		})
 	}
 	return c.JSON(http.StatusOK, out)
-}
-
-// programIDParam reads the program id in the path.
-func programIDParam(c echo.Context) (int64, error) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, surveys.Errorf(surveys.ENOTFOUND, "program %q does not exist", c.Param("id"))
-	}
-	return id, nil
 }

@@ -21,8 +21,10 @@ func (s *Server) routes() {
 	if s.cfg.Delivery != nil {
 		s.registerMeetingRoutes(v1)
 	}
+	s.registerReportRoutes(v1)
 	s.registerSurveyPages(s.e)
 	s.registerAccountPages(s.e)
+	s.registerReportPages(s.e)
 }
 
 func cacheStatic(h http.Handler) http.Handler {

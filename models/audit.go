@@ -22,6 +22,8 @@ const (
 	ActionPasswordLink   = "password.link_create"
 	ActionPasswordSet    = "password.set"
 	ActionAdminBootstrap = "admin.bootstrap"
+	ActionReportView     = "report.view"
+	ActionReportExport   = "report.export"
 )
 
 // AuditEntry is one line of the append-only audit log: who (ActorID, nil

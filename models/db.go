@@ -34,6 +34,8 @@ type DB struct {
 	Dialect string
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// programCache caches program means for resident reports.
+	programCache programTallyCache
 }
 
 // ParseURL splits a database URL into dialect and driver DSN.

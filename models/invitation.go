@@ -92,8 +92,14 @@ func (d *DB) CreateInvitation(ctx context.Context, n NewInvitation) (*CreatedInv
 		ExpiresAt:         now.Add(n.Lifetime),
 		CreatedAt:         now,
 	}
-	if err := d.db(ctx).Create(&inv).Error; err != nil {
-		return nil, fmt.Errorf("create link: %w", err)
+	err = d.WithTx(ctx, func(ctx context.Context) error {
+		if err := d.db(ctx).Create(&inv).Error; err != nil {
+			return fmt.Errorf("create link: %w", err)
+		}
+		return d.countLink(ctx, inv.ResidentID, inv.ProgramID, surveys.MonthOf(now), 1, 0, 0)
+	})
+	if err != nil {
+		return nil, err
 	}
 	return &CreatedInvitation{Invitation: inv, Token: token}, nil
 }
@@ -173,22 +179,30 @@ func (d *DB) DeclineLink(ctx context.Context, token string) error {
 		return errLinkNotFound
 	}
 	now := d.now()
-	var declined []int64
+	declined := false
 	err := d.WithTx(ctx, func(ctx context.Context) error {
+		var rows []struct {
+			ID, ResidentID, ProgramID int64
+			CreatedAt                 time.Time
+		}
 		err := d.db(ctx).Raw(`UPDATE invitations SET status = ?
 			WHERE token_hash = ? AND status = ? AND expires_at > ?
-			RETURNING id`,
-			StatusDeclined, surveys.HashToken(token), StatusPending, now).Scan(&declined).Error
+			RETURNING id, resident_id, program_id, created_at`,
+			StatusDeclined, surveys.HashToken(token), StatusPending, now).Scan(&rows).Error
 		if err != nil {
 			return fmt.Errorf("decline link: %w", err)
 		}
-		if len(declined) == 1 {
-			// The mentee's contact details go with the link.
-			return d.closeMeeting(ctx, declined[0], DeliveryDeclined)
+		if len(rows) != 1 {
+			return nil
 		}
-		return nil
+		declined = true
+		// The mentee's contact details go with the link.
+		if err := d.closeMeeting(ctx, rows[0].ID, DeliveryDeclined); err != nil {
+			return err
+		}
+		return d.countLink(ctx, rows[0].ResidentID, rows[0].ProgramID, surveys.MonthOf(rows[0].CreatedAt), 0, 0, 1)
 	})
-	if err != nil || len(declined) == 1 {
+	if err != nil || declined {
 		return err
 	}
 	return d.explainClosed(ctx, token, nil)

@@ -23,6 +23,9 @@ type Response struct {
 	Answers           string // JSON object: item key -> 1..5 or null
 	KeepDoing         *string
 	NextTime          *string
+	// Batch is the release batch the response belongs to (see
+	// surveys.ReleaseState); nil only for responses stored before reports.
+	Batch *int
 }
 
 // DecodedAnswers parses the stored answers.
@@ -34,7 +37,8 @@ func (r *Response) DecodedAnswers() (map[string]*int, error) {
 	return m, nil
 }
 
-// SubmitResponse claims a link and stores its response in one transaction.
+// SubmitResponse claims a link and stores its response in one transaction,
+// with the report aggregates (see report_submit.go).
 // The claim is one conditional UPDATE, so however many submissions of a link
 // race, exactly one is stored; the others get a gone error that says why.
 // The submission must have been validated against inst, the instrument the
@@ -49,9 +53,15 @@ func (d *DB) SubmitResponse(ctx context.Context, token string, inst *surveys.Ins
 	}
 	now := d.now()
 	week := surveys.Week(now)
+	month, err := surveys.WeekMonth(week)
+	if err != nil {
+		return fmt.Errorf("release month: %w", err)
+	}
 	p := submitParams{
 		hash:      surveys.HashToken(token),
 		week:      week,
+		month:     month,
+		values:    sub.Answers,
 		now:       now,
 		id:        newResponseID(),
 		key:       inst.Key,
@@ -77,27 +87,11 @@ func (d *DB) SubmitResponse(ctx context.Context, token string, inst *surveys.Ins
 }
 
 type submitParams struct {
-	hash, week, id, key, answers string
-	now                          time.Time
-	version                      int
-	keepDoing, nextTime          *string
-}
-
-// submitPostgres claims and inserts in a single statement: one round trip,
-// one implicit transaction. The claim also returns the link's id, used only
-// by the meetings step; the response row never sees it.
-func (d *DB) submitPostgres(ctx context.Context, p submitParams) (bool, error) {
-	res := d.db(ctx).Exec(`WITH claimed AS (
-			UPDATE invitations SET status = 'completed', completed_week = ?
-			WHERE token_hash = ? AND status = 'pending' AND expires_at > ?
-			  AND instrument_key = ? AND instrument_version = ?
-			RETURNING id, resident_id, program_id),
-		`+submitEraseMeetingCTE+`
-		INSERT INTO responses (id, resident_id, program_id, instrument_key, instrument_version, week, answers, keep_doing, next_time)
-		SELECT ?, resident_id, program_id, ?, ?, ?, ?, ?, ? FROM claimed`,
-		p.week, p.hash, p.now, p.key, p.version,
-		p.id, p.key, p.version, p.week, p.answers, p.keepDoing, p.nextTime)
-	return res.RowsAffected == 1, res.Error
+	hash, week, month, id, key, answers string
+	now                                 time.Time
+	version                             int
+	keepDoing, nextTime                 *string
+	values                              map[string]*int
 }
 
 // --- meetings (issue 5): data minimisation on completion -------------------
@@ -112,38 +106,6 @@ const submitEraseMeetingCTE = `erased_meeting AS (
 			WHERE invitation_id IN (SELECT id FROM claimed))`
 
 // --- end meetings -----------------------------------------------------------
-
-// submitSQLite does the same in an immediate transaction: SQLite has no
-// data-modifying CTEs.
-func (d *DB) submitSQLite(ctx context.Context, p submitParams) (bool, error) {
-	stored := false
-	err := d.WithTx(ctx, func(ctx context.Context) error {
-		var claimed []struct {
-			ID         int64
-			ResidentID int64
-			ProgramID  int64
-		}
-		err := d.db(ctx).Raw(`UPDATE invitations SET status = 'completed', completed_week = ?
-			WHERE token_hash = ? AND status = 'pending' AND expires_at > ?
-			  AND instrument_key = ? AND instrument_version = ?
-			RETURNING id, resident_id, program_id`,
-			p.week, p.hash, p.now, p.key, p.version).Scan(&claimed).Error
-		if err != nil || len(claimed) != 1 {
-			return err
-		}
-		// meetings (issue 5): erase the mentee's contact details with the
-		// claim. The link id goes no further than this step.
-		if err := d.closeMeeting(ctx, claimed[0].ID, DeliveryCompleted); err != nil {
-			return err
-		}
-		err = d.db(ctx).Exec(`INSERT INTO responses (id, resident_id, program_id, instrument_key, instrument_version, week, answers, keep_doing, next_time)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			p.id, claimed[0].ResidentID, claimed[0].ProgramID, p.key, p.version, p.week, p.answers, p.keepDoing, p.nextTime).Error
-		stored = err == nil
-		return err
-	})
-	return stored, err
-}
 
 // ResponsesFor returns a resident's stored responses (for exports and checks;
 // reports read aggregates).

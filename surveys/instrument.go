@@ -1,6 +1,9 @@
 package surveys
 
-import "fmt"
+import (
+	"fmt"
+	"sort"
+)
 
 // Attribute is one of the mentor attributes the instrument measures.
 type Attribute string
@@ -145,6 +148,28 @@ func (in *Instrument) ItemsFor(a Attribute) []Item {
 	for _, it := range in.Items {
 		if it.Attribute == a {
 			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// AllItems lists the items of every registered instrument, each key once in
+// a fixed order. Report aggregates keep a row per item key, so a key must
+// keep its attribute across instrument versions.
+func AllItems() []Item {
+	ids := make([]string, 0, len(instruments))
+	for id := range instruments {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	seen := map[string]bool{}
+	var out []Item
+	for _, id := range ids {
+		for _, it := range instruments[id].Items {
+			if !seen[it.Key] {
+				seen[it.Key] = true
+				out = append(out, it)
+			}
 		}
 	}
 	return out

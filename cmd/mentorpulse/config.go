@@ -31,9 +31,9 @@ type Config struct {
 	LoginAccountLimit  api.RateLimit
 	SurveyIPLimit      api.RateLimit
 	TrustProxy         bool
-	SMTPURL         string
-	MailFrom        string
-	SecretKey       string
+	SMTPURL            string
+	MailFrom           string
+	SecretKey          string
 }
 
 // configVars documents every variable: name, default, meaning. The README

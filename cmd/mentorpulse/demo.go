@@ -3,12 +3,16 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
+	"os"
 	"time"
 
 	"github.com/mentorpulse/mentorpulse/models"
 	"github.com/mentorpulse/mentorpulse/surveys"
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
 )
 
 // Demo accounts share one password, printed by the demo command.
@@ -80,10 +84,11 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("demo: the database already holds %d program(s); demo fills only an empty database (use another MENTORPULSE_DATABASE_URL)", len(ps))
 	}
 	rng := rand.New(rand.NewPCG(*seed, 42))
-	if err := loadDemo(ctx, db, rng, *residents, *responses); err != nil {
+	started := time.Now()
+	if err := loadDemo(ctx, db, rng, *residents, *responses, terminal(e.stderr)); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "Loaded a demo program with %d residents and %d responses.\n", *residents, *responses)
+	fmt.Fprintf(e.stdout, "Loaded a demo program with %d residents and %d responses in %s.\n", *residents, *responses, time.Since(started).Round(100*time.Millisecond))
 	printDemoHelp(e)
 	return nil
 }
@@ -100,7 +105,11 @@ Make a survey link:       go run ./cmd/mentorpulse invite --resident resident1@d
 `, e.cfg.BaseURL, demoPassword)
 }
 
-func loadDemo(ctx context.Context, db *models.DB, rng *rand.Rand, residents, responses int) error {
+// demoLiveLimit is the largest demo loaded through the live submission path;
+// larger ones go through the bulk loader.
+const demoLiveLimit = 5000
+
+func loadDemo(ctx context.Context, db *models.DB, rng *rand.Rand, residents, responses int, progress io.Writer) error {
 	hash, err := models.HashPassword(demoPassword)
 	if err != nil {
 		return err
@@ -138,22 +147,13 @@ func loadDemo(ctx context.Context, db *models.DB, rng *rand.Rand, residents, res
 		}
 		end := realNow().UTC()
 		start := end.AddDate(0, -9, 0)
-		inst := surveys.Default()
-		for n := range responses {
-			r := rng.IntN(len(ids))
-			// Later responses drift up a little, so trends show movement.
-			frac := float64(n) / math.Max(1, float64(responses))
-			at := start.Add(time.Duration(frac * float64(end.Sub(start))))
-			db.Now = func() time.Time { return at }
-			date := at.Format(time.DateOnly)
-			inv, err := db.CreateInvitation(ctx, models.NewInvitation{ResidentID: ids[r], MeetingDate: &date})
-			if err != nil {
-				return err
-			}
-			sub := demoSubmission(rng, inst, profiles[r], frac)
-			if err := db.SubmitResponse(ctx, inv.Token, inst, sub); err != nil {
-				return fmt.Errorf("demo response: %w", err)
-			}
+		if responses > demoLiveLimit {
+			err = bulkDemo(ctx, db, rng, ids, profiles, responses, start, end, progress)
+		} else {
+			err = liveDemo(ctx, db, rng, ids, profiles, responses, start, end)
+		}
+		if err != nil {
+			return err
 		}
 		// Some links still open, one declined, one expired, for the status views.
 		db.Now = realNow
@@ -170,9 +170,70 @@ func loadDemo(ctx context.Context, db *models.DB, rng *rand.Rand, residents, res
 		}
 		old := end.AddDate(0, 0, -30)
 		db.Now = func() time.Time { return old }
-		_, err := db.CreateInvitation(ctx, models.NewInvitation{ResidentID: ids[0]})
+		_, err = db.CreateInvitation(ctx, models.NewInvitation{ResidentID: ids[0]})
 		return err
 	})
+}
+
+// liveDemo submits each response through the live path, as a mentee would.
+func liveDemo(ctx context.Context, db *models.DB, rng *rand.Rand, ids []int64, profiles []demoProfile, responses int, start, end time.Time) error {
+	inst := surveys.Default()
+	for n := range responses {
+		r := rng.IntN(len(ids))
+		// Later responses drift up a little, so trends show movement.
+		frac := float64(n) / math.Max(1, float64(responses))
+		at := start.Add(time.Duration(frac * float64(end.Sub(start))))
+		db.Now = func() time.Time { return at }
+		date := at.Format(time.DateOnly)
+		inv, err := db.CreateInvitation(ctx, models.NewInvitation{ResidentID: ids[r], MeetingDate: &date})
+		if err != nil {
+			return err
+		}
+		sub := demoSubmission(rng, inst, profiles[r], frac)
+		if err := db.SubmitResponse(ctx, inv.Token, inst, sub); err != nil {
+			return fmt.Errorf("demo response: %w", err)
+		}
+	}
+	return nil
+}
+
+// bulkDemo spreads responses evenly over [start, end) through the bulk
+// loader, drawing a progress bar on progress when it is not nil.
+func bulkDemo(ctx context.Context, db *models.DB, rng *rand.Rand, ids []int64, profiles []demoProfile, responses int, start, end time.Time, progress io.Writer) error {
+	var bar *progressbar.ProgressBar
+	if progress != nil {
+		bar = progressbar.NewOptions(responses, progressbar.OptionSetWriter(progress), progressbar.OptionSetDescription("Loading responses"),
+			progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionThrottle(200*time.Millisecond),
+			progressbar.OptionOnCompletion(func() { fmt.Fprintln(progress) }))
+	}
+	inst := surveys.Default()
+	l := db.NewBulkLoader()
+	for n := range responses {
+		r := rng.IntN(len(ids))
+		frac := float64(n) / float64(responses)
+		at := start.Add(time.Duration(frac * float64(end.Sub(start))))
+		date := at.Format(time.DateOnly)
+		err := l.Add(ctx, models.BulkResponse{ResidentID: ids[r], At: at, MeetingDate: &date, Instrument: inst,
+			Submission: demoSubmission(rng, inst, profiles[r], frac)})
+		if err != nil {
+			return fmt.Errorf("demo response: %w", err)
+		}
+		if bar != nil && n%1000 == 999 {
+			bar.Add(1000)
+		}
+	}
+	if bar != nil {
+		bar.Set(responses)
+	}
+	return l.Close(ctx)
+}
+
+// terminal returns w when it is a terminal, for progress bars; nil otherwise.
+func terminal(w io.Writer) io.Writer {
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		return f
+	}
+	return nil
 }
 
 func demoSubmission(rng *rand.Rand, inst *surveys.Instrument, prof demoProfile, drift float64) surveys.Submission {

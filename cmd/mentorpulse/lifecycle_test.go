@@ -37,7 +37,7 @@ func TestMigrateIsIdempotent(t *testing.T) {
 func TestDemoLoadsOnce(t *testing.T) {
 	c := newCLI(t)
 	out := c.mustRun("demo")
-	if !strings.Contains(out, "Loaded a demo program with 8 residents and 160 responses.") || !strings.Contains(out, "go run ./cmd/mentorpulse") {
+	if !strings.Contains(out, "Loaded a demo program with 8 residents and 160 responses in ") || !strings.Contains(out, "go run ./cmd/mentorpulse") {
 		t.Errorf("demo printed %q", out)
 	}
 	db := c.openDB()

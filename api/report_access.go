@@ -1,0 +1,55 @@
+package api
+
+import (
+	"github.com/labstack/echo/v4"
+	"github.com/mentorpulse/mentorpulse/models"
+	"github.com/mentorpulse/mentorpulse/surveys"
+)
+
+// Access to reports is decided here and only here, on the same rules as the
+// rest of the API: another program's resident or program is 404, a member
+// of the program whose role may not see it gets 403.
+
+// authorizeResidentReport allows a resident's report to the resident, their
+// program's directors and admins, and records the view in the audit log.
+func (s *Server) authorizeResidentReport(c echo.Context, residentID int64) error {
+	ctx := c.Request().Context()
+	if err := s.residentAccess(ctx, c, residentID); err != nil {
+		return err
+	}
+	res, err := s.db.ReportResident(ctx, residentID)
+	if err != nil {
+		return err
+	}
+	return s.audit(ctx, c, models.AuditEntry{Action: models.ActionReportView, Target: userTarget(residentID),
+		ProgramID: res.ProgramID, Detail: "resident report"})
+}
+
+// authorizeProgramReport allows a program's report to its directors and
+// admins, and records the view in the audit log.
+func (s *Server) authorizeProgramReport(c echo.Context, programID int64) error {
+	if _, err := s.programAccess(c, programID, accessManage); err != nil {
+		return err
+	}
+	return s.audit(c.Request().Context(), c, models.AuditEntry{Action: models.ActionReportView,
+		Target: programTarget(programID), ProgramID: &programID, Detail: "program report"})
+}
+
+// currentResidentID is the signed-in resident, for GET /api/v1/me/report and
+// the dashboard.
+func currentResidentID(c echo.Context) (int64, error) {
+	u := currentUser(c)
+	if u == nil {
+		return 0, surveys.Errorf(surveys.EUNAUTHORIZED, "sign in to see your report")
+	}
+	if u.Role != models.RoleResident {
+		return 0, surveys.Errorf(surveys.EFORBIDDEN, "the feedback dashboard is for residents; program directors see their program's report")
+	}
+	return u.ID, nil
+}
+
+// recordExport notes a report export (CSV or PDF) in the audit log.
+func (s *Server) recordExport(c echo.Context, kind string, programID int64, target string) error {
+	return s.audit(c.Request().Context(), c, models.AuditEntry{Action: models.ActionReportExport,
+		Target: target, ProgramID: &programID, Detail: kind})
+}

@@ -1,0 +1,282 @@
+package api
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/mentorpulse/mentorpulse/frontend"
+	"github.com/mentorpulse/mentorpulse/models"
+	"github.com/mentorpulse/mentorpulse/surveys"
+)
+
+// registerReportPages registers the report pages. They read the same
+// reports as the API, through the same access decisions.
+func (s *Server) registerReportPages(e *echo.Echo) {
+	auth := s.pageAuth()
+	e.GET("/dashboard", s.dashboardPage, auth...)
+	e.GET("/residents/:id/report", s.residentReportPage, auth...)
+	e.GET("/programs/:id/report", s.programReportPage, auth...)
+}
+
+// attributeCard is one attribute as a page shows it; figures are text,
+// "–" when suppressed.
+type attributeCard struct {
+	Label, Mean, Interval, ProgramMean string
+	N, NotApplicable                   int64
+	Suppressed                         bool
+	Bar                                template.HTML
+	Distribution                       [5]int64
+}
+
+type trendRow struct {
+	Period     string
+	Responses  int64
+	Suppressed bool
+	Means      []string
+}
+
+type legendItem struct {
+	Label  string
+	Swatch template.HTML
+}
+
+type residentPageData struct {
+	Report      *surveys.ResidentReport
+	ProgramName string
+	Cards       []attributeCard
+	TrendChart  template.HTML
+	Legend      []legendItem
+	TrendRows   []trendRow
+	Attributes  []string
+	FocusLabel  string
+	StrongLabel string
+	PDFURL      string
+	FormAction  string
+	BackURL     string
+}
+
+func (s *Server) dashboardPage(c echo.Context) error {
+	id, err := currentResidentID(c)
+	if err != nil {
+		return err
+	}
+	return s.renderResidentPage(c, id, "/dashboard", "")
+}
+
+func (s *Server) residentReportPage(c echo.Context) error {
+	id, err := pathID(c, "id", "resident")
+	if err != nil {
+		return err
+	}
+	back := ""
+	if u, err := s.db.ReportResident(c.Request().Context(), id); err == nil {
+		back = fmt.Sprintf("/programs/%d/report", *u.ProgramID)
+	}
+	return s.renderResidentPage(c, id, c.Request().URL.Path, back)
+}
+
+func (s *Server) renderResidentPage(c echo.Context, residentID int64, action, back string) error {
+	rep, err := s.loadResidentReport(c, residentID)
+	if err != nil {
+		return err
+	}
+	d := residentPageData{Report: rep, FormAction: action, BackURL: back,
+		PDFURL: fmt.Sprintf("/api/v1/residents/%d/report.pdf?from=%s&to=%s", residentID, rep.Period.From, rep.Period.To)}
+	if u, err := s.db.ReportResident(c.Request().Context(), residentID); err == nil {
+		if p, err := s.db.ProgramByID(c.Request().Context(), *u.ProgramID); err == nil {
+			d.ProgramName = p.Name
+		}
+	}
+	for _, a := range rep.Attributes {
+		card := cardFor(a.AttributeSummary)
+		card.ProgramMean = num(a.ProgramMean)
+		d.Cards = append(d.Cards, card)
+	}
+	var labels []string
+	series := make([]frontend.TrendSeries, len(surveys.Attributes))
+	for i, a := range surveys.Attributes {
+		series[i].Label = a.Label()
+		d.Attributes = append(d.Attributes, a.Label())
+		d.Legend = append(d.Legend, legendItem{a.Label(), frontend.LegendSwatch(i)})
+	}
+	for _, tp := range rep.Trend {
+		labels = append(labels, tp.Period)
+		row := trendRow{Period: tp.Period, Responses: tp.Responses, Suppressed: tp.Suppressed}
+		for i, a := range surveys.Attributes {
+			series[i].Values = append(series[i].Values, tp.Attributes[a].Mean)
+			row.Means = append(row.Means, num(tp.Attributes[a].Mean))
+		}
+		d.TrendRows = append(d.TrendRows, row)
+	}
+	d.TrendChart = frontend.TrendChart(labels, series)
+	if rep.Focus.Focus != nil {
+		d.FocusLabel, d.StrongLabel = rep.Focus.Focus.Label(), rep.Focus.Strength.Label()
+	}
+	noStore(c)
+	return s.render(c, http.StatusOK, "dashboard", d)
+}
+
+func cardFor(a surveys.AttributeSummary) attributeCard {
+	card := attributeCard{Label: a.Label, Mean: num(a.Mean), Interval: "–", N: a.N, NotApplicable: a.NotApplicable, Suppressed: a.Suppressed()}
+	if a.CI95 != nil {
+		card.Interval = fmt.Sprintf("%.2f–%.2f", a.CI95[0], a.CI95[1])
+	}
+	if a.Distribution != nil {
+		for v := range card.Distribution {
+			card.Distribution[v] = a.Distribution[strconv.Itoa(v+1)]
+		}
+		card.Bar = frontend.DistributionBar(card.Distribution)
+	}
+	return card
+}
+
+// programRow is one resident in the program page's table.
+type programRow struct {
+	ID                     int64
+	Name, PGY, Rate, URL   string
+	Responses, Invitations int64
+	Means                  []string
+	Suppressed             bool
+	Flags                  []string
+	sortKeys               map[string]*float64
+}
+
+type sortLink struct {
+	Label, URL, Arrow string
+}
+
+type programPageData struct {
+	Report     *surveys.ProgramReport
+	Cards      []attributeCard
+	Rows       []programRow
+	Headers    []sortLink
+	PGY        int
+	PGYOptions []int
+	CSVURL     string
+	FormAction string
+}
+
+// programSortKeys are the columns the program page sorts by.
+var programSortKeys = []struct{ key, label string }{
+	{"name", "Resident"}, {"pgy", "PGY"}, {"responses", "Responses"}, {"rate", "Response rate"},
+	{"availability", "Availability"}, {"competence", "Competence"}, {"altruistic_support", "Altruistic support"}, {"overall", "Overall"},
+}
+
+func (s *Server) programReportPage(c echo.Context) error {
+	id, err := pathID(c, "id", "program")
+	if err != nil {
+		return err
+	}
+	if err := s.authorizeProgramReport(c, id); err != nil {
+		return err
+	}
+	var q programReportQuery
+	if err := bindQuery(c, &q); err != nil {
+		return err
+	}
+	period, err := s.parsePeriod(periodQuery{q.From, q.To})
+	if err != nil {
+		return err
+	}
+	rep, err := s.db.ProgramReport(c.Request().Context(), id, models.ProgramReportFilter{Period: period, PGYYear: q.PGYYear})
+	if err != nil {
+		return err
+	}
+	d := programPageData{Report: rep, FormAction: c.Request().URL.Path, PGYOptions: []int{1, 2, 3, 4, 5, 6, 7}}
+	if q.PGYYear != nil {
+		d.PGY = *q.PGYYear
+	}
+	for _, a := range rep.Attributes {
+		d.Cards = append(d.Cards, cardFor(a))
+	}
+	for _, r := range rep.Residents {
+		row := programRow{ID: r.ID, Name: r.Name, Responses: r.Responses, Invitations: r.Invitations, Rate: num(r.ResponseRate),
+			Suppressed: r.Suppressed, URL: fmt.Sprintf("/residents/%d/report?from=%s&to=%s", r.ID, period.From, period.To),
+			sortKeys: map[string]*float64{"rate": r.ResponseRate}}
+		if r.PGYYear != nil {
+			row.PGY = strconv.Itoa(*r.PGYYear)
+			pgy := float64(*r.PGYYear)
+			row.sortKeys["pgy"] = &pgy
+		}
+		resp := float64(r.Responses)
+		row.sortKeys["responses"] = &resp
+		for _, a := range surveys.Attributes {
+			row.Means = append(row.Means, num(r.Attributes[a].Mean))
+			row.sortKeys[string(a)] = r.Attributes[a].Mean
+		}
+		for _, f := range r.Flags {
+			row.Flags = append(row.Flags, flagLabel(f))
+		}
+		d.Rows = append(d.Rows, row)
+	}
+	sortKey, desc := c.QueryParam("sort"), c.QueryParam("dir") == "desc"
+	sortRows(d.Rows, sortKey, desc)
+	base := url.Values{"from": {period.From}, "to": {period.To}}
+	if q.PGYYear != nil {
+		base.Set("pgy_year", strconv.Itoa(*q.PGYYear))
+	}
+	for _, k := range programSortKeys {
+		v := url.Values{}
+		for key, vals := range base {
+			v[key] = vals
+		}
+		v.Set("sort", k.key)
+		link := sortLink{Label: k.label}
+		if k.key == sortKey || (sortKey == "" && k.key == "name") {
+			link.Arrow = "▲"
+			if desc {
+				link.Arrow = "▼"
+			} else {
+				v.Set("dir", "desc")
+			}
+		}
+		link.URL = d.FormAction + "?" + v.Encode()
+		d.Headers = append(d.Headers, link)
+	}
+	csv := url.Values{"format": {"csv"}}
+	for key, vals := range base {
+		csv[key] = vals
+	}
+	d.CSVURL = fmt.Sprintf("/api/v1/programs/%d/report?%s", id, csv.Encode())
+	noStore(c)
+	return s.render(c, http.StatusOK, "program_report", d)
+}
+
+// sortRows sorts by a column; suppressed figures go last either way.
+func sortRows(rows []programRow, key string, desc bool) {
+	sort.SliceStable(rows, func(i, j int) bool {
+		if key == "" || key == "name" {
+			if desc {
+				return strings.ToLower(rows[i].Name) > strings.ToLower(rows[j].Name)
+			}
+			return strings.ToLower(rows[i].Name) < strings.ToLower(rows[j].Name)
+		}
+		a, b := rows[i].sortKeys[key], rows[j].sortKeys[key]
+		switch {
+		case a == nil || b == nil:
+			return a != nil && b == nil
+		case desc:
+			return *a > *b
+		}
+		return *a < *b
+	})
+}
+
+// flagLabel turns "below_program:availability" into words.
+func flagLabel(f string) string {
+	kind, attr, _ := strings.Cut(f, ":")
+	label := surveys.Attribute(attr).Label()
+	switch kind {
+	case surveys.FlagBelowProgram:
+		return label + " below program"
+	case surveys.FlagBelow3:
+		return label + " under 3"
+	}
+	return f
+}

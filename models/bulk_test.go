@@ -1,0 +1,103 @@
+package models_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/mentorpulse/mentorpulse/models"
+	"github.com/mentorpulse/mentorpulse/models/dbtest"
+	"github.com/mentorpulse/mentorpulse/surveys"
+)
+
+// TestBulkLoadMatchesLiveSubmissions loads the same responses through the
+// live submission path and through the bulk loader: every aggregate and
+// report must come out the same, and both must match brute force.
+func TestBulkLoadMatchesLiveSubmissions(t *testing.T) {
+	const min = 4
+	type planned struct {
+		resident int
+		at       time.Time
+		sub      surveys.Submission
+	}
+	rng := rand.New(rand.NewPCG(21, 4))
+	var plan []planned
+	at := time.Date(2026, 2, 2, 8, 0, 0, 0, time.UTC)
+	for i := range 70 {
+		at = at.Add(time.Duration(rng.IntN(60)) * time.Hour)
+		plan = append(plan, planned{rng.IntN(3), at, randomSubmission(rng, fmt.Sprint(i))})
+	}
+	ctx := context.Background()
+
+	live := dbtest.New(t)
+	lf := newFixture(t, live, min, 3)
+	for _, p := range plan {
+		lf.submitAt(t, p.at, lf.residents[p.resident].ID, p.sub)
+	}
+
+	bulk := dbtest.New(t)
+	bf := newFixture(t, bulk, min, 3)
+	err := bulk.WithTx(ctx, func(ctx context.Context) error {
+		l := bulk.NewBulkLoader()
+		for _, p := range plan {
+			if err := l.Add(ctx, models.BulkResponse{ResidentID: bf.residents[p.resident].ID, At: p.at, Instrument: surveys.Default(), Submission: p.sub}); err != nil {
+				return err
+			}
+		}
+		return l.Close(ctx)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := storedAggregates(t, live)
+	if diff := cmp.Diff(want, storedAggregates(t, bulk), cmp.AllowUnexported(bruteForce{})); diff != "" {
+		t.Errorf("bulk aggregates differ from live ones (-live +bulk):\n%s", diff)
+	}
+	if diff := cmp.Diff(computeBruteForce(t, bulk, bf.residents, min), storedAggregates(t, bulk), cmp.AllowUnexported(bruteForce{})); diff != "" {
+		t.Errorf("bulk aggregates differ from brute force (-want +got):\n%s", diff)
+	}
+	period := surveys.Period{From: "2026-01", To: "2026-12"}
+	for i := range lf.residents {
+		lr, err := live.ResidentReport(ctx, lf.residents[i].ID, period)
+		if err != nil {
+			t.Fatal(err)
+		}
+		br, err := bulk.ResidentReport(ctx, bf.residents[i].ID, period)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(lr, br, cmp.AllowUnexported(surveys.AttributeSummary{})); diff != "" {
+			t.Errorf("resident %d report differs (-live +bulk):\n%s", i, diff)
+		}
+	}
+	lp, err := live.ProgramReport(ctx, lf.program.ID, models.ProgramReportFilter{Period: period})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bp, err := bulk.ProgramReport(ctx, bf.program.ID, models.ProgramReportFilter{Period: period})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(lp, bp, cmp.AllowUnexported(surveys.AttributeSummary{})); diff != "" {
+		t.Errorf("program report differs (-live +bulk):\n%s", diff)
+	}
+	if lp.Residents[0].Invitations == 0 || *lp.Residents[0].ResponseRate != 1 {
+		t.Errorf("every link was answered: %+v", lp.Residents[0])
+	}
+}
+
+func TestBulkLoadRefusesResidentsWithLinks(t *testing.T) {
+	db := dbtest.New(t)
+	f := newFixture(t, db, 3, 1)
+	ctx := context.Background()
+	if _, err := db.CreateInvitation(ctx, models.NewInvitation{ResidentID: f.residents[0].ID}); err != nil {
+		t.Fatal(err)
+	}
+	err := db.NewBulkLoader().Add(ctx, models.BulkResponse{ResidentID: f.residents[0].ID, At: time.Now(), Instrument: surveys.Default(), Submission: answers(3)})
+	if surveys.ErrorCode(err) != surveys.ECONFLICT {
+		t.Errorf("want conflict, got %v", err)
+	}
+}

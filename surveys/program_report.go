@@ -1,0 +1,121 @@
+package surveys
+
+// LinkCounts counts a resident's survey links created in a period, by what
+// became of them.
+type LinkCounts struct {
+	Created, Completed, Declined int64
+}
+
+// Invitations is the number of links that could have been answered: those
+// created, less those declined because the meeting did not happen.
+func (l LinkCounts) Invitations() int64 { return l.Created - l.Declined }
+
+// ResponseRate is completed links over Invitations, or nil when there were
+// none. Completed links count whether or not their batch is released yet.
+func (l LinkCounts) ResponseRate() *float64 {
+	if l.Invitations() <= 0 {
+		return nil
+	}
+	r := Round2(float64(l.Completed) / float64(l.Invitations()))
+	return &r
+}
+
+// ResidentFigure is one attribute of one resident on a program report.
+type ResidentFigure struct {
+	Mean *float64    `json:"mean"`
+	N    int64       `json:"n"`
+	CI95 *[2]float64 `json:"ci95"`
+}
+
+// ProgramResidentRow is one resident on a program report.
+type ProgramResidentRow struct {
+	ResidentRef
+	Responses    int64                        `json:"responses"`
+	Invitations  int64                        `json:"invitations"`
+	ResponseRate *float64                     `json:"response_rate"`
+	Suppressed   bool                         `json:"suppressed"`
+	Attributes   map[Attribute]ResidentFigure `json:"attributes"`
+	Flags        []string                     `json:"flags"`
+}
+
+// ProgramReport is the JSON report for a program director.
+type ProgramReport struct {
+	Program      ProgramRef           `json:"program"`
+	Period       Period               `json:"period"`
+	MinResponses int                  `json:"min_responses"`
+	Attributes   []AttributeSummary   `json:"attributes"`
+	Residents    []ProgramResidentRow `json:"residents"`
+}
+
+// ResidentData is one resident's aggregates for a program report.
+type ResidentData struct {
+	Resident ResidentRef
+	Months   map[string]int64
+	Tallies  []Tally
+	Links    LinkCounts
+}
+
+// ProgramInput is what BuildProgramReport needs. ProgramTallies and
+// ProgramMonths cover the whole program, whatever filter chose Residents, so
+// a resident's flags do not change with the filter.
+type ProgramInput struct {
+	Program        ProgramRef
+	Period         Period
+	MinResponses   int
+	ProgramMonths  map[string]int64
+	ProgramTallies []Tally
+	Residents      []ResidentData
+}
+
+// Flag prefixes. A flag reads "below_program:availability".
+const (
+	// FlagBelowProgram: the resident's 95% interval lies wholly below the
+	// program mean.
+	FlagBelowProgram = "below_program"
+	// FlagBelow3: the resident's mean is under 3.0 ("neutral").
+	FlagBelow3 = "below_3"
+)
+
+// BuildProgramReport computes a program report, residents in the given order.
+func BuildProgramReport(in ProgramInput) ProgramReport {
+	r := ProgramReport{Program: in.Program, Period: in.Period, MinResponses: in.MinResponses, Residents: []ProgramResidentRow{}}
+	programSuppressed := sumMonths(in.ProgramMonths, in.Period.Contains) < int64(in.MinResponses)
+	r.Attributes = summarize(in.ProgramTallies, in.Period.Contains, programSuppressed, in.MinResponses)
+	programMean := map[Attribute]*float64{}
+	for _, a := range r.Attributes {
+		programMean[a.Key] = a.Mean
+	}
+	for _, rd := range in.Residents {
+		row := ProgramResidentRow{
+			ResidentRef:  rd.Resident,
+			Responses:    sumMonths(rd.Months, in.Period.Contains),
+			Invitations:  rd.Links.Invitations(),
+			ResponseRate: rd.Links.ResponseRate(),
+			Attributes:   map[Attribute]ResidentFigure{},
+			Flags:        []string{},
+		}
+		row.Suppressed = row.Responses < int64(in.MinResponses)
+		for _, a := range summarize(rd.Tallies, in.Period.Contains, row.Suppressed, in.MinResponses) {
+			row.Attributes[a.Key] = ResidentFigure{Mean: a.Mean, N: a.N, CI95: a.CI95}
+			row.Flags = append(row.Flags, flags(a, programMean[a.Key])...)
+		}
+		r.Residents = append(r.Residents, row)
+	}
+	return r
+}
+
+// flags are raised only on figures that are shown, and are decided on the
+// rounded figures a reader sees, so the numbers always bear the flag out.
+func flags(a AttributeSummary, programMean *float64) []string {
+	if a.Suppressed() {
+		return nil
+	}
+	var out []string
+	if programMean != nil && a.CI95 != nil && a.CI95[1] < *programMean {
+		out = append(out, FlagBelowProgram+":"+string(a.Key))
+	}
+	if *a.Mean < 3.0 {
+		out = append(out, FlagBelow3+":"+string(a.Key))
+	}
+	return out
+}
