@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -36,6 +37,10 @@ type DB struct {
 	Now func() time.Time
 	// programCache caches program means for resident reports.
 	programCache programTallyCache
+	// The PostgreSQL submission statement, prepared once (see submitStmt).
+	submitOnce     sync.Once
+	submitPrepared *sql.Stmt
+	submitErr      error
 }
 
 // ParseURL splits a database URL into dialect and driver DSN.
@@ -130,6 +135,9 @@ func (d *DB) Ping(ctx context.Context) error {
 
 // Close closes the connection pool.
 func (d *DB) Close() error {
+	if d.submitPrepared != nil {
+		d.submitPrepared.Close()
+	}
 	sqlDB, err := d.gorm.DB()
 	if err != nil {
 		return err

@@ -2,8 +2,10 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -167,17 +169,70 @@ SELECT count(*) FROM mine`
 // names from code pass through here.
 func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
+// pgSubmitPositional is pgSubmitSQL with $n placeholders, and
+// pgSubmitParams the name of each $n in order. The hot path runs it through
+// database/sql directly: GORM's named-parameter expansion of this statement
+// cost more CPU than the rest of the request.
+var pgSubmitPositional, pgSubmitParams = positional(pgSubmitSQL)
+
+// positional rewrites @name parameters to $1, $2, … (a repeated name reuses
+// its number).
+func positional(sql string) (string, []string) {
+	var names []string
+	num := map[string]int{}
+	out := namedParam.ReplaceAllStringFunc(sql, func(m string) string {
+		name := m[1:]
+		if _, ok := num[name]; !ok {
+			names = append(names, name)
+			num[name] = len(names)
+		}
+		return "$" + strconv.Itoa(num[name])
+	})
+	return out, names
+}
+
+var namedParam = regexp.MustCompile(`@[a-z]+`)
+
 func (d *DB) submitPostgres(ctx context.Context, p submitParams) (bool, error) {
-	args := map[string]any{
+	byName := map[string]any{
 		"week": p.week, "hash": p.hash, "now": p.now, "key": p.key, "version": p.version,
 		"id": p.id, "answers": p.answers, "keep": p.keepDoing, "next": p.nextTime, "month": p.month,
 		"counts": countsOf(p.values).pgArray(),
 	}
+	args := make([]any, len(pgSubmitParams))
+	for i, name := range pgSubmitParams {
+		args[i] = byName[name]
+	}
+	var row *sql.Row
+	if tx, ok := d.SQLTx(ctx); ok {
+		row = tx.QueryRowContext(ctx, pgSubmitPositional, args...)
+	} else {
+		stmt, err := d.submitStmt(ctx)
+		if err != nil {
+			return false, err
+		}
+		row = stmt.QueryRowContext(ctx, args...)
+	}
 	var stored int
-	if err := d.db(ctx).Raw(pgSubmitSQL, args).Scan(&stored).Error; err != nil {
+	if err := row.Scan(&stored); err != nil {
 		return false, err
 	}
 	return stored == 1, nil
+}
+
+// submitStmt prepares the submission statement once per pool; database/sql
+// prepares it again on each connection as needed.
+func (d *DB) submitStmt(ctx context.Context) (*sql.Stmt, error) {
+	d.submitOnce.Do(func() {
+		pool, err := d.gorm.DB()
+		if err != nil {
+			d.submitErr = err
+			return
+		}
+		// Not the request context: the statement outlives the request.
+		d.submitPrepared, d.submitErr = pool.PrepareContext(context.WithoutCancel(ctx), pgSubmitPositional)
+	})
+	return d.submitPrepared, d.submitErr
 }
 
 // submitSQLite does the same in an immediate transaction, step by step:
@@ -340,3 +395,12 @@ func (d *DB) countLink(ctx context.Context, residentID, programID int64, month s
 	}
 	return nil
 }
+
+// PostgresSubmitSQL returns the single statement a submission runs on
+// PostgreSQL, with named parameters (@week, @hash, …). The load generator
+// turns it into the pgbench script that measures the database alone.
+func PostgresSubmitSQL() string { return pgSubmitSQL }
+
+// PostgresSubmitCounts returns the @counts argument of PostgresSubmitSQL for
+// an answer set, as a PostgreSQL array literal.
+func PostgresSubmitCounts(answers map[string]*int) string { return countsOf(answers).pgArray() }

@@ -19,7 +19,7 @@ func createLinks(ctx context.Context, o options) ([]string, error) {
 	if _, err := db.Migrate(ctx); err != nil {
 		return nil, err
 	}
-	res, err := ensureResident(ctx, db, o.resident)
+	residents, err := ensureResidents(ctx, db, o.residents)
 	if err != nil {
 		return nil, err
 	}
@@ -28,6 +28,7 @@ func createLinks(ctx context.Context, o options) ([]string, error) {
 	for len(tokens) < total {
 		err := db.WithTx(ctx, func(ctx context.Context) error {
 			for i := 0; i < 1000 && len(tokens) < total; i++ {
+				res := residents[len(tokens)%len(residents)]
 				inv, err := db.CreateInvitation(ctx, models.NewInvitation{ResidentID: res.ID, Lifetime: 24 * time.Hour})
 				if err != nil {
 					return err
@@ -43,10 +44,10 @@ func createLinks(ctx context.Context, o options) ([]string, error) {
 	return tokens, nil
 }
 
-func ensureResident(ctx context.Context, db *models.DB, email string) (*models.User, error) {
-	if u, err := db.UserByEmail(ctx, email); err == nil {
-		return u, nil
-	}
+// ensureResidents returns n load-test residents of one program, creating
+// what is missing. Links are spread over them as a real program's are: one
+// resident's submissions queue on that resident's report counter.
+func ensureResidents(ctx context.Context, db *models.DB, n int) ([]*models.User, error) {
 	p, err := db.ProgramByName(ctx, "Load test program")
 	if err != nil {
 		p = &models.Program{Name: "Load test program"}
@@ -54,9 +55,17 @@ func ensureResident(ctx context.Context, db *models.DB, email string) (*models.U
 			return nil, err
 		}
 	}
-	u := &models.User{Email: email, Name: "Load Test Resident", Role: models.RoleResident, ProgramID: &p.ID}
-	if err := db.CreateUser(ctx, u); err != nil {
-		return nil, err
+	out := make([]*models.User, 0, n)
+	for i := range n {
+		email := fmt.Sprintf("loadgen-resident-%d@example.test", i+1)
+		u, err := db.UserByEmail(ctx, email)
+		if err != nil {
+			u = &models.User{Email: email, Name: fmt.Sprintf("Load Test Resident %d", i+1), Role: models.RoleResident, ProgramID: &p.ID}
+			if err := db.CreateUser(ctx, u); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, u)
 	}
-	return u, nil
+	return out, nil
 }

@@ -33,7 +33,7 @@ type options struct {
 	links       int
 	concurrency int
 	pid         int
-	resident    string
+	residents   int
 	warmup      int
 }
 
@@ -45,16 +45,32 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 	fs.IntVar(&o.links, "links", 20000, "number of links to create and submit")
 	fs.IntVar(&o.concurrency, "c", 16, "concurrent clients")
 	fs.IntVar(&o.pid, "pid", 0, "server process id, to report its peak RSS (Linux)")
-	fs.StringVar(&o.resident, "resident", "loadgen-resident@example.test", "resident the links belong to (created if missing)")
+	fs.IntVar(&o.residents, "residents", 200, "residents the links are spread over (created if missing)")
 	fs.IntVar(&o.warmup, "warmup", 500, "submissions before measuring (connections, prepared statements)")
+	script := fs.Bool("pgbench-script", false, "print the pgbench script of the submission statement and exit")
+	pgSetup := fs.Int("pgbench-setup", 0, "create N pending links for the pgbench script and exit")
+	mode := fs.String("mode", "submit", "submit: measure submissions; reports: measure report reads")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *script {
+		_, err := io.WriteString(out, pgbenchScript())
 		return err
 	}
 	if o.databaseURL == "" {
 		return errors.New("set -database-url or MENTORPULSE_DATABASE_URL to the server's database")
 	}
-	if o.links < 1 || o.concurrency < 1 {
-		return errors.New("-links and -c must be positive")
+	if o.links < 1 || o.concurrency < 1 || o.residents < 1 {
+		return errors.New("-links, -c and -residents must be positive")
+	}
+	if *pgSetup > 0 {
+		return setupPgbench(ctx, o, *pgSetup, out)
+	}
+	if *mode == "reports" {
+		return measureReports(ctx, o, out)
+	}
+	if *mode != "submit" {
+		return fmt.Errorf("-mode %q: use submit or reports", *mode)
 	}
 	tokens, err := createLinks(ctx, o)
 	if err != nil {
