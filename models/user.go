@@ -66,7 +66,8 @@ func HashPassword(password string) (string, error) {
 func (d *DB) CreateUser(ctx context.Context, u *User) error {
 	email, err := NormalizeEmail(u.Email)
 	if err != nil {
-		return err
+		// A field error, so forms can show it beside the email box.
+		return surveys.Invalid("the user is not valid", []surveys.FieldError{{Field: "email", Message: "must be an email address like name@hospital.org"}})
 	}
 	u.Email = email
 	u.Name = strings.TrimSpace(u.Name)
