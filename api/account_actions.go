@@ -144,5 +144,31 @@ func (s *Server) saveInvitation(c echo.Context, req invitationRequest) (*models.
 	return s.db.CreateInvitation(ctx, models.NewInvitation{ResidentID: residentID, MeetingDate: req.MeetingDate, Lifetime: lifetime})
 }
 
+// saveNewPasswordLink issues a single-use set-password link for an active
+// member (setup if they never set a password, reset otherwise) and audits
+// it; their older links stop working. The URL exists only in the result.
+func (s *Server) saveNewPasswordLink(c echo.Context, u *models.User) (passwordLinkView, error) {
+	if !u.Active {
+		return passwordLinkView{}, surveys.Errorf(surveys.EINVALID, "%s is deactivated; reactivate the account first", u.Email)
+	}
+	purpose := models.PurposeReset
+	if u.PasswordHash == "" {
+		purpose = models.PurposeSetup
+	}
+	var token string
+	var link *models.PasswordLink
+	err := s.db.WithTx(c.Request().Context(), func(ctx context.Context) error {
+		var err error
+		if token, link, err = s.db.CreatePasswordLink(ctx, u.ID, purpose); err != nil {
+			return err
+		}
+		return s.audit(ctx, c, models.AuditEntry{Action: models.ActionPasswordLink, Target: userTarget(u.ID), ProgramID: u.ProgramID, Detail: purpose})
+	})
+	if err != nil {
+		return passwordLinkView{}, err
+	}
+	return passwordLinkView{URL: s.cfg.BaseURL + "/set-password/" + token, Purpose: purpose, ExpiresAt: apiTime(link.ExpiresAt)}, nil
+}
+
 // surveyURL is the public address of a survey link.
 func (s *Server) surveyURL(token string) string { return s.cfg.BaseURL + "/s/" + token }

@@ -57,6 +57,18 @@ func signedIn(admin, dirA, dirB, resA1, resA2 int) [nPrincipals]int {
 	return [nPrincipals]int{401, admin, dirA, dirB, resA1, resA2, 401, 401}
 }
 
+// page is the shape of a signed-in page: without a valid session the
+// browser goes to the sign-in page; a revoked bearer token is refused.
+func page(admin, dirA, dirB, resA1, resA2 int) [nPrincipals]int {
+	return [nPrincipals]int{303, admin, dirA, dirB, resA1, resA2, 303, 401}
+}
+
+func formReq(path string, form url.Values) func(*acctFixture, int) matrixReq {
+	return func(*acctFixture, int) matrixReq {
+		return matrixReq{path: path, contentType: "application/x-www-form-urlencoded", body: form.Encode()}
+	}
+}
+
 func jsonReq(path, body string) func(*acctFixture, int) matrixReq {
 	return func(*acctFixture, int) matrixReq {
 		return matrixReq{path: path, contentType: "application/json", body: body}
@@ -162,6 +174,27 @@ func matrixRows(f *acctFixture) map[string]matrixRow {
 		"POST /api/v1/invitations":             {want: signedIn(201, 201, 404, 201, 403), req: jsonReq("/api/v1/invitations", `{"resident_id":`+a1+`,"expires_in_days":7}`)},
 		"GET /api/v1/invitations":              {want: signedIn(200, 200, 404, 200, 403), req: pathReq("/api/v1/invitations?resident_id=" + a1)},
 		"GET /api/v1/audit":                    {want: signedIn(200, 200, 404, 403, 403), req: pathReq("/api/v1/audit?program_id=" + a)},
+
+		// Signed-in pages: no valid session sends the browser to the sign-in
+		// page (303); a revoked bearer token is refused outright.
+		"GET /":                    {want: page(303, 303, 303, 303, 303), req: pathReq("/")},
+		"GET /programs":            {want: page(303, 200, 200, 403, 403), req: pathReq("/programs")},
+		"GET /home":                {want: page(403, 403, 403, 200, 200), req: pathReq("/home")},
+		"POST /home/links":         {want: page(403, 403, 403, 200, 200), req: formReq("/home/links", url.Values{"meeting_date": {"2026-03-02"}, "expires_in_days": {"7"}})},
+		"GET /programs/:id/roster": {want: page(200, 200, 404, 403, 403), req: pathReq("/programs/" + a + "/roster")},
+		"POST /programs/:id/roster/members": {want: page(200, 200, 404, 403, 403), req: func(f *acctFixture, who int) matrixReq {
+			return formReq("/programs/"+a+"/roster/members", url.Values{"email": {unique("page") + "@example.org"}, "name": {"Page Resident"}, "role": {"resident"}, "pgy_year": {"1"}})(f, who)
+		}},
+		"POST /programs/:id/roster/import": {want: page(200, 200, 404, 403, 403), req: func(f *acctFixture, who int) matrixReq {
+			return formReq("/programs/"+a+"/roster/import", url.Values{"csv": {unique("pasted") + "@example.org,Pasted Resident,resident,2\n"}})(f, who)
+		}},
+		"POST /programs/:id/roster/members/:uid":               {want: page(303, 303, 404, 403, 403), req: formReq("/programs/"+a+"/roster/members/"+a2, url.Values{"pgy_year": {"2"}})},
+		"POST /programs/:id/roster/members/:uid/password-link": {want: page(200, 200, 404, 403, 403), req: formReq("/programs/"+a+"/roster/members/"+a2+"/password-link", nil)},
+		"GET /admin/programs":                                  {want: page(200, 403, 403, 403, 403), req: pathReq("/admin/programs")},
+		"POST /admin/programs": {want: page(303, 403, 403, 403, 403), req: func(f *acctFixture, who int) matrixReq {
+			return formReq("/admin/programs", url.Values{"name": {unique("Page program ")}, "min_responses": {"4"}})(f, who)
+		}},
+		"POST /admin/programs/:id": {want: page(303, 403, 403, 403, 403), req: formReq("/admin/programs/"+a, url.Values{"min_responses": {"5"}})},
 
 		// Sign-out page: anyone ends up on the sign-in page; a revoked bearer
 		// token is refused outright.

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -9,7 +8,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/mentorpulse/mentorpulse/models"
-	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
 // programRequest is the body of POST /api/v1/programs.
@@ -218,25 +216,10 @@ func (s *Server) createPasswordLink(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if !u.Active {
-		return surveys.Errorf(surveys.EINVALID, "%s is deactivated; reactivate the account first", u.Email)
-	}
-	purpose := models.PurposeReset
-	if u.PasswordHash == "" {
-		purpose = models.PurposeSetup
-	}
-	var token string
-	var link *models.PasswordLink
-	err = s.db.WithTx(ctx, func(ctx context.Context) error {
-		var err error
-		if token, link, err = s.db.CreatePasswordLink(ctx, u.ID, purpose); err != nil {
-			return err
-		}
-		return s.audit(ctx, c, models.AuditEntry{Action: models.ActionPasswordLink, Target: userTarget(u.ID), ProgramID: u.ProgramID, Detail: purpose})
-	})
+	v, err := s.saveNewPasswordLink(c, u)
 	if err != nil {
 		return err
 	}
 	noStore(c)
-	return c.JSON(http.StatusCreated, passwordLinkView{URL: s.cfg.BaseURL + "/set-password/" + token, Purpose: purpose, ExpiresAt: apiTime(link.ExpiresAt)})
+	return c.JSON(http.StatusCreated, v)
 }

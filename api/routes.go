@@ -20,6 +20,7 @@ func (s *Server) routes() {
 	s.registerAccountRoutes(v1)
 	s.registerSurveyPages(s.e)
 	s.registerAccountPages(s.e)
+	s.registerPages(s.e)
 }
 
 func cacheStatic(h http.Handler) http.Handler {
