@@ -2,6 +2,7 @@ package api
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/mentorpulse/mentorpulse/models"
@@ -44,9 +45,11 @@ func (s *Server) nav(c echo.Context) *navView {
 	default:
 		v.Links = []navLink{{Href: "/programs", Label: "Programs"}}
 	}
+	// A page's forms post below it (/home/links, /programs/1/roster/…):
+	// the header still shows where the user is.
 	path := c.Request().URL.Path
 	for i := range v.Links {
-		v.Links[i].Current = v.Links[i].Href == path
+		v.Links[i].Current = path == v.Links[i].Href || strings.HasPrefix(path, v.Links[i].Href+"/")
 	}
 	return v
 }
