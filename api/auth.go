@@ -116,6 +116,9 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 				return err
 			default:
 				if !safeMethod(c.Request().Method) && !csrfMatches(c, sess.CSRFToken) {
+					if wantsHTML(c) {
+						return surveys.Errorf(surveys.EFORBIDDEN, "This form has expired or came from another site, so it was not sent. Go back, reload the page and try again.")
+					}
 					return surveys.Errorf(surveys.EFORBIDDEN, "this request needs the session's CSRF token in the %s header or the %s form field; reload the page and try again", CSRFHeader, CSRFField)
 				}
 				p = &principal{User: u, Session: sess}

@@ -57,10 +57,16 @@ func signedIn(admin, dirA, dirB, resA1, resA2 int) [nPrincipals]int {
 	return [nPrincipals]int{401, admin, dirA, dirB, resA1, resA2, 401, 401}
 }
 
-// signedInPage is the same for pages: a browser without a session is sent
-// to the sign-in page; a bad bearer token is still refused outright.
-func signedInPage(admin, dirA, dirB, resA1, resA2 int) [nPrincipals]int {
+// page is the shape of a signed-in page: without a valid session the
+// browser goes to the sign-in page; a revoked bearer token is refused.
+func page(admin, dirA, dirB, resA1, resA2 int) [nPrincipals]int {
 	return [nPrincipals]int{303, admin, dirA, dirB, resA1, resA2, 303, 401}
+}
+
+func formReq(path string, form url.Values) func(*acctFixture, int) matrixReq {
+	return func(*acctFixture, int) matrixReq {
+		return matrixReq{path: path, contentType: "application/x-www-form-urlencoded", body: form.Encode()}
+	}
 }
 
 func jsonReq(path, body string) func(*acctFixture, int) matrixReq {
@@ -180,10 +186,31 @@ func matrixRows(f *acctFixture) map[string]matrixRow {
 		"GET /api/v1/residents/:id/report":     {want: signedIn(200, 200, 404, 200, 403), req: pathReq("/api/v1/residents/" + a1 + "/report")},
 		"GET /api/v1/residents/:id/report.pdf": {want: signedIn(200, 200, 404, 200, 403), req: pathReq("/api/v1/residents/" + a1 + "/report.pdf")},
 		"GET /api/v1/programs/:id/report":      {want: signedIn(200, 200, 404, 403, 403), req: pathReq("/api/v1/programs/" + a + "/report")},
-		"GET /dashboard":                       {want: signedInPage(403, 403, 403, 200, 200), req: pathReq("/dashboard")},
-		"GET /residents/:id/report":            {want: signedInPage(200, 200, 404, 200, 403), req: pathReq("/residents/" + a1 + "/report")},
-		"GET /programs/:id/report":             {want: signedInPage(200, 200, 404, 403, 403), req: pathReq("/programs/" + a + "/report")},
+		"GET /dashboard":                       {want: page(403, 403, 403, 200, 200), req: pathReq("/dashboard")},
+		"GET /residents/:id/report":            {want: page(200, 200, 404, 200, 403), req: pathReq("/residents/" + a1 + "/report")},
+		"GET /programs/:id/report":             {want: page(200, 200, 404, 403, 403), req: pathReq("/programs/" + a + "/report")},
 		"GET /api/v1/programs/:id/meetings":    {want: signedIn(200, 200, 404, 403, 403), req: pathReq("/api/v1/programs/" + a + "/meetings")},
+
+		// Signed-in pages: no valid session sends the browser to the sign-in
+		// page (303); a revoked bearer token is refused outright.
+		"GET /":                    {want: page(303, 303, 303, 303, 303), req: pathReq("/")},
+		"GET /programs":            {want: page(303, 200, 200, 403, 403), req: pathReq("/programs")},
+		"GET /home":                {want: page(403, 403, 403, 200, 200), req: pathReq("/home")},
+		"POST /home/links":         {want: page(403, 403, 403, 200, 200), req: formReq("/home/links", url.Values{"meeting_date": {"2026-03-02"}, "expires_in_days": {"7"}})},
+		"GET /programs/:id/roster": {want: page(200, 200, 404, 403, 403), req: pathReq("/programs/" + a + "/roster")},
+		"POST /programs/:id/roster/members": {want: page(200, 200, 404, 403, 403), req: func(f *acctFixture, who int) matrixReq {
+			return formReq("/programs/"+a+"/roster/members", url.Values{"email": {unique("page") + "@example.org"}, "name": {"Page Resident"}, "role": {"resident"}, "pgy_year": {"1"}})(f, who)
+		}},
+		"POST /programs/:id/roster/import": {want: page(200, 200, 404, 403, 403), req: func(f *acctFixture, who int) matrixReq {
+			return formReq("/programs/"+a+"/roster/import", url.Values{"csv": {unique("pasted") + "@example.org,Pasted Resident,resident,2\n"}})(f, who)
+		}},
+		"POST /programs/:id/roster/members/:uid":               {want: page(303, 303, 404, 403, 403), req: formReq("/programs/"+a+"/roster/members/"+a2, url.Values{"pgy_year": {"2"}})},
+		"POST /programs/:id/roster/members/:uid/password-link": {want: page(200, 200, 404, 403, 403), req: formReq("/programs/"+a+"/roster/members/"+a2+"/password-link", nil)},
+		"GET /admin/programs":                                  {want: page(200, 403, 403, 403, 403), req: pathReq("/admin/programs")},
+		"POST /admin/programs": {want: page(303, 403, 403, 403, 403), req: func(f *acctFixture, who int) matrixReq {
+			return formReq("/admin/programs", url.Values{"name": {unique("Page program ")}, "min_responses": {"4"}})(f, who)
+		}},
+		"POST /admin/programs/:id": {want: page(303, 403, 403, 403, 403), req: formReq("/admin/programs/"+a, url.Values{"min_responses": {"5"}})},
 
 		// Sign-out page: anyone ends up on the sign-in page; a revoked bearer
 		// token is refused outright.

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
-	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/mentorpulse/mentorpulse/models"
@@ -19,37 +18,20 @@ type invitationRequest struct {
 	ExpiresInDays int     `json:"expires_in_days" validate:"omitempty,min=1,max=60"`
 }
 
-// createInvitation makes a survey link. A resident makes links for their own
-// meetings (resident_id may be left out); a director for residents of their
-// programs; an admin for anyone. The survey URL is shown only here.
+// createInvitation makes a survey link (see saveInvitation for who may). The
+// survey URL is shown only here.
 func (s *Server) createInvitation(c echo.Context) error {
 	var req invitationRequest
 	if err := bindJSON(c, &req, 4<<10); err != nil {
 		return err
 	}
-	p := currentPrincipal(c)
-	ctx := c.Request().Context()
-	residentID := req.ResidentID
-	if residentID == 0 {
-		if p.User.Role != models.RoleResident {
-			return surveys.Invalid("the request has invalid fields", []surveys.FieldError{{Field: "resident_id", Message: "is required"}})
-		}
-		residentID = p.User.ID
-	}
-	if err := s.residentAccess(ctx, c, residentID); err != nil {
-		return err
-	}
-	lifetime := models.DefaultLinkLifetime
-	if req.ExpiresInDays > 0 {
-		lifetime = time.Duration(req.ExpiresInDays) * 24 * time.Hour
-	}
-	inv, err := s.db.CreateInvitation(ctx, models.NewInvitation{ResidentID: residentID, MeetingDate: req.MeetingDate, Lifetime: lifetime})
+	inv, err := s.saveInvitation(c, req)
 	if err != nil {
 		return err
 	}
 	noStore(c)
 	return c.JSON(http.StatusCreated, createdInvitationView{
-		ID: inv.ID, ResidentID: inv.ResidentID, SurveyURL: s.cfg.BaseURL + "/s/" + inv.Token,
+		ID: inv.ID, ResidentID: inv.ResidentID, SurveyURL: s.surveyURL(inv.Token),
 		ExpiresAt: apiTime(inv.ExpiresAt), Status: inv.Status,
 	})
 }

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -9,7 +8,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/mentorpulse/mentorpulse/models"
-	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
 // programRequest is the body of POST /api/v1/programs.
@@ -23,14 +21,7 @@ func (s *Server) createProgram(c echo.Context) error {
 	if err := bindJSON(c, &req, 4<<10); err != nil {
 		return err
 	}
-	prog := &models.Program{Name: req.Name, MinResponses: req.MinResponses}
-	err := s.db.WithTx(c.Request().Context(), func(ctx context.Context) error {
-		if err := s.db.CreateProgram(ctx, prog); err != nil {
-			return err
-		}
-		return s.audit(ctx, c, models.AuditEntry{Action: models.ActionProgramCreate, Target: programTarget(prog.ID),
-			ProgramID: &prog.ID, Detail: fmt.Sprintf("name %q, min_responses %d", prog.Name, prog.MinResponses)})
-	})
+	prog, err := s.saveNewProgram(c, req)
 	if err != nil {
 		return err
 	}
@@ -71,8 +62,7 @@ type programPatch struct {
 	MinResponses *int    `json:"min_responses" validate:"omitempty,min=3"`
 }
 
-// updateProgram is for admins: min_responses protects mentees' anonymity, so
-// a program's own directors may not lower it.
+// updateProgram is for admins (see requireAdminForProgram).
 func (s *Server) updateProgram(c echo.Context) error {
 	id, err := pathID(c, "id", "program")
 	if err != nil {
@@ -81,21 +71,14 @@ func (s *Server) updateProgram(c echo.Context) error {
 	if _, err := s.programAccess(c, id, accessView); err != nil {
 		return err
 	}
-	if !currentPrincipal(c).isAdmin() {
-		return surveys.Errorf(surveys.EFORBIDDEN, "only an administrator may change a program's settings")
+	if err := requireAdminForProgram(c); err != nil {
+		return err
 	}
 	var req programPatch
 	if err := bindJSON(c, &req, 4<<10); err != nil {
 		return err
 	}
-	var prog *models.Program
-	err = s.db.WithTx(c.Request().Context(), func(ctx context.Context) error {
-		if prog, err = s.db.UpdateProgram(ctx, id, models.ProgramUpdate{Name: req.Name, MinResponses: req.MinResponses}); err != nil {
-			return err
-		}
-		return s.audit(ctx, c, models.AuditEntry{Action: models.ActionProgramUpdate, Target: programTarget(id),
-			ProgramID: &id, Detail: fmt.Sprintf("name %q, min_responses %d", prog.Name, prog.MinResponses)})
-	})
+	prog, err := s.saveProgramPatch(c, id, req)
 	if err != nil {
 		return err
 	}
@@ -124,25 +107,12 @@ func (s *Server) createMember(c echo.Context) error {
 	if err := bindJSON(c, &req, 4<<10); err != nil {
 		return err
 	}
-	var u *models.User
-	var token string
-	err = s.db.WithTx(c.Request().Context(), func(ctx context.Context) error {
-		var err error
-		u, err = s.db.CreateMember(ctx, id, models.NewMember{Email: req.Email, Name: req.Name, Role: req.Role, PGYYear: req.PGYYear})
-		if err != nil {
-			return err
-		}
-		if token, _, err = s.db.CreatePasswordLink(ctx, u.ID, models.PurposeSetup); err != nil {
-			return err
-		}
-		return s.audit(ctx, c, models.AuditEntry{Action: models.ActionMemberCreate, Target: userTarget(u.ID),
-			ProgramID: &id, Detail: memberDetail(u)})
-	})
+	u, setupURL, err := s.saveNewMember(c, id, req)
 	if err != nil {
 		return err
 	}
 	v := newMemberView(u)
-	v.SetupURL = s.cfg.BaseURL + "/set-password/" + token
+	v.SetupURL = setupURL
 	noStore(c)
 	return c.JSON(http.StatusCreated, v)
 }
@@ -190,13 +160,7 @@ func (s *Server) importMembers(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusUnsupportedMediaType, "send the CSV as the body with Content-Type: text/csv")
 	}
 	body := http.MaxBytesReader(c.Response(), c.Request().Body, maxImportBytes)
-	res, err := s.db.ImportMembers(c.Request().Context(), id, body, func(ctx context.Context, u *models.User, created bool) error {
-		action, detail := models.ActionMemberUpdate, "import: "+memberDetail(u)
-		if created {
-			action = models.ActionMemberCreate
-		}
-		return s.audit(ctx, c, models.AuditEntry{Action: action, Target: userTarget(u.ID), ProgramID: &id, Detail: detail})
-	})
+	res, err := s.runImport(c, id, body)
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "the CSV is larger than 1 MiB; split it")
@@ -233,21 +197,7 @@ func (s *Server) updateUser(c echo.Context) error {
 	if err := bindJSON(c, &req, 4<<10); err != nil {
 		return err
 	}
-	if req.Active != nil && !*req.Active && id == currentUser(c).ID {
-		return surveys.Invalid("the update is not valid", []surveys.FieldError{{Field: "active", Message: "you cannot deactivate your own account"}})
-	}
-	var u *models.User
-	err = s.db.WithTx(ctx, func(ctx context.Context) error {
-		var err error
-		if u, err = s.db.UpdateUser(ctx, id, models.UserUpdate{Name: req.Name, PGYYear: req.PGYYear, Active: req.Active}); err != nil {
-			return err
-		}
-		detail := memberDetail(u)
-		if req.Active != nil {
-			detail += fmt.Sprintf(", active %t", *req.Active)
-		}
-		return s.audit(ctx, c, models.AuditEntry{Action: models.ActionMemberUpdate, Target: userTarget(id), ProgramID: u.ProgramID, Detail: detail})
-	})
+	u, err := s.saveUserPatch(c, id, req)
 	if err != nil {
 		return err
 	}
@@ -266,25 +216,10 @@ func (s *Server) createPasswordLink(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if !u.Active {
-		return surveys.Errorf(surveys.EINVALID, "%s is deactivated; reactivate the account first", u.Email)
-	}
-	purpose := models.PurposeReset
-	if u.PasswordHash == "" {
-		purpose = models.PurposeSetup
-	}
-	var token string
-	var link *models.PasswordLink
-	err = s.db.WithTx(ctx, func(ctx context.Context) error {
-		var err error
-		if token, link, err = s.db.CreatePasswordLink(ctx, u.ID, purpose); err != nil {
-			return err
-		}
-		return s.audit(ctx, c, models.AuditEntry{Action: models.ActionPasswordLink, Target: userTarget(u.ID), ProgramID: u.ProgramID, Detail: purpose})
-	})
+	v, err := s.saveNewPasswordLink(c, u)
 	if err != nil {
 		return err
 	}
 	noStore(c)
-	return c.JSON(http.StatusCreated, passwordLinkView{URL: s.cfg.BaseURL + "/set-password/" + token, Purpose: purpose, ExpiresAt: apiTime(link.ExpiresAt)})
+	return c.JSON(http.StatusCreated, v)
 }

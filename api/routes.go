@@ -25,6 +25,7 @@ func (s *Server) routes() {
 	s.registerSurveyPages(s.e)
 	s.registerAccountPages(s.e)
 	s.registerReportPages(s.e)
+	s.registerPages(s.e)
 }
 
 func cacheStatic(h http.Handler) http.Handler {

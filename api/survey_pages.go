@@ -21,8 +21,11 @@ func (s *Server) registerSurveyPages(e *echo.Echo) {
 }
 
 // messagePage is the data of the error, closed-link and thank-you pages.
+// Nav is set on an error page seen by someone signed in, so they keep the
+// header's links and sign-out.
 type messagePage struct {
 	Title, Detail, Hint string
+	Nav                 *navView
 }
 
 func (s *Server) surveyPage(c echo.Context) error {
@@ -133,8 +136,13 @@ func (s *Server) render(c echo.Context, status int, page string, data any) error
 
 // renderError shows a problem as a page a person can act on.
 func (s *Server) renderError(c echo.Context, p Problem) error {
-	page := messagePage{Title: p.Title, Detail: p.Detail}
+	page := messagePage{Title: p.Title, Detail: sentence(p.Detail), Nav: s.nav(c)}
 	switch p.Status {
+	case http.StatusForbidden:
+		page.Title = "Not allowed"
+		if page.Nav != nil {
+			page.Hint = "You are signed in as " + page.Nav.Name + " (" + page.Nav.Role + "). The links above lead to your pages."
+		}
 	case http.StatusGone:
 		page.Title, page.Hint = s.closedTitle(c)
 	case http.StatusNotFound:

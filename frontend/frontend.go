@@ -5,6 +5,7 @@ package frontend
 
 import (
 	"embed"
+	"encoding/base64"
 	"fmt"
 	"html/template"
 	"io"
@@ -41,9 +42,29 @@ var funcs = template.FuncMap{
 	},
 	"datetime": func(t time.Time) string { return t.UTC().Format("2 January 2006, 15:04 UTC") },
 	"day":      func(t time.Time) string { return t.UTC().Format("2 January 2006") },
+	"shortday": func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
 	"lower":    strings.ToLower,
 	"add":      func(a, b int) int { return a + b },
 	"num":      groupThousands,
+	"shortdate": func(s *string) string {
+		if s == nil {
+			return ""
+		}
+		t, err := time.Parse(time.DateOnly, *s)
+		if err != nil {
+			return *s
+		}
+		return t.Format("Mon 2 Jan 2006")
+	},
+	// linkBox is the data of the copy-link partial.
+	"linkBox": func(id, url, label string) map[string]string {
+		return map[string]string{"ID": id, "URL": url, "Label": label}
+	},
+	// pngDataURI embeds a PNG the server drew (a QR code) in the page; the
+	// CSP allows img-src data:. Only server-made bytes may pass through it.
+	"pngDataURI": func(png []byte) template.URL {
+		return template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png))
+	},
 }
 
 // groupThousands writes n with comma separators, as people read it: 1,000.

@@ -38,6 +38,9 @@ type User struct {
 	UpdatedAt    time.Time
 }
 
+// MsgBadEmail is the field message for an email that NormalizeEmail refuses.
+const MsgBadEmail = "must be an email address like name@hospital.org"
+
 // NormalizeEmail trims and lower-cases an address and checks its form.
 func NormalizeEmail(email string) (string, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
@@ -66,7 +69,8 @@ func HashPassword(password string) (string, error) {
 func (d *DB) CreateUser(ctx context.Context, u *User) error {
 	email, err := NormalizeEmail(u.Email)
 	if err != nil {
-		return err
+		// A field error, so forms can show it beside the email box.
+		return surveys.Invalid("the user is not valid", []surveys.FieldError{{Field: "email", Message: MsgBadEmail}})
 	}
 	u.Email = email
 	u.Name = strings.TrimSpace(u.Name)

@@ -1,0 +1,174 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/mentorpulse/mentorpulse/models"
+	"github.com/mentorpulse/mentorpulse/surveys"
+)
+
+// The changes below are shared by the JSON API and the pages, so each rule
+// and each audit entry is written once. Callers have already checked access
+// (programAccess, userAccess) and validated the request with c.Validate;
+// the pages fill the same request structs from their forms.
+
+// saveNewProgram stores a program and audits it.
+func (s *Server) saveNewProgram(c echo.Context, req programRequest) (*models.Program, error) {
+	prog := &models.Program{Name: req.Name, MinResponses: req.MinResponses}
+	err := s.db.WithTx(c.Request().Context(), func(ctx context.Context) error {
+		if err := s.db.CreateProgram(ctx, prog); err != nil {
+			return err
+		}
+		return s.audit(ctx, c, models.AuditEntry{Action: models.ActionProgramCreate, Target: programTarget(prog.ID),
+			ProgramID: &prog.ID, Detail: fmt.Sprintf("name %q, min_responses %d", prog.Name, prog.MinResponses)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return prog, nil
+}
+
+// requireAdminForProgram lets only an administrator change a program's
+// settings: min_responses protects mentees' anonymity, so a program's own
+// directors may not lower it.
+func requireAdminForProgram(c echo.Context) error {
+	if !currentPrincipal(c).isAdmin() {
+		return surveys.Errorf(surveys.EFORBIDDEN, "only an administrator may change a program's settings")
+	}
+	return nil
+}
+
+// saveProgramPatch changes a program's name or min_responses and audits it.
+func (s *Server) saveProgramPatch(c echo.Context, id int64, req programPatch) (*models.Program, error) {
+	var prog *models.Program
+	err := s.db.WithTx(c.Request().Context(), func(ctx context.Context) error {
+		var err error
+		if prog, err = s.db.UpdateProgram(ctx, id, models.ProgramUpdate{Name: req.Name, MinResponses: req.MinResponses}); err != nil {
+			return err
+		}
+		return s.audit(ctx, c, models.AuditEntry{Action: models.ActionProgramUpdate, Target: programTarget(id),
+			ProgramID: &id, Detail: fmt.Sprintf("name %q, min_responses %d", prog.Name, prog.MinResponses)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return prog, nil
+}
+
+// saveNewMember adds a resident or director to a program with a single-use
+// set-password link, and returns the member and that link's URL, which
+// exists only here.
+func (s *Server) saveNewMember(c echo.Context, programID int64, req memberRequest) (*models.User, string, error) {
+	var u *models.User
+	var token string
+	err := s.db.WithTx(c.Request().Context(), func(ctx context.Context) error {
+		var err error
+		u, err = s.db.CreateMember(ctx, programID, models.NewMember{Email: req.Email, Name: req.Name, Role: req.Role, PGYYear: req.PGYYear})
+		if err != nil {
+			return err
+		}
+		if token, _, err = s.db.CreatePasswordLink(ctx, u.ID, models.PurposeSetup); err != nil {
+			return err
+		}
+		return s.audit(ctx, c, models.AuditEntry{Action: models.ActionMemberCreate, Target: userTarget(u.ID),
+			ProgramID: &programID, Detail: memberDetail(u)})
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return u, s.cfg.BaseURL + "/set-password/" + token, nil
+}
+
+// runImport applies a CSV of members to a program, auditing each row it
+// applies.
+func (s *Server) runImport(c echo.Context, programID int64, csv io.Reader) (*models.ImportResult, error) {
+	return s.db.ImportMembers(c.Request().Context(), programID, csv, func(ctx context.Context, u *models.User, created bool) error {
+		action, detail := models.ActionMemberUpdate, "import: "+memberDetail(u)
+		if created {
+			action = models.ActionMemberCreate
+		}
+		return s.audit(ctx, c, models.AuditEntry{Action: action, Target: userTarget(u.ID), ProgramID: &programID, Detail: detail})
+	})
+}
+
+// saveUserPatch changes a member's name, PGY year or active flag and audits
+// it. Deactivating ends their sessions and tokens at once; nobody may
+// deactivate themselves (it could lock the last admin out).
+func (s *Server) saveUserPatch(c echo.Context, id int64, req userPatch) (*models.User, error) {
+	if req.Active != nil && !*req.Active && id == currentUser(c).ID {
+		return nil, surveys.Invalid("the update is not valid", []surveys.FieldError{{Field: "active", Message: "you cannot deactivate your own account"}})
+	}
+	var u *models.User
+	err := s.db.WithTx(c.Request().Context(), func(ctx context.Context) error {
+		var err error
+		if u, err = s.db.UpdateUser(ctx, id, models.UserUpdate{Name: req.Name, PGYYear: req.PGYYear, Active: req.Active}); err != nil {
+			return err
+		}
+		detail := memberDetail(u)
+		if req.Active != nil {
+			detail += fmt.Sprintf(", active %t", *req.Active)
+		}
+		return s.audit(ctx, c, models.AuditEntry{Action: models.ActionMemberUpdate, Target: userTarget(id), ProgramID: u.ProgramID, Detail: detail})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// saveInvitation makes a survey link after checking who may make it: a
+// resident for their own meetings (resident_id may be left out), a director
+// for residents of their programs, an admin for anyone. The returned link
+// carries its token, which exists only here: show it once, never log it.
+func (s *Server) saveInvitation(c echo.Context, req invitationRequest) (*models.CreatedInvitation, error) {
+	p := currentPrincipal(c)
+	ctx := c.Request().Context()
+	residentID := req.ResidentID
+	if residentID == 0 {
+		if p.User.Role != models.RoleResident {
+			return nil, surveys.Invalid("the request has invalid fields", []surveys.FieldError{{Field: "resident_id", Message: "is required"}})
+		}
+		residentID = p.User.ID
+	}
+	if err := s.residentAccess(ctx, c, residentID); err != nil {
+		return nil, err
+	}
+	lifetime := models.DefaultLinkLifetime
+	if req.ExpiresInDays > 0 {
+		lifetime = time.Duration(req.ExpiresInDays) * 24 * time.Hour
+	}
+	return s.db.CreateInvitation(ctx, models.NewInvitation{ResidentID: residentID, MeetingDate: req.MeetingDate, Lifetime: lifetime})
+}
+
+// saveNewPasswordLink issues a single-use set-password link for an active
+// member (setup if they never set a password, reset otherwise) and audits
+// it; their older links stop working. The URL exists only in the result.
+func (s *Server) saveNewPasswordLink(c echo.Context, u *models.User) (passwordLinkView, error) {
+	if !u.Active {
+		return passwordLinkView{}, surveys.Errorf(surveys.EINVALID, "%s is deactivated; reactivate the account first", u.Email)
+	}
+	purpose := models.PurposeReset
+	if u.PasswordHash == "" {
+		purpose = models.PurposeSetup
+	}
+	var token string
+	var link *models.PasswordLink
+	err := s.db.WithTx(c.Request().Context(), func(ctx context.Context) error {
+		var err error
+		if token, link, err = s.db.CreatePasswordLink(ctx, u.ID, purpose); err != nil {
+			return err
+		}
+		return s.audit(ctx, c, models.AuditEntry{Action: models.ActionPasswordLink, Target: userTarget(u.ID), ProgramID: u.ProgramID, Detail: purpose})
+	})
+	if err != nil {
+		return passwordLinkView{}, err
+	}
+	return passwordLinkView{URL: s.cfg.BaseURL + "/set-password/" + token, Purpose: purpose, ExpiresAt: apiTime(link.ExpiresAt)}, nil
+}
+
+// surveyURL is the public address of a survey link.
+func (s *Server) surveyURL(token string) string { return s.cfg.BaseURL + "/s/" + token }

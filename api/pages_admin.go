@@ -1,0 +1,119 @@
+package api
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/mentorpulse/mentorpulse/models"
+)
+
+// adminProgramsData is the administrator's list of programs, with the forms
+// to create one and to change a program's min_responses.
+type adminProgramsData struct {
+	Nav             *navView
+	Programs        []models.Program
+	MinMinResponses int
+	Notice          string
+	Create          formState
+	// EditID is the program whose row form failed, with its messages in Edit.
+	EditID int64
+	Edit   formState
+}
+
+var createProgramFields = []formField{
+	{Name: "name", ID: "new-name", Label: "Name"},
+	{Name: "min_responses", ID: "new-min", Label: "Minimum responses"},
+}
+
+func (s *Server) adminProgramsPage(c echo.Context) error {
+	d := adminProgramsData{}
+	if id, err := strconv.ParseInt(c.QueryParam("saved"), 10, 64); err == nil {
+		if p, err := s.db.ProgramByID(c.Request().Context(), id); err == nil {
+			d.Notice = "Saved " + p.Name + ": reports show results from " + strconv.Itoa(p.MinResponses) + " responses on."
+		}
+	}
+	return s.renderPrograms(c, http.StatusOK, d)
+}
+
+func (s *Server) renderPrograms(c echo.Context, status int, d adminProgramsData) error {
+	ps, err := s.db.Programs(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	d.Nav, d.Programs, d.MinMinResponses = s.nav(c), ps, models.MinMinResponses
+	if d.Create.Values == nil {
+		d.Create.Values = map[string]string{"min_responses": strconv.Itoa(models.DefaultMinResponses)}
+	}
+	return s.renderPage(c, status, "admin_programs", d)
+}
+
+// savedPrograms returns to the list after a change, naming the program.
+func savedPrograms(c echo.Context, id int64) error {
+	q := url.Values{"saved": {strconv.FormatInt(id, 10)}}
+	return c.Redirect(http.StatusSeeOther, "/admin/programs?"+q.Encode()+"#program-"+strconv.FormatInt(id, 10))
+}
+
+// minResponses reads the min_responses field. The API reads 0 as "the
+// default", so a typed 0 (or less) is refused here rather than replaced.
+func minResponses(c echo.Context, f *formState, fields []formField) (n int, set bool) {
+	n, set, msg := formInt(c, "min_responses")
+	if msg == "" && set && n <= 0 {
+		msg = "must be at least " + strconv.Itoa(models.MinMinResponses) + ", so no one can single out a mentee"
+	}
+	if msg != "" {
+		f.add(fields, "min_responses", msg)
+		return 0, false
+	}
+	return n, set
+}
+
+func (s *Server) createProgramForm(c echo.Context) error {
+	d := adminProgramsData{Create: formState{Values: formValues(c, "name", "min_responses")}}
+	req := programRequest{Name: strings.TrimSpace(c.FormValue("name"))}
+	req.MinResponses, _ = minResponses(c, &d.Create, createProgramFields)
+	err := c.Validate(&req)
+	if err == nil && !d.Create.HasErrors() {
+		var prog *models.Program
+		if prog, err = s.saveNewProgram(c, req); err == nil {
+			return savedPrograms(c, prog.ID)
+		}
+	}
+	if err != nil && !failForm(&d.Create, err, createProgramFields, "name") {
+		return err
+	}
+	return s.renderPrograms(c, http.StatusUnprocessableEntity, d)
+}
+
+func (s *Server) updateProgramForm(c echo.Context) error {
+	id, err := pathID(c, "id", "program")
+	if err != nil {
+		return err
+	}
+	if _, err := s.programAccess(c, id, accessManage); err != nil {
+		return err
+	}
+	if err := requireAdminForProgram(c); err != nil {
+		return err
+	}
+	d := adminProgramsData{EditID: id, Edit: formState{Values: formValues(c, "min_responses")}}
+	fields := []formField{{Name: "min_responses", ID: "min-" + strconv.FormatInt(id, 10), Label: "Minimum responses"}}
+	var req programPatch
+	if n, set := minResponses(c, &d.Edit, fields); set {
+		req.MinResponses = &n
+	} else if !d.Edit.HasErrors() {
+		d.Edit.add(fields, "min_responses", "is required")
+	}
+	err = c.Validate(&req)
+	if err == nil && !d.Edit.HasErrors() {
+		if _, err = s.saveProgramPatch(c, id, req); err == nil {
+			return savedPrograms(c, id)
+		}
+	}
+	if err != nil && !failForm(&d.Edit, err, fields, "") {
+		return err
+	}
+	return s.renderPrograms(c, http.StatusUnprocessableEntity, d)
+}
