@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -147,8 +148,11 @@ type programRow struct {
 	sortKeys               map[string]*float64
 }
 
+// sortLink is a column heading that sorts the table; Sort is its
+// aria-sort value when the table is sorted by it.
 type sortLink struct {
-	Label, URL, Arrow string
+	Label, URL, Arrow, Sort string
+	Numeric                 bool
 }
 
 type programPageData struct {
@@ -160,6 +164,9 @@ type programPageData struct {
 	PGYOptions []int
 	CSVURL     string
 	FormAction string
+	// Sort and Desc keep the table's order when the form changes the period.
+	Sort string
+	Desc bool
 }
 
 // programSortKeys are the columns the program page sorts by.
@@ -196,7 +203,7 @@ func (s *Server) programReportPage(c echo.Context) error {
 		d.Cards = append(d.Cards, cardFor(a))
 	}
 	for _, r := range rep.Residents {
-		row := programRow{ID: r.ID, Name: r.Name, Responses: r.Responses, Invitations: r.Invitations, Rate: num(r.ResponseRate),
+		row := programRow{ID: r.ID, Name: r.Name, Responses: r.Responses, Invitations: r.Invitations, Rate: percent(r.ResponseRate),
 			Suppressed: r.Suppressed, URL: fmt.Sprintf("/residents/%d/report?from=%s&to=%s", r.ID, period.From, period.To),
 			sortKeys: map[string]*float64{"rate": r.ResponseRate}}
 		if r.PGYYear != nil {
@@ -216,7 +223,11 @@ func (s *Server) programReportPage(c echo.Context) error {
 		d.Rows = append(d.Rows, row)
 	}
 	sortKey, desc := c.QueryParam("sort"), c.QueryParam("dir") == "desc"
+	if !slices.ContainsFunc(programSortKeys, func(k struct{ key, label string }) bool { return k.key == sortKey }) {
+		sortKey = ""
+	}
 	sortRows(d.Rows, sortKey, desc)
+	d.Sort, d.Desc = sortKey, desc
 	base := url.Values{"from": {period.From}, "to": {period.To}}
 	if q.PGYYear != nil {
 		base.Set("pgy_year", strconv.Itoa(*q.PGYYear))
@@ -227,11 +238,11 @@ func (s *Server) programReportPage(c echo.Context) error {
 			v[key] = vals
 		}
 		v.Set("sort", k.key)
-		link := sortLink{Label: k.label}
+		link := sortLink{Label: k.label, Numeric: k.key != "name"}
 		if k.key == sortKey || (sortKey == "" && k.key == "name") {
-			link.Arrow = "▲"
+			link.Arrow, link.Sort = "▲", "ascending"
 			if desc {
-				link.Arrow = "▼"
+				link.Arrow, link.Sort = "▼", "descending"
 			} else {
 				v.Set("dir", "desc")
 			}
@@ -266,6 +277,14 @@ func sortRows(rows []programRow, key string, desc bool) {
 		}
 		return *a < *b
 	})
+}
+
+// percent shows a response rate as people read it: "91%".
+func percent(x *float64) string {
+	if x == nil {
+		return "–"
+	}
+	return fmt.Sprintf("%.0f%%", *x*100)
 }
 
 // flagLabel turns "below_program:availability" into words.

@@ -10,15 +10,19 @@ import (
 // they print. Each has a <title> for screen readers; the pages also show the
 // numbers as text or a table.
 
-// ratingShades colour the ratings 1..5 from light to dark, so a bar still
-// reads in greyscale print.
-var ratingShades = []string{"#dfe6f1", "#b3c6e0", "#7d9fcc", "#3f6fae", "#173f78"}
+// barColour fills the distribution's bars: one colour, dark enough to read
+// in greyscale print; the rating is the label under each bar.
+const barColour = "#3f6fae"
 
-// DistributionBar draws counts of ratings 1..5 as one stacked bar.
+// DistributionBar draws counts of ratings 1..5 as five labelled columns,
+// each with its count above it, so the chart reads without a legend even
+// where a rating has one or two votes.
 func DistributionBar(counts [5]int64) template.HTML {
-	var total int64
+	const w, h, slot, bar, top, base = 200.0, 78.0, 40.0, 26.0, 14.0, 62.0
+	var total, peak int64
 	for _, n := range counts {
 		total += n
+		peak = max(peak, n)
 	}
 	if total == 0 {
 		return ""
@@ -28,16 +32,17 @@ func DistributionBar(counts [5]int64) template.HTML {
 	for v, n := range counts {
 		alt = append(alt, fmt.Sprintf("%d rated %d", n, v+1))
 	}
-	fmt.Fprintf(&b, `<svg class="dist" viewBox="0 0 100 8" preserveAspectRatio="none" role="img" aria-label="%s"><title>%s</title>`,
-		template.HTMLEscapeString(strings.Join(alt, ", ")), template.HTMLEscapeString(strings.Join(alt, ", ")))
-	x := 0.0
+	label := template.HTMLEscapeString("Ratings: " + strings.Join(alt, ", "))
+	fmt.Fprintf(&b, `<svg class="dist" viewBox="0 0 %.0f %.0f" role="img" aria-label="%s"><title>%s</title>`, w, h, label, label)
+	fmt.Fprintf(&b, `<line x1="0" x2="%.0f" y1="%.1f" y2="%.1f" stroke="#8a93a3"/>`, w, base+0.5, base+0.5)
 	for v, n := range counts {
-		if n == 0 {
-			continue
+		cx := slot*float64(v) + slot/2
+		bh := (base - top) * float64(n) / float64(peak)
+		if n > 0 {
+			fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.0f" height="%.1f" fill="%s"/>`, cx-bar/2, base-bh, bar, bh, barColour)
 		}
-		w := float64(n) / float64(total) * 100
-		fmt.Fprintf(&b, `<rect x="%.2f" y="0" width="%.2f" height="8" fill="%s"/>`, x, w, ratingShades[v])
-		x += w
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="12" text-anchor="middle" fill="#1d2433">%d</text>`, cx, base-bh-3, n)
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.0f" font-size="12" text-anchor="middle" font-weight="700" fill="#535c6d">%d</text>`, cx, h-2, v+1)
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
@@ -59,9 +64,11 @@ var seriesStyles = []struct{ colour, dash, marker string }{
 }
 
 // TrendChart draws series over labelled points on the 1–5 scale. Gaps are
-// left where a point is suppressed.
+// left where a point is suppressed. The drawing is narrow (320 units) so
+// that its 12-unit labels stay readable when a phone shrinks it; the
+// stylesheet caps its width on larger screens.
 func TrendChart(labels []string, series []TrendSeries) template.HTML {
-	const w, h, left, right, top, bottom = 560.0, 220.0, 34.0, 30.0, 12.0, 28.0
+	const w, h, left, right, top, bottom = 320.0, 190.0, 24.0, 16.0, 10.0, 34.0
 	plotW, plotH := w-left-right, h-top-bottom
 	x := func(i int) float64 {
 		if len(labels) == 1 {
@@ -73,11 +80,25 @@ func TrendChart(labels []string, series []TrendSeries) template.HTML {
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="trend" viewBox="0 0 %.0f %.0f" role="img" aria-label="Trend of mean ratings by quarter; the table below lists the values"><title>Mean ratings by quarter</title>`, w, h)
 	for v := 1; v <= 5; v++ {
-		fmt.Fprintf(&b, `<line x1="%.0f" x2="%.0f" y1="%.1f" y2="%.1f" stroke="#d5dae3"/><text x="%.0f" y="%.1f" font-size="11" text-anchor="end" fill="#5b6475">%d</text>`,
-			left, w-right, y(float64(v)), y(float64(v)), left-6, y(float64(v))+4, v)
+		fmt.Fprintf(&b, `<line x1="%.0f" x2="%.0f" y1="%.1f" y2="%.1f" stroke="#d5dae3"/><text x="%.0f" y="%.1f" font-size="12" text-anchor="end" fill="#535c6d">%d</text>`,
+			left, w-right, y(float64(v)), y(float64(v)), left-7, y(float64(v))+4, v)
 	}
+	// At most about eight labelled quarters fit; the table has them all.
+	every := (len(labels) + 7) / 8
 	for i, l := range labels {
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.0f" font-size="11" text-anchor="middle" fill="#5b6475">%s</text>`, x(i), h-8, template.HTMLEscapeString(l))
+		if i%every != 0 && i != len(labels)-1 {
+			continue
+		}
+		year, quarter, ok := strings.Cut(l, "-")
+		if !ok {
+			year, quarter = "", l
+		}
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.0f" font-size="12" text-anchor="middle" fill="#535c6d">%s`, x(i), h-bottom+16, template.HTMLEscapeString(quarter))
+		// The year under the first quarter shown and under each first quarter.
+		if year != "" && (i == 0 || quarter == "Q1") {
+			fmt.Fprintf(&b, `<tspan x="%.1f" dy="14">%s</tspan>`, x(i), template.HTMLEscapeString(year))
+		}
+		b.WriteString(`</text>`)
 	}
 	for si, s := range series {
 		st := seriesStyles[si%len(seriesStyles)]
