@@ -112,7 +112,7 @@ func TestBadInputIsOneLineError(t *testing.T) {
 		{name: "bad-user-create-missing-email", args: []string{"user", "create", "--name", "X", "--role", "admin"}, wantUsage: true, wantText: "--email"},
 		{name: "bad-user-create-role", args: []string{"user", "create", "--email", "x@example.org", "--name", "X", "--role", "mentor"}, wantUsage: true, wantText: "--role"},
 		{name: "bad-user-create-pgy", args: []string{"user", "create", "--email", "x@example.org", "--name", "X", "--role", "resident", "--program", "Surgery", "--pgy", "9"}, wantUsage: true, wantText: "--pgy"},
-		{name: "bad-user-create-email", args: []string{"user", "create", "--email", "not-an-email", "--name", "X", "--role", "admin"}, wantText: "not-an-email"},
+		{name: "bad-user-create-email", args: []string{"user", "create", "--email", "not-an-email", "--name", "X", "--role", "admin"}, wantText: "email: must be an email address"},
 		{name: "bad-user-create-unknown-program", args: []string{"user", "create", "--email", "x@example.org", "--name", "X", "--role", "resident", "--program", "Nowhere"}, wantText: "Nowhere"},
 		{name: "bad-user-create-short-password", args: []string{"user", "create", "--email", "x@example.org", "--name", "X", "--role", "admin", "--password", "short"}, wantText: "12 characters"},
 		{name: "bad-user-create-duplicate-email", args: []string{"user", "create", "--email", "RES@example.org", "--name", "X", "--role", "admin"}, wantText: "already exists"},
