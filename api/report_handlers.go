@@ -88,23 +88,30 @@ func (s *Server) writeResidentReport(c echo.Context, residentID int64) error {
 	return c.JSON(http.StatusOK, rep)
 }
 
-func (s *Server) programReport(c echo.Context) error {
+// loadProgramReport checks access and computes the program report the
+// request asks, for the JSON/CSV endpoint and the page alike.
+func (s *Server) loadProgramReport(c echo.Context) (int64, programReportQuery, *surveys.ProgramReport, error) {
+	var q programReportQuery
 	id, err := pathID(c, "id", "program")
 	if err != nil {
-		return err
+		return 0, q, nil, err
 	}
 	if err := s.authorizeProgramReport(c, id); err != nil {
-		return err
+		return 0, q, nil, err
 	}
-	var q programReportQuery
 	if err := bindQuery(c, &q); err != nil {
-		return err
+		return 0, q, nil, err
 	}
 	period, err := s.parsePeriod(periodQuery{q.From, q.To})
 	if err != nil {
-		return err
+		return 0, q, nil, err
 	}
 	rep, err := s.db.ProgramReport(c.Request().Context(), id, models.ProgramReportFilter{Period: period, PGYYear: q.PGYYear})
+	return id, q, rep, err
+}
+
+func (s *Server) programReport(c echo.Context) error {
+	id, q, rep, err := s.loadProgramReport(c)
 	if err != nil {
 		return err
 	}

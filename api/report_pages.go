@@ -12,7 +12,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/mentorpulse/mentorpulse/frontend"
-	"github.com/mentorpulse/mentorpulse/models"
 	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
@@ -176,22 +175,7 @@ var programSortKeys = []struct{ key, label string }{
 }
 
 func (s *Server) programReportPage(c echo.Context) error {
-	id, err := pathID(c, "id", "program")
-	if err != nil {
-		return err
-	}
-	if err := s.authorizeProgramReport(c, id); err != nil {
-		return err
-	}
-	var q programReportQuery
-	if err := bindQuery(c, &q); err != nil {
-		return err
-	}
-	period, err := s.parsePeriod(periodQuery{q.From, q.To})
-	if err != nil {
-		return err
-	}
-	rep, err := s.db.ProgramReport(c.Request().Context(), id, models.ProgramReportFilter{Period: period, PGYYear: q.PGYYear})
+	id, q, rep, err := s.loadProgramReport(c)
 	if err != nil {
 		return err
 	}
@@ -204,7 +188,7 @@ func (s *Server) programReportPage(c echo.Context) error {
 	}
 	for _, r := range rep.Residents {
 		row := programRow{ID: r.ID, Name: r.Name, Responses: r.Responses, Invitations: r.Invitations, Rate: percent(r.ResponseRate),
-			Suppressed: r.Suppressed, URL: fmt.Sprintf("/residents/%d/report?from=%s&to=%s", r.ID, period.From, period.To),
+			Suppressed: r.Suppressed, URL: fmt.Sprintf("/residents/%d/report?from=%s&to=%s", r.ID, rep.Period.From, rep.Period.To),
 			sortKeys: map[string]*float64{"rate": r.ResponseRate}}
 		if r.PGYYear != nil {
 			row.PGY = strconv.Itoa(*r.PGYYear)
@@ -228,7 +212,7 @@ func (s *Server) programReportPage(c echo.Context) error {
 	}
 	sortRows(d.Rows, sortKey, desc)
 	d.Sort, d.Desc = sortKey, desc
-	base := url.Values{"from": {period.From}, "to": {period.To}}
+	base := url.Values{"from": {rep.Period.From}, "to": {rep.Period.To}}
 	if q.PGYYear != nil {
 		base.Set("pgy_year", strconv.Itoa(*q.PGYYear))
 	}
