@@ -30,6 +30,10 @@ func (s *Server) registerPages(e *echo.Echo) {
 
 	e.GET("/home", s.homePage, get(resident)...)
 	e.POST("/home/links", s.newLinkForm, form(maxFormBytes, resident)...)
+	if s.cfg.Delivery != nil {
+		e.POST("/home/meetings", s.recordMeetingForm, form(maxFormBytes, resident)...)
+		e.POST("/programs/:id/roster/meetings/import", s.importMeetingsForm, form(maxImportBytes+64<<10, director, admin)...)
+	}
 
 	e.GET("/programs/:id/roster", s.rosterPage, get(director, admin)...)
 	e.POST("/programs/:id/roster/members", s.addMemberForm, form(maxFormBytes, director, admin)...)
@@ -40,6 +44,7 @@ func (s *Server) registerPages(e *echo.Echo) {
 	e.GET("/admin/programs", s.adminProgramsPage, get(admin)...)
 	e.POST("/admin/programs", s.createProgramForm, form(maxFormBytes, admin)...)
 	e.POST("/admin/programs/:id", s.updateProgramForm, form(maxFormBytes, admin)...)
+	e.POST("/admin/programs/:id/delivery", s.updateDeliveryForm, form(maxFormBytes, admin)...)
 }
 
 // rootPage sends a browser where it belongs: the sign-in page, or the
