@@ -179,7 +179,7 @@ func failForm(f *formState, err error, fields []formField, conflictField string)
 }
 
 // add records one message. A validator message ("is required", "must be at
-// most 200 characters") follows the field's label; a model message is a
+// most 200 characters", "cannot be in the future") follows the field's label; a model message is a
 // sentence of its own.
 func (f *formState) add(fields []formField, name, msg string) {
 	if f.Errors == nil {
@@ -189,7 +189,7 @@ func (f *formState) add(fields []formField, name, msg string) {
 		if fd.Name != name {
 			continue
 		}
-		if strings.HasPrefix(msg, "is ") || strings.HasPrefix(msg, "must ") {
+		if strings.HasPrefix(msg, "is ") || strings.HasPrefix(msg, "must ") || strings.HasPrefix(msg, "cannot ") {
 			msg = fd.Label + " " + msg
 		}
 		msg = sentence(msg)

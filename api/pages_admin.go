@@ -198,7 +198,7 @@ func deliverySummary(ds models.DeliverySettings) string {
 	default:
 		remind = "up to " + strconv.Itoa(ds.MaxReminders) + " reminders, " + days(ds.ReminderAfterDays) + " apart, while the mentee has not answered"
 	}
-	return "emailed links stay open " + days(ds.LinkLifetimeDays) + "; " + remind + "."
+	return "links of recorded meetings stay open " + days(ds.LinkLifetimeDays) + "; " + remind + "."
 }
 
 // days is "1 day" or "n days".
