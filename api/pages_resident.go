@@ -37,6 +37,9 @@ type homePageData struct {
 	Meetings bool
 	Record   formState
 	Today    string
+	// MaxDate is the latest meeting date the server accepts: tomorrow in
+	// UTC, for time zones ahead of it.
+	MaxDate string
 	// Recorded confirms the meeting just recorded with an email.
 	Recorded string
 	Recent   []deliveryRow
@@ -80,7 +83,8 @@ func (s *Server) renderHome(c echo.Context, status int, forms homeForms) error {
 	}
 	d := homePageData{Nav: s.nav(c), Form: forms.Link, MinDays: minLinkDays, MaxDays: maxLinkDays, Default: defaultLinkDays,
 		Counts: counts[me.ID], Links: links, Shown: len(links), Total: counts[me.ID].Total(),
-		Meetings: s.cfg.Delivery != nil, Record: forms.Record, Today: s.db.Now().UTC().Format(time.DateOnly)}
+		Meetings: s.cfg.Delivery != nil, Record: forms.Record, Today: s.db.Now().UTC().Format(time.DateOnly),
+		MaxDate: s.db.Now().UTC().AddDate(0, 0, 1).Format(time.DateOnly)}
 	if d.Form.Values == nil {
 		d.Form.Values = map[string]string{"expires_in_days": strconv.Itoa(defaultLinkDays)}
 	}
@@ -90,6 +94,10 @@ func (s *Server) renderHome(c echo.Context, status int, forms homeForms) error {
 			return err
 		}
 		d.Recent = newDeliveryRows(ms)
+		if d.Record.Values == nil {
+			// Most meetings are recorded the day they happen.
+			d.Record.Values = map[string]string{"meeting_date": d.Today}
+		}
 		if id, err := strconv.ParseInt(c.QueryParam("recorded"), 10, 64); err == nil && status == http.StatusOK {
 			d.Recorded = s.recordedNotice(c, id)
 		}
