@@ -42,7 +42,8 @@ func requireAdminForProgram(c echo.Context) error {
 	return nil
 }
 
-// saveProgramPatch changes a program's name or min_responses and audits it.
+// saveProgramPatch changes a program's name, min_responses or delivery
+// settings and audits it, all in one transaction.
 func (s *Server) saveProgramPatch(c echo.Context, id int64, req programPatch) (*models.Program, error) {
 	var prog *models.Program
 	err := s.db.WithTx(c.Request().Context(), func(ctx context.Context) error {
@@ -50,13 +51,32 @@ func (s *Server) saveProgramPatch(c echo.Context, id int64, req programPatch) (*
 		if prog, err = s.db.UpdateProgram(ctx, id, models.ProgramUpdate{Name: req.Name, MinResponses: req.MinResponses}); err != nil {
 			return err
 		}
+		detail := fmt.Sprintf("name %q, min_responses %d", prog.Name, prog.MinResponses)
+		if req.changesDelivery() {
+			ds := prog.DeliverySettings
+			setIf(&ds.ReminderAfterDays, req.ReminderAfterDays)
+			setIf(&ds.MaxReminders, req.MaxReminders)
+			setIf(&ds.LinkLifetimeDays, req.LinkLifetimeDays)
+			if err := s.db.UpdateDeliverySettings(ctx, id, ds); err != nil {
+				return err
+			}
+			prog.DeliverySettings = ds
+			detail += fmt.Sprintf(", reminder_after_days %d, max_reminders %d, link_lifetime_days %d",
+				ds.ReminderAfterDays, ds.MaxReminders, ds.LinkLifetimeDays)
+		}
 		return s.audit(ctx, c, models.AuditEntry{Action: models.ActionProgramUpdate, Target: programTarget(id),
-			ProgramID: &id, Detail: fmt.Sprintf("name %q, min_responses %d", prog.Name, prog.MinResponses)})
+			ProgramID: &id, Detail: detail})
 	})
 	if err != nil {
 		return nil, err
 	}
 	return prog, nil
+}
+
+func setIf(dst *int, v *int) {
+	if v != nil {
+		*dst = *v
+	}
 }
 
 // saveNewMember adds a resident or director to a program with a single-use

@@ -42,14 +42,20 @@ func newMemberView(u *models.User) memberView {
 	return memberView{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, PGYYear: u.PGYYear, Active: u.Active}
 }
 
+// programView is a program with its report threshold and its rules for
+// emailed links.
 type programView struct {
-	ID           int64  `json:"id"`
-	Name         string `json:"name"`
-	MinResponses int    `json:"min_responses"`
+	ID                int64  `json:"id"`
+	Name              string `json:"name"`
+	MinResponses      int    `json:"min_responses"`
+	ReminderAfterDays int    `json:"reminder_after_days"`
+	MaxReminders      int    `json:"max_reminders"`
+	LinkLifetimeDays  int    `json:"link_lifetime_days"`
 }
 
 func newProgramView(p *models.Program) programView {
-	return programView{ID: p.ID, Name: p.Name, MinResponses: p.MinResponses}
+	return programView{ID: p.ID, Name: p.Name, MinResponses: p.MinResponses,
+		ReminderAfterDays: p.ReminderAfterDays, MaxReminders: p.MaxReminders, LinkLifetimeDays: p.LinkLifetimeDays}
 }
 
 // createdTokenView is the one time a token's secret is shown.

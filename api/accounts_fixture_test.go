@@ -51,6 +51,7 @@ type acctFixture struct {
 	goneToken    string
 	revokedToken string // dirA's, revoked
 	tokens       map[*models.User]string
+	delivery     *delivery.Service // registered, never started: jobs stay queued
 }
 
 func newAcctFixture(t *testing.T, cfg api.Config) *acctFixture {
@@ -80,7 +81,7 @@ func newAcctFixture(t *testing.T, cfg api.Config) *acctFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &acctFixture{t: t, db: db, srv: srv, clock: clk, tokens: map[*models.User]string{}}
+	f := &acctFixture{t: t, db: db, srv: srv, clock: clk, tokens: map[*models.User]string{}, delivery: cfg.Delivery}
 	f.progA = &models.Program{Name: "Program A"}
 	f.progB = &models.Program{Name: "Program B"}
 	for _, p := range []*models.Program{f.progA, f.progB} {

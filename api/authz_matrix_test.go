@@ -211,6 +211,14 @@ func matrixRows(f *acctFixture) map[string]matrixRow {
 			return formReq("/admin/programs", url.Values{"name": {unique("Page program ")}, "min_responses": {"4"}})(f, who)
 		}},
 		"POST /admin/programs/:id": {want: page(303, 403, 403, 403, 403), req: formReq("/admin/programs/"+a, url.Values{"min_responses": {"5"}})},
+		"POST /admin/programs/:id/delivery": {want: page(303, 403, 403, 403, 403), req: formReq("/admin/programs/"+a+"/delivery",
+			url.Values{"reminder_after_days": {"3"}, "max_reminders": {"1"}, "link_lifetime_days": {"14"}})},
+		"POST /home/meetings": {want: page(403, 403, 403, 303, 303), req: func(f *acctFixture, who int) matrixReq {
+			return formReq("/home/meetings", url.Values{"meeting_date": {"2026-03-01"}, "mentee_email": {unique("page-mentee") + "@student.example"}})(f, who)
+		}},
+		"POST /programs/:id/roster/meetings/import": {want: page(200, 200, 404, 403, 403), req: func(f *acctFixture, who int) matrixReq {
+			return formReq("/programs/"+a+"/roster/meetings/import", url.Values{"meetings_csv": {"res.a1@example.org," + unique("page-import") + "@student.example,2026-03-01\n"}})(f, who)
+		}},
 
 		// Sign-out page: anyone ends up on the sign-in page; a revoked bearer
 		// token is refused outright.

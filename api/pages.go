@@ -30,6 +30,10 @@ func (s *Server) registerPages(e *echo.Echo) {
 
 	e.GET("/home", s.homePage, get(resident)...)
 	e.POST("/home/links", s.newLinkForm, form(maxFormBytes, resident)...)
+	if s.cfg.Delivery != nil {
+		e.POST("/home/meetings", s.recordMeetingForm, form(maxFormBytes, resident)...)
+		e.POST("/programs/:id/roster/meetings/import", s.importMeetingsForm, form(maxImportBytes+64<<10, director, admin)...)
+	}
 
 	e.GET("/programs/:id/roster", s.rosterPage, get(director, admin)...)
 	e.POST("/programs/:id/roster/members", s.addMemberForm, form(maxFormBytes, director, admin)...)
@@ -40,6 +44,7 @@ func (s *Server) registerPages(e *echo.Echo) {
 	e.GET("/admin/programs", s.adminProgramsPage, get(admin)...)
 	e.POST("/admin/programs", s.createProgramForm, form(maxFormBytes, admin)...)
 	e.POST("/admin/programs/:id", s.updateProgramForm, form(maxFormBytes, admin)...)
+	e.POST("/admin/programs/:id/delivery", s.updateDeliveryForm, form(maxFormBytes, admin)...)
 }
 
 // rootPage sends a browser where it belongs: the sign-in page, or the
@@ -174,7 +179,7 @@ func failForm(f *formState, err error, fields []formField, conflictField string)
 }
 
 // add records one message. A validator message ("is required", "must be at
-// most 200 characters") follows the field's label; a model message is a
+// most 200 characters", "cannot be in the future") follows the field's label; a model message is a
 // sentence of its own.
 func (f *formState) add(fields []formField, name, msg string) {
 	if f.Errors == nil {
@@ -184,7 +189,7 @@ func (f *formState) add(fields []formField, name, msg string) {
 		if fd.Name != name {
 			continue
 		}
-		if strings.HasPrefix(msg, "is ") || strings.HasPrefix(msg, "must ") {
+		if strings.HasPrefix(msg, "is ") || strings.HasPrefix(msg, "must ") || strings.HasPrefix(msg, "cannot ") {
 			msg = fd.Label + " " + msg
 		}
 		msg = sentence(msg)

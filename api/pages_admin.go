@@ -21,6 +21,17 @@ type adminProgramsData struct {
 	// EditID is the program whose row form failed, with its messages in Edit.
 	EditID int64
 	Edit   formState
+	// DeliveryID is the program whose delivery form failed, with its
+	// messages in Delivery.
+	DeliveryID int64
+	Delivery   formState
+	Bounds     deliveryBounds
+}
+
+// deliveryBounds are the ranges of the delivery settings, for the inputs'
+// min and max and the hint under the table.
+type deliveryBounds struct {
+	MinRemind, MaxRemind, MaxReminders, MinLife, MaxLife int
 }
 
 var createProgramFields = []formField{
@@ -33,6 +44,9 @@ func (s *Server) adminProgramsPage(c echo.Context) error {
 	if id, err := strconv.ParseInt(c.QueryParam("saved"), 10, 64); err == nil {
 		if p, err := s.db.ProgramByID(c.Request().Context(), id); err == nil {
 			d.Notice = "Saved " + p.Name + ": reports show results from " + strconv.Itoa(p.MinResponses) + " responses on."
+			if c.QueryParam("what") == "delivery" {
+				d.Notice = "Saved " + p.Name + ": " + deliverySummary(p.DeliverySettings)
+			}
 		}
 	}
 	return s.renderPrograms(c, http.StatusOK, d)
@@ -44,6 +58,7 @@ func (s *Server) renderPrograms(c echo.Context, status int, d adminProgramsData)
 		return err
 	}
 	d.Nav, d.Programs, d.MinMinResponses = s.nav(c), ps, models.MinMinResponses
+	d.Bounds = deliveryBounds{minReminderAfterDays, maxReminderAfterDays, maxMaxReminders, minLinkLifetimeDays, maxLinkLifetimeDays}
 	if d.Create.Values == nil {
 		d.Create.Values = map[string]string{"min_responses": strconv.Itoa(models.DefaultMinResponses)}
 	}
@@ -116,4 +131,80 @@ func (s *Server) updateProgramForm(c echo.Context) error {
 		return err
 	}
 	return s.renderPrograms(c, http.StatusUnprocessableEntity, d)
+}
+
+// deliveryFieldNames are the delivery form's inputs, in page order.
+var deliveryFieldNames = []string{"reminder_after_days", "max_reminders", "link_lifetime_days"}
+
+// deliveryFields names the delivery inputs of one program's row.
+func deliveryFields(id int64) []formField {
+	n := strconv.FormatInt(id, 10)
+	return []formField{
+		{Name: "reminder_after_days", ID: "remind-" + n, Label: "Days before a reminder"},
+		{Name: "max_reminders", ID: "reminders-" + n, Label: "Reminders"},
+		{Name: "link_lifetime_days", ID: "lifetime-" + n, Label: "Days a link stays open"},
+	}
+}
+
+// updateDeliveryForm changes a program's rules for emailed links through
+// the same patch, checks and audit entry as PATCH /api/v1/programs/{id}.
+func (s *Server) updateDeliveryForm(c echo.Context) error {
+	id, err := pathID(c, "id", "program")
+	if err != nil {
+		return err
+	}
+	if _, err := s.programAccess(c, id, accessManage); err != nil {
+		return err
+	}
+	if err := requireAdminForProgram(c); err != nil {
+		return err
+	}
+	d := adminProgramsData{DeliveryID: id, Delivery: formState{Values: formValues(c, deliveryFieldNames...)}}
+	fields := deliveryFields(id)
+	var req programPatch
+	targets := []**int{&req.ReminderAfterDays, &req.MaxReminders, &req.LinkLifetimeDays}
+	for i, name := range deliveryFieldNames {
+		n, set, msg := formInt(c, name)
+		switch {
+		case msg != "":
+			d.Delivery.add(fields, name, msg)
+		case !set:
+			d.Delivery.add(fields, name, "is required")
+		default:
+			*targets[i] = &n
+		}
+	}
+	err = c.Validate(&req)
+	if err == nil && !d.Delivery.HasErrors() {
+		if _, err = s.saveProgramPatch(c, id, req); err == nil {
+			q := url.Values{"saved": {strconv.FormatInt(id, 10)}, "what": {"delivery"}}
+			return c.Redirect(http.StatusSeeOther, "/admin/programs?"+q.Encode()+"#program-"+strconv.FormatInt(id, 10))
+		}
+	}
+	if err != nil && !failForm(&d.Delivery, err, fields, "") {
+		return err
+	}
+	return s.renderPrograms(c, http.StatusUnprocessableEntity, d)
+}
+
+// deliverySummary says in words what a program's delivery settings do.
+func deliverySummary(ds models.DeliverySettings) string {
+	var remind string
+	switch ds.MaxReminders {
+	case 0:
+		remind = "no reminder is sent"
+	case 1:
+		remind = "one reminder " + days(ds.ReminderAfterDays) + " after the email if the mentee has not answered"
+	default:
+		remind = "up to " + strconv.Itoa(ds.MaxReminders) + " reminders, " + days(ds.ReminderAfterDays) + " apart, while the mentee has not answered"
+	}
+	return "links of recorded meetings stay open " + days(ds.LinkLifetimeDays) + "; " + remind + "."
+}
+
+// days is "1 day" or "n days".
+func days(n int) string {
+	if n == 1 {
+		return "1 day"
+	}
+	return strconv.Itoa(n) + " days"
 }

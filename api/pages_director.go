@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/mentorpulse/mentorpulse/delivery"
 	"github.com/mentorpulse/mentorpulse/models"
 	"github.com/mentorpulse/mentorpulse/surveys"
 )
@@ -36,6 +37,12 @@ type rosterPageData struct {
 	// EditID is the member whose row form failed, with its messages in Edit.
 	EditID int64
 	Edit   formState
+	// Delivery is the program's emailed links (nil without delivery).
+	Delivery *rosterDelivery
+	// MeetImport keeps the pasted meetings CSV; MeetImported is that
+	// import's outcome.
+	MeetImport   formState
+	MeetImported *delivery.ImportReport
 }
 
 // rosterRow is one member. Links counts only a resident's links.
@@ -141,6 +148,9 @@ func (s *Server) renderRoster(c echo.Context, status int, prog *models.Program, 
 	}
 	if d.Add.Values == nil {
 		d.Add.Values = map[string]string{"role": models.RoleResident}
+	}
+	if d.Delivery, err = s.loadRosterDelivery(c, prog.ID); err != nil {
+		return err
 	}
 	return s.renderPage(c, status, "roster", d)
 }

@@ -23,8 +23,9 @@ const (
 	defaultLinkDays = int(models.DefaultLinkLifetime / (24 * time.Hour))
 )
 
-// homePageData is the resident's home: the new-link form and their links'
-// statuses (never a token).
+// homePageData is the resident's home: the record-a-meeting and new-link
+// forms, their recorded meetings' delivery and their links' statuses (never
+// a token, never a mentee's email).
 type homePageData struct {
 	Nav                       *navView
 	Form                      formState
@@ -32,6 +33,21 @@ type homePageData struct {
 	Counts                    models.LinkCounts
 	Links                     []models.Invitation
 	Shown, Total              int
+	// Meetings is on when meetings can be recorded (delivery is set up).
+	Meetings bool
+	Record   formState
+	Today    string
+	// MaxDate is the latest meeting date the server accepts: tomorrow in
+	// UTC, for time zones ahead of it.
+	MaxDate string
+	// Recorded confirms the meeting just recorded with an email.
+	Recorded string
+	Recent   []deliveryRow
+}
+
+// homeForms is the state of the home page's forms after a POST.
+type homeForms struct {
+	Link, Record formState
 }
 
 // linkPageData is the page shown once after a link is made: its URL and QR
@@ -51,10 +67,10 @@ var newLinkFields = []formField{
 }
 
 func (s *Server) homePage(c echo.Context) error {
-	return s.renderHome(c, http.StatusOK, formState{})
+	return s.renderHome(c, http.StatusOK, homeForms{})
 }
 
-func (s *Server) renderHome(c echo.Context, status int, f formState) error {
+func (s *Server) renderHome(c echo.Context, status int, forms homeForms) error {
 	ctx := c.Request().Context()
 	me := currentUser(c)
 	counts, err := s.db.CountLinks(ctx, models.InvitationFilter{ResidentID: me.ID})
@@ -65,10 +81,26 @@ func (s *Server) renderHome(c echo.Context, status int, f formState) error {
 	if err != nil {
 		return err
 	}
-	d := homePageData{Nav: s.nav(c), Form: f, MinDays: minLinkDays, MaxDays: maxLinkDays, Default: defaultLinkDays,
-		Counts: counts[me.ID], Links: links, Shown: len(links), Total: counts[me.ID].Total()}
+	d := homePageData{Nav: s.nav(c), Form: forms.Link, MinDays: minLinkDays, MaxDays: maxLinkDays, Default: defaultLinkDays,
+		Counts: counts[me.ID], Links: links, Shown: len(links), Total: counts[me.ID].Total(),
+		Meetings: s.cfg.Delivery != nil, Record: forms.Record, Today: s.db.Now().UTC().Format(time.DateOnly),
+		MaxDate: s.db.Now().UTC().AddDate(0, 0, 1).Format(time.DateOnly)}
 	if d.Form.Values == nil {
 		d.Form.Values = map[string]string{"expires_in_days": strconv.Itoa(defaultLinkDays)}
+	}
+	if d.Meetings {
+		ms, err := s.db.ListMeetings(ctx, models.MeetingFilter{ResidentID: me.ID, Limit: homeMeetingLimit})
+		if err != nil {
+			return err
+		}
+		d.Recent = newDeliveryRows(ms)
+		if d.Record.Values == nil {
+			// Most meetings are recorded the day they happen.
+			d.Record.Values = map[string]string{"meeting_date": d.Today}
+		}
+		if id, err := strconv.ParseInt(c.QueryParam("recorded"), 10, 64); err == nil && status == http.StatusOK {
+			d.Recorded = s.recordedNotice(c, id)
+		}
 	}
 	return s.renderPage(c, status, "home", d)
 }
@@ -102,21 +134,22 @@ func (s *Server) newLinkForm(c echo.Context) error {
 	if err != nil && !failForm(&f, err, newLinkFields, "") {
 		return err
 	}
-	return s.renderHome(c, http.StatusUnprocessableEntity, f)
+	return s.renderHome(c, http.StatusUnprocessableEntity, homeForms{Link: f})
 }
 
-// renderLink shows a new link's URL and its QR code, generated here so the
-// URL never leaves the server for a QR service.
+// renderLink shows a new link's URL and its QR code.
 func (s *Server) renderLink(c echo.Context, inv *models.CreatedInvitation) error {
-	url := s.surveyURL(inv.Token)
+	return s.renderLinkPage(c, s.surveyURL(inv.Token), inv.MeetingDate, inv.ExpiresAt)
+}
+
+// qrPNG draws a survey URL's QR code here, so the URL never leaves the
+// server for a QR service.
+func qrPNG(url string) ([]byte, error) {
 	// Medium error correction survives a smudged or glare-struck screen;
 	// 512 px stays sharp when the page scales it up to fill a phone.
 	png, err := qrcode.Encode(url, qrcode.Medium, 512)
 	if err != nil {
-		return fmt.Errorf("draw QR code: %w", err)
+		return nil, fmt.Errorf("draw QR code: %w", err)
 	}
-	return s.renderPage(c, http.StatusOK, "link", linkPageData{
-		Nav: s.nav(c), ResidentName: currentUser(c).Name, SurveyURL: url, QRCode: png,
-		MeetingDate: inv.MeetingDate, ExpiresAt: inv.ExpiresAt,
-	})
+	return png, nil
 }

@@ -80,6 +80,9 @@ func TestPageFormsRefuseMissingOrWrongCSRFToken(t *testing.T) {
 		"POST /programs/:id/roster/members/:uid/password-link": {f.dirA, roster + "/members/" + a2 + "/password-link", nil},
 		"POST /admin/programs":                                 {f.admin, "/admin/programs", url.Values{"name": {"Sneaky"}, "min_responses": {"3"}}},
 		"POST /admin/programs/:id":                             {f.admin, "/admin/programs/" + a, url.Values{"min_responses": {"3"}}},
+		"POST /admin/programs/:id/delivery":                    {f.admin, "/admin/programs/" + a + "/delivery", url.Values{"reminder_after_days": {"7"}, "max_reminders": {"2"}, "link_lifetime_days": {"30"}}},
+		"POST /home/meetings":                                  {f.resA1, "/home/meetings", url.Values{"meeting_date": {"2026-03-01"}, "mentee_email": {"csrf@student.example"}}},
+		"POST /programs/:id/roster/meetings/import":            {f.dirA, roster + "/meetings/import", url.Values{"meetings_csv": {"res.a1@example.org,csrf2@student.example,2026-03-01"}}},
 		"POST /logout":                                         {f.resA1, "/logout", nil},
 	}
 	// Every signed-in form route must be listed, so a new one is tested too.
@@ -125,6 +128,11 @@ func TestPageFormsRefuseMissingOrWrongCSRFToken(t *testing.T) {
 	}
 	if p, _ := f.db.ProgramByID(ctx, f.progA.ID); p.MinResponses != models.DefaultMinResponses {
 		t.Errorf("min_responses changed to %d without the CSRF token", p.MinResponses)
+	} else if p.ReminderAfterDays != models.DefaultReminderAfterDays || p.MaxReminders != models.DefaultMaxReminders {
+		t.Errorf("delivery settings changed without the CSRF token: %+v", p.DeliverySettings)
+	}
+	if ms, _ := f.db.ListMeetings(ctx, models.MeetingFilter{ProgramID: f.progA.ID}); len(ms) != 0 {
+		t.Errorf("%d meetings were recorded without the CSRF token", len(ms))
 	}
 	// The multipart import form is checked the same way.
 	opt, _ := f.browserSession(f.dirA)

@@ -56,10 +56,28 @@ func (s *Server) getProgram(c echo.Context) error {
 	return c.JSON(http.StatusOK, newProgramView(prog))
 }
 
-// programPatch is the body of PATCH /api/v1/programs/{id}.
+// programPatch is the body of PATCH /api/v1/programs/{id}. The delivery
+// settings are narrower than the database allows: a reminder a month late
+// or a fourth reminder helps nobody and starts to feel like spam.
 type programPatch struct {
-	Name         *string `json:"name" validate:"omitempty,max=200"`
-	MinResponses *int    `json:"min_responses" validate:"omitempty,min=3"`
+	Name              *string `json:"name" validate:"omitempty,max=200"`
+	MinResponses      *int    `json:"min_responses" validate:"omitempty,min=3"`
+	ReminderAfterDays *int    `json:"reminder_after_days" validate:"omitempty,min=1,max=30"`
+	MaxReminders      *int    `json:"max_reminders" validate:"omitempty,min=0,max=3"`
+	LinkLifetimeDays  *int    `json:"link_lifetime_days" validate:"omitempty,min=1,max=60"`
+}
+
+// Bounds of the delivery settings, as programPatch validates them; the
+// admin page shows them.
+const (
+	minReminderAfterDays, maxReminderAfterDays = 1, 30
+	maxMaxReminders                            = 3
+	minLinkLifetimeDays, maxLinkLifetimeDays   = 1, 60
+)
+
+// changesDelivery reports whether the patch touches the delivery settings.
+func (p programPatch) changesDelivery() bool {
+	return p.ReminderAfterDays != nil || p.MaxReminders != nil || p.LinkLifetimeDays != nil
 }
 
 // updateProgram is for admins (see requireAdminForProgram).
