@@ -143,7 +143,7 @@ func TestProgramReportInBrowser(t *testing.T) {
 
 	t.Run("csv-download-has-the-contract-header-and-a-line-per-resident", func(t *testing.T) {
 		// Back to the whole program through the resident page's link.
-		if resp, err := chromedp.RunResponse(tab, chromedp.Click(linkText("header", "Program report"))); err != nil || resp.Status != http.StatusOK {
+		if resp, err := chromedp.RunResponse(tab, chromedp.Click(linkText("main", "← Program report"))); err != nil || resp.Status != http.StatusOK {
 			t.Fatalf("back to the program: %v, %v", resp, err)
 		}
 		browserRun(t, tab, chromedp.WaitVisible(chromedp.CSS("table.residents")))

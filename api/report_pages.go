@@ -47,6 +47,7 @@ type legendItem struct {
 }
 
 type residentPageData struct {
+	Nav         *navView
 	Report      *surveys.ResidentReport
 	ProgramName string
 	Cards       []attributeCard
@@ -86,7 +87,7 @@ func (s *Server) renderResidentPage(c echo.Context, residentID int64, action, ba
 	if err != nil {
 		return err
 	}
-	d := residentPageData{Report: rep, FormAction: action, BackURL: back,
+	d := residentPageData{Nav: s.nav(c), Report: rep, FormAction: action, BackURL: back,
 		PDFURL: fmt.Sprintf("/api/v1/residents/%d/report.pdf?from=%s&to=%s", residentID, rep.Period.From, rep.Period.To)}
 	if u, err := s.db.ReportResident(c.Request().Context(), residentID); err == nil {
 		if p, err := s.db.ProgramByID(c.Request().Context(), *u.ProgramID); err == nil {
@@ -155,6 +156,7 @@ type sortLink struct {
 }
 
 type programPageData struct {
+	Nav        *navView
 	Report     *surveys.ProgramReport
 	Cards      []attributeCard
 	Rows       []programRow
@@ -179,7 +181,7 @@ func (s *Server) programReportPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d := programPageData{Report: rep, FormAction: c.Request().URL.Path, PGYOptions: []int{1, 2, 3, 4, 5, 6, 7}}
+	d := programPageData{Nav: s.nav(c), Report: rep, FormAction: c.Request().URL.Path, PGYOptions: []int{1, 2, 3, 4, 5, 6, 7}}
 	if q.PGYYear != nil {
 		d.PGY = *q.PGYYear
 	}

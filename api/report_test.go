@@ -379,7 +379,7 @@ func TestReportPages(t *testing.T) {
 		t.Fatalf("resident page: %d %s", rec.Code, rec.Body)
 	}
 	body := rec.Body.String()
-	for _, want := range []string{"Dr. Ana &lt;Silva&gt;", `<svg class="trend"`, `<svg class="dist"`, "<table class=\"data small\">", "Kept time for me", "Download PDF"} {
+	for _, want := range []string{"Dr. Ana &lt;Silva&gt;", `<svg class="trend"`, `<svg class="dist"`, "<table class=\"data small\">", "Kept time for me", "Download PDF", "Sign out", "&larr; Program report"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("resident page lacks %q", want)
 		}
@@ -393,7 +393,7 @@ func TestReportPages(t *testing.T) {
 		t.Fatalf("program page: %d %s", rec.Code, rec.Body)
 	}
 	body = rec.Body.String()
-	for _, want := range []string{fmt.Sprintf(`href="/residents/%d/report?from=2026-03&amp;to=2026-03"`, f.residents[0].ID), "Availability under 3", "format=csv"} {
+	for _, want := range []string{fmt.Sprintf(`href="/residents/%d/report?from=2026-03&amp;to=2026-03"`, f.residents[0].ID), "Availability under 3", "format=csv", "Sign out"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("program page lacks %q", want)
 		}
