@@ -46,6 +46,14 @@ var demoKeepDoing = []string{
 	"Made time even though the ward was busy.",
 	"Shared how they prepare for presentations.",
 	"Listened before giving advice.",
+	"Told me exactly what to read before clinic.",
+	"Was honest about the mistakes they made as an intern.",
+	"Followed up on what we discussed last time.",
+	"Helped me prioritise a long list of tasks.",
+	"Gave me feedback on my discharge summary line by line.",
+	"Introduced me to the right people in cardiology.",
+	"Asked what I want from residency before giving advice.",
+	"Answered my message the same evening.",
 }
 
 var demoNextTime = []string{
@@ -55,6 +63,13 @@ var demoNextTime = []string{
 	"Agree on a date for the next meeting before we finish.",
 	"Let me choose the topic first.",
 	"Fewer war stories, more concrete next steps.",
+	"Meet somewhere quieter than the team room.",
+	"Check in on how I am doing, not only on my cases.",
+	"Write down the action points so I can look back at them.",
+	"Go through one of my presentations together.",
+	"Start on time; I had to leave before we finished.",
+	"Ask me what I think before telling me what to do.",
+	"Share a resource for learning ECG interpretation.",
 }
 
 func cmdDemo(ctx context.Context, e *env, args []string) error {
