@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -106,7 +107,18 @@ func (s *Server) importMeetings(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := s.auditMeetingImport(c, programID, rep); err != nil {
+		return err
+	}
 	return c.JSON(http.StatusOK, rep)
+}
+
+// auditMeetingImport records a meeting import: a bulk action that sends
+// email, so the log says who ran it and what it did (never an address).
+func (s *Server) auditMeetingImport(c echo.Context, programID int64, rep *delivery.ImportReport) error {
+	return s.audit(c.Request().Context(), c, models.AuditEntry{Action: models.ActionMeetingImport,
+		Target: programTarget(programID), ProgramID: &programID,
+		Detail: fmt.Sprintf("rows=%d created=%d skipped=%d rejected=%d", rep.Rows, rep.Created, rep.Skipped, len(rep.Errors))})
 }
 
 // csvBody returns the uploaded CSV: the raw body (text/csv) or the "file"

@@ -242,6 +242,21 @@ func TestImportMeetingsTwiceSendsOncePerRow(t *testing.T) {
 		t.Errorf("%d emails after importing twice, want 2", n)
 	}
 
+	audit, err := e.db.AuditLog(context.Background(), models.AuditFilter{ProgramIDs: []int64{e.program.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var imports []string
+	for _, a := range audit {
+		if a.Action == models.ActionMeetingImport {
+			imports = append(imports, a.Detail)
+		}
+	}
+	// Newest first: the second import skipped both rows the first created.
+	if diff := cmp.Diff([]string{"rows=3 created=0 skipped=2 rejected=1", "rows=3 created=2 skipped=0 rejected=1"}, imports); diff != "" {
+		t.Errorf("audit entries of the imports (-want +got):\n%s", diff)
+	}
+
 	if code, _, _ := e.do(http.MethodPost, path, "application/json", strings.NewReader(`{}`)); code != http.StatusUnsupportedMediaType {
 		t.Errorf("JSON body: %d, want 415", code)
 	}

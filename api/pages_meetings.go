@@ -287,6 +287,9 @@ func (s *Server) importMeetingsForm(c echo.Context) error {
 		}
 		return s.renderRoster(c, http.StatusUnprocessableEntity, prog, d)
 	}
+	if err := s.auditMeetingImport(c, prog.ID, rep); err != nil {
+		return err
+	}
 	d.MeetImported = rep
 	if len(rep.Errors) == 0 {
 		d.MeetImport = formState{}

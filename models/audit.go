@@ -24,6 +24,7 @@ const (
 	ActionAdminBootstrap = "admin.bootstrap"
 	ActionReportView     = "report.view"
 	ActionReportExport   = "report.export"
+	ActionMeetingImport  = "meeting.import"
 )
 
 // AuditEntry is one line of the append-only audit log: who (ActorID, nil
