@@ -40,12 +40,14 @@ func (s *Server) registerAccountRoutes(v1 *echo.Group) {
 	v1.GET("/audit", s.listAudit, auth...)
 }
 
-// registerAccountPages registers the server-rendered sign-in, sign-out and
-// set-password pages.
+// registerAccountPages registers the server-rendered sign-in, sign-out,
+// forgotten-password and set-password pages.
 func (s *Server) registerAccountPages(e *echo.Echo) {
 	e.GET("/login", s.loginPage)
 	e.POST("/login", s.loginForm)
 	e.POST("/logout", s.logoutForm, s.authenticate)
+	e.GET("/forgot-password", s.forgotPasswordPage)
+	e.POST("/forgot-password", s.forgotPasswordForm)
 	e.GET("/set-password/:token", s.setPasswordPage)
 	e.POST("/set-password/:token", s.setPasswordForm)
 }

@@ -102,6 +102,13 @@ func matrixRows(f *acctFixture) map[string]matrixRow {
 				body: "csrf_token=form-token&email=res.a1%40example.org&password=" + url.QueryEscape(acctPassword),
 				opts: []func(*http.Request){func(r *http.Request) { r.AddCookie(&http.Cookie{Name: "mentorpulse_login", Value: "form-token"}) }}}
 		}},
+		"GET /forgot-password": {public: true, want: same(200), req: pathReq("/forgot-password")},
+		// Every address gets the same answer, whoever asks.
+		"POST /forgot-password": {public: true, want: same(200), req: func(*acctFixture, int) matrixReq {
+			return matrixReq{path: "/forgot-password", contentType: "application/x-www-form-urlencoded",
+				body: "csrf_token=form-token&email=nobody%40example.org",
+				opts: []func(*http.Request){func(r *http.Request) { r.AddCookie(&http.Cookie{Name: "mentorpulse_forgot", Value: "form-token"}) }}}
+		}},
 		"POST /api/v1/session": {public: true, want: same(200), req: jsonReq("/api/v1/session", `{"email":"res.a1@example.org","password":"`+acctPassword+`"}`)},
 		"GET /set-password/:token": {public: true, want: same(200), req: func(f *acctFixture, _ int) matrixReq {
 			tok, _, err := f.db.CreatePasswordLink(context.Background(), f.newbie.ID, models.PurposeSetup)

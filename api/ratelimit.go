@@ -101,7 +101,10 @@ func (ls *limiterSet) allow(key string, now time.Time) (bool, time.Duration) {
 // rateLimits are the server's limiters.
 type rateLimits struct {
 	loginIP, loginAccount, surveyIP *limiterSet
-	now                             func() time.Time
+	// resetIP and resetAccount bound forgotten-password requests with the
+	// sign-in settings, in buckets of their own.
+	resetIP, resetAccount *limiterSet
+	now                   func() time.Time
 }
 
 func newRateLimits(cfg Config) *rateLimits {
@@ -109,6 +112,8 @@ func newRateLimits(cfg Config) *rateLimits {
 		loginIP:      newLimiterSet(cfg.LoginIPLimit),
 		loginAccount: newLimiterSet(cfg.LoginAccountLimit),
 		surveyIP:     newLimiterSet(cfg.SurveyIPLimit),
+		resetIP:      newLimiterSet(cfg.LoginIPLimit),
+		resetAccount: newLimiterSet(cfg.LoginAccountLimit),
 		now:          time.Now,
 	}
 }

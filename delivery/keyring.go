@@ -89,10 +89,30 @@ func linkAAD(invitationID int64) []byte {
 
 // Seal encrypts a link token for storage: "1.<key id>.<base64 nonce|ciphertext>".
 func (k *Keyring) Seal(token string, invitationID int64) string {
+	return k.seal(token, linkAAD(invitationID))
+}
+
+// passwordLinkAAD binds a sealed set-password token to its link, and keeps
+// it apart from survey links with the same id.
+func passwordLinkAAD(linkID int64) []byte {
+	return []byte("password-link:" + strconv.FormatInt(linkID, 10))
+}
+
+// SealPasswordToken encrypts a set-password link's token for storage.
+func (k *Keyring) SealPasswordToken(token string, linkID int64) string {
+	return k.seal(token, passwordLinkAAD(linkID))
+}
+
+// OpenPasswordToken decrypts what SealPasswordToken sealed.
+func (k *Keyring) OpenPasswordToken(sealed string, linkID int64) (string, error) {
+	return k.open(sealed, passwordLinkAAD(linkID))
+}
+
+func (k *Keyring) seal(token string, aad []byte) string {
 	cur := k.keys[0]
 	nonce := make([]byte, cur.aead.NonceSize())
 	rand.Read(nonce)
-	ct := cur.aead.Seal(nonce, nonce, []byte(token), linkAAD(invitationID))
+	ct := cur.aead.Seal(nonce, nonce, []byte(token), aad)
 	return "1." + cur.id + "." + base64.RawURLEncoding.EncodeToString(ct)
 }
 
@@ -102,6 +122,10 @@ var ErrUnsealable = errors.New("the link could not be unsealed: the server key t
 
 // Open decrypts a sealed token.
 func (k *Keyring) Open(sealed string, invitationID int64) (string, error) {
+	return k.open(sealed, linkAAD(invitationID))
+}
+
+func (k *Keyring) open(sealed string, aad []byte) (string, error) {
 	parts := strings.SplitN(sealed, ".", 3)
 	if len(parts) != 3 || parts[0] != "1" {
 		return "", ErrUnsealable
@@ -115,7 +139,7 @@ func (k *Keyring) Open(sealed string, invitationID int64) (string, error) {
 			continue
 		}
 		n := rk.aead.NonceSize()
-		pt, err := rk.aead.Open(nil, ct[:n], ct[n:], linkAAD(invitationID))
+		pt, err := rk.aead.Open(nil, ct[:n], ct[n:], aad)
 		if err != nil {
 			return "", ErrUnsealable
 		}

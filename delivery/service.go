@@ -85,6 +85,7 @@ func New(db *models.DB, cfg Config) (*Service, error) {
 	river.AddWorker(workers, &sendLinkWorker{s: s})
 	river.AddWorker(workers, &sendReminderWorker{s: s})
 	river.AddWorker(workers, &expireLinksWorker{s: s})
+	river.AddWorker(workers, &sendPasswordLinkWorker{s: s})
 	driver, err := db.RiverDriver()
 	if err != nil {
 		return nil, err

@@ -30,6 +30,9 @@ type PasswordLink struct {
 	CreatedAt time.Time
 	ExpiresAt time.Time
 	UsedAt    *time.Time
+	// SealedToken holds the token, sealed with the server key, while an
+	// email carrying it waits to be sent (self-service resets only).
+	SealedToken *string
 }
 
 var (
