@@ -200,29 +200,20 @@ func (s *Server) importMembersForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	pasted := c.FormValue("csv")
-	d := rosterPageData{Import: formState{Values: map[string]string{"csv": pasted}}}
-	var csv io.Reader = strings.NewReader(pasted)
-	if fh, err := c.FormFile("csv_file"); err == nil && fh.Size > 0 {
-		f, err := fh.Open()
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		csv = f
-	} else if strings.TrimSpace(pasted) == "" {
+	d := rosterPageData{Import: formState{Values: map[string]string{"csv": c.FormValue("csv")}}}
+	csv, done, err := formCSV(c, "csv", "csv_file")
+	if err != nil {
+		return err
+	}
+	defer done()
+	if csv == nil {
 		d.Import.add(importFields, "csv", "choose a CSV file or paste its rows")
 		return s.renderRoster(c, http.StatusUnprocessableEntity, prog, d)
 	}
 	res, err := s.runImport(c, prog.ID, csv)
 	if err != nil {
-		if !failForm(&d.Import, err, importFields, "csv") {
+		if !failCSVForm(&d.Import, err, importFields, "csv", "import-csv") {
 			return err
-		}
-		// A whole-file problem (e.g. an unknown column) belongs to the box.
-		if d.Import.Errors["csv"] == "" && len(d.Import.Summary) > 0 {
-			d.Import.Errors = map[string]string{"csv": d.Import.Summary[0].Text}
-			d.Import.Summary[0].Anchor = "import-csv"
 		}
 		return s.renderRoster(c, http.StatusUnprocessableEntity, prog, d)
 	}
@@ -231,6 +222,37 @@ func (s *Server) importMembersForm(c echo.Context) error {
 		d.Import = formState{}
 	}
 	return s.renderRoster(c, http.StatusOK, prog, d)
+}
+
+// formCSV returns the CSV of an import form: the uploaded file when there is
+// one, else the pasted text, or nil when both are empty. done closes the
+// upload.
+func formCSV(c echo.Context, pastedField, fileField string) (csv io.Reader, done func(), err error) {
+	if fh, err := c.FormFile(fileField); err == nil && fh.Size > 0 {
+		f, err := fh.Open()
+		if err != nil {
+			return nil, func() {}, err
+		}
+		return f, func() { f.Close() }, nil
+	}
+	pasted := c.FormValue(pastedField)
+	if strings.TrimSpace(pasted) == "" {
+		return nil, func() {}, nil
+	}
+	return strings.NewReader(pasted), func() {}, nil
+}
+
+// failCSVForm is failForm for an import form: a whole-file problem (not
+// CSV, an unknown column, too many rows) is shown beside the CSV box.
+func failCSVForm(st *formState, err error, fields []formField, field, anchor string) bool {
+	if !failForm(st, err, fields, field) {
+		return false
+	}
+	if st.Errors[field] == "" && len(st.Summary) > 0 {
+		st.Errors = map[string]string{field: st.Summary[0].Text}
+		st.Summary[0].Anchor = anchor
+	}
+	return true
 }
 
 var editMemberFields = []formField{

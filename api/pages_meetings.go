@@ -1,7 +1,6 @@
 package api
 
 import (
-	"io"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -261,29 +260,20 @@ func (s *Server) importMeetingsForm(c echo.Context) error {
 	if err := s.authorizeImport(c, prog.ID); err != nil {
 		return err
 	}
-	pasted := c.FormValue("meetings_csv")
-	d := rosterPageData{MeetImport: formState{Values: map[string]string{"meetings_csv": pasted}}}
-	var csv io.Reader = strings.NewReader(pasted)
-	if fh, err := c.FormFile("meetings_file"); err == nil && fh.Size > 0 {
-		f, err := fh.Open()
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		csv = f
-	} else if strings.TrimSpace(pasted) == "" {
+	d := rosterPageData{MeetImport: formState{Values: map[string]string{"meetings_csv": c.FormValue("meetings_csv")}}}
+	csv, done, err := formCSV(c, "meetings_csv", "meetings_file")
+	if err != nil {
+		return err
+	}
+	defer done()
+	if csv == nil {
 		d.MeetImport.add(meetingImportFields, "meetings_csv", "choose a CSV file or paste its rows")
 		return s.renderRoster(c, http.StatusUnprocessableEntity, prog, d)
 	}
 	rep, err := s.cfg.Delivery.Import(c.Request().Context(), prog.ID, csv, nil)
 	if err != nil {
-		if !failForm(&d.MeetImport, err, meetingImportFields, "meetings_csv") {
+		if !failCSVForm(&d.MeetImport, err, meetingImportFields, "meetings_csv", "meetings-csv") {
 			return err
-		}
-		// A whole-file problem (not CSV, too many rows) belongs to the box.
-		if d.MeetImport.Errors["meetings_csv"] == "" && len(d.MeetImport.Summary) > 0 {
-			d.MeetImport.Errors = map[string]string{"meetings_csv": d.MeetImport.Summary[0].Text}
-			d.MeetImport.Summary[0].Anchor = "meetings-csv"
 		}
 		return s.renderRoster(c, http.StatusUnprocessableEntity, prog, d)
 	}
