@@ -41,26 +41,40 @@ func (s *Server) programAccess(c echo.Context, programID int64, manage bool) (*m
 // manage, the principal must be an admin or a director of one of the
 // target's programs (403 otherwise).
 func (s *Server) userAccess(ctx context.Context, c echo.Context, userID int64, manage bool) (*models.User, error) {
-	p := currentPrincipal(c)
-	if p == nil {
-		return nil, unauthorized(c, "sign in first")
-	}
-	notFound := surveys.Errorf(surveys.ENOTFOUND, "user %d does not exist", userID)
-	u, err := s.db.UserByID(ctx, userID)
-	if surveys.ErrorCode(err) == surveys.ENOTFOUND {
-		return nil, notFound
-	}
+	u, managed, err := s.userRelation(ctx, c, userID)
 	if err != nil {
 		return nil, err
 	}
+	if manage && !managed {
+		return nil, surveys.Errorf(surveys.EFORBIDDEN, "your role may not change this account")
+	}
+	return u, nil
+}
+
+// userRelation loads a user the principal may see (404 otherwise, exactly
+// like an unknown id) and tells whether the principal may manage them: an
+// admin, or a director of one of the user's programs.
+func (s *Server) userRelation(ctx context.Context, c echo.Context, userID int64) (u *models.User, managed bool, err error) {
+	p := currentPrincipal(c)
+	if p == nil {
+		return nil, false, unauthorized(c, "sign in first")
+	}
+	notFound := surveys.Errorf(surveys.ENOTFOUND, "user %d does not exist", userID)
+	u, err = s.db.UserByID(ctx, userID)
+	if surveys.ErrorCode(err) == surveys.ENOTFOUND {
+		return nil, false, notFound
+	}
+	if err != nil {
+		return nil, false, err
+	}
 	if p.isAdmin() {
-		return u, nil
+		return u, true, nil
 	}
 	programs, err := s.db.UserPrograms(ctx, u)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	shared, managed := false, false
+	shared := false
 	for _, id := range programs {
 		if p.member(id) {
 			shared = true
@@ -68,10 +82,7 @@ func (s *Server) userAccess(ctx context.Context, c echo.Context, userID int64, m
 		}
 	}
 	if !shared && u.ID != p.User.ID {
-		return nil, notFound
+		return nil, false, notFound
 	}
-	if manage && !managed {
-		return nil, surveys.Errorf(surveys.EFORBIDDEN, "your role may not change this account")
-	}
-	return u, nil
+	return u, managed, nil
 }

@@ -154,7 +154,7 @@ func (s *Server) saveInvitation(c echo.Context, req invitationRequest) (*models.
 		}
 		residentID = p.User.ID
 	}
-	if err := s.residentAccess(ctx, c, residentID); err != nil {
+	if _, err := s.residentAccess(ctx, c, residentID); err != nil {
 		return nil, err
 	}
 	lifetime := models.DefaultLinkLifetime

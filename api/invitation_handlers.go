@@ -36,22 +36,18 @@ func (s *Server) createInvitation(c echo.Context) error {
 	})
 }
 
-// residentAccess allows links of a resident to: the resident, their
-// program's directors, and admins. Other members of the program get 403;
-// anyone outside it 404.
-func (s *Server) residentAccess(ctx context.Context, c echo.Context, residentID int64) error {
-	p := currentPrincipal(c)
-	u, err := s.userAccess(ctx, c, residentID, accessView)
+// residentAccess allows links and reports of a resident to: the resident,
+// their program's directors, and admins. Other members of the program get
+// 403; anyone outside it 404. It returns the resident's account.
+func (s *Server) residentAccess(ctx context.Context, c echo.Context, residentID int64) (*models.User, error) {
+	u, managed, err := s.userRelation(ctx, c, residentID)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if p.User.ID == u.ID || p.isAdmin() {
-		return nil
+	if currentPrincipal(c).User.ID != u.ID && !managed {
+		return nil, surveys.Errorf(surveys.EFORBIDDEN, "only the resident and their program's directors may see or make their links")
 	}
-	if _, err := s.userAccess(ctx, c, residentID, accessManage); err != nil {
-		return surveys.Errorf(surveys.EFORBIDDEN, "only the resident and their program's directors may see or make their links")
-	}
-	return nil
+	return u, nil
 }
 
 // maxInvitationList bounds GET /api/v1/invitations.
@@ -80,7 +76,7 @@ func (s *Server) listInvitations(c echo.Context) error {
 	var invs []models.Invitation
 	switch {
 	case f.ResidentID != 0:
-		if err := s.residentAccess(ctx, c, f.ResidentID); err != nil {
+		if _, err := s.residentAccess(ctx, c, f.ResidentID); err != nil {
 			return err
 		}
 		var err error

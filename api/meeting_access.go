@@ -11,7 +11,8 @@ import (
 // their program's directors and admins; other members of the program get
 // 403, anyone outside it 404.
 func (s *Server) authorizeMeeting(c echo.Context, residentID int64) error {
-	return s.residentAccess(c.Request().Context(), c, residentID)
+	_, err := s.residentAccess(c.Request().Context(), c, residentID)
+	return err
 }
 
 // authorizeImport allows importing meetings into a program to its directors

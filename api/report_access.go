@@ -14,12 +14,12 @@ import (
 // program's directors and admins, and records the view in the audit log.
 func (s *Server) authorizeResidentReport(c echo.Context, residentID int64) error {
 	ctx := c.Request().Context()
-	if err := s.residentAccess(ctx, c, residentID); err != nil {
-		return err
-	}
-	res, err := s.db.ReportResident(ctx, residentID)
+	res, err := s.residentAccess(ctx, c, residentID)
 	if err != nil {
 		return err
+	}
+	if res.Role != models.RoleResident || res.ProgramID == nil {
+		return surveys.Errorf(surveys.ENOTFOUND, "user %d is not a resident", residentID)
 	}
 	return s.audit(ctx, c, models.AuditEntry{Action: models.ActionReportView, Target: userTarget(residentID),
 		ProgramID: res.ProgramID, Detail: "resident report"})
