@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
 func newRequestID() string {
@@ -98,16 +99,7 @@ func RedactPath(p string) string {
 // looksLikeToken reports whether a path segment is a long run of URL-safe
 // base64 characters, the shape of every secret we put in a URL.
 func looksLikeToken(seg string) bool {
-	if len(seg) < 16 {
-		return false
-	}
-	for i := 0; i < len(seg); i++ {
-		c := seg[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
+	return len(seg) >= 16 && surveys.URLSafe(seg)
 }
 
 // recoverPanics turns a panic into a 500 and a log line with the stack.

@@ -102,10 +102,8 @@ func (d *DB) UpdateUser(ctx context.Context, id int64, up UserUpdate) (*User, er
 		changes := map[string]any{}
 		var fields []surveys.FieldError
 		if up.Name != nil {
-			name := strings.TrimSpace(*up.Name)
-			if name == "" || len([]rune(name)) > 200 {
-				fields = append(fields, surveys.FieldError{Field: "name", Message: "a name of 1 to 200 characters is required"})
-			}
+			name, fe := cleanName(*up.Name)
+			fields = append(fields, fe...)
 			u.Name, changes["name"] = name, name
 		}
 		if up.PGYYear != nil {
@@ -161,10 +159,8 @@ func (d *DB) UpdateProgram(ctx context.Context, id int64, up ProgramUpdate) (*Pr
 	changes := map[string]any{}
 	var fields []surveys.FieldError
 	if up.Name != nil {
-		name := strings.TrimSpace(*up.Name)
-		if name == "" || len([]rune(name)) > 200 {
-			fields = append(fields, surveys.FieldError{Field: "name", Message: "a name of 1 to 200 characters is required"})
-		}
+		name, fe := cleanName(*up.Name)
+		fields = append(fields, fe...)
 		p.Name, changes["name"] = name, name
 	}
 	if up.MinResponses != nil {
@@ -186,4 +182,13 @@ func (d *DB) UpdateProgram(ctx context.Context, id int64, up ProgramUpdate) (*Pr
 		return nil, fmt.Errorf("update program: %w", err)
 	}
 	return p, nil
+}
+
+// cleanName trims a new user or program name and checks its length.
+func cleanName(raw string) (string, []surveys.FieldError) {
+	name := strings.TrimSpace(raw)
+	if name == "" || len([]rune(name)) > 200 {
+		return name, []surveys.FieldError{{Field: "name", Message: "a name of 1 to 200 characters is required"}}
+	}
+	return name, nil
 }

@@ -31,9 +31,12 @@ func HashToken(token string) string {
 // WellFormedToken reports whether s could be a token we issued, so malformed
 // values are answered without a database round trip.
 func WellFormedToken(s string) bool {
-	if len(s) != TokenLength {
-		return false
-	}
+	return len(s) == TokenLength && URLSafe(s)
+}
+
+// URLSafe reports whether s uses only the URL-safe base64 alphabet, the
+// alphabet of every secret we put in a URL.
+func URLSafe(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
