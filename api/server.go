@@ -1,6 +1,7 @@
-// Package api is the HTTP adapter: Echo routes, handlers, middleware and the
-// mapping of application errors to RFC 9457 problems. It is the only package
-// that imports Echo.
+// Package api is the JSON API under /api/v1 and the HTTP server that also
+// mounts the pages (api/web). Both sides share authentication, access
+// checks, rate limits and the mapping of application errors to RFC 9457
+// problems through api/httpkit. Only api and its subpackages import Echo.
 package api
 
 import (
@@ -9,78 +10,54 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/mentorpulse/mentorpulse/delivery"
-	"github.com/mentorpulse/mentorpulse/frontend"
+	"github.com/mentorpulse/mentorpulse/api/httpkit"
+	"github.com/mentorpulse/mentorpulse/api/web"
 	"github.com/mentorpulse/mentorpulse/models"
 )
 
 // Config is what the HTTP layer needs to know about its deployment.
-type Config struct {
-	// BaseURL is the public origin survey links are built on, without a
-	// trailing slash, e.g. https://feedback.example.org.
-	BaseURL string
-	// Logger receives one line per request and every internal error.
-	Logger *slog.Logger
+type Config = httpkit.Config
 
-	// SessionIdleTimeout and SessionMaxAge end a session after this long
-	// without a request, or this long after sign-in. Zero means 8 h and 7 days.
-	SessionIdleTimeout time.Duration
-	SessionMaxAge      time.Duration
-	// LoginIPLimit and LoginAccountLimit bound sign-in attempts per client IP
-	// and per account; SurveyIPLimit bounds requests per client IP to the
-	// public survey endpoints (/s/… and /api/v1/surveys/…). The zero value
-	// is no limit; cmd/mentorpulse sets the documented defaults.
-	LoginIPLimit      RateLimit
-	LoginAccountLimit RateLimit
-	SurveyIPLimit     RateLimit
-	// TrustProxy takes the client IP from X-Forwarded-For. Set it only behind
-	// a reverse proxy that sets that header, or clients could pick their IP.
-	TrustProxy bool
-	// Delivery records meetings and emails their links. The meeting routes
-	// are registered only when it is set.
-	Delivery *delivery.Service
-}
+// RateLimit is a token-bucket limit, "N/duration" in the environment.
+type RateLimit = httpkit.RateLimit
 
-// Server holds the handlers' dependencies.
+// ParseRateLimit reads "N/duration" or "off".
+var ParseRateLimit = httpkit.ParseRateLimit
+
+// Problem is an RFC 9457 problem document.
+type Problem = httpkit.Problem
+
+// Server is the whole HTTP surface: the JSON API's handlers here, the pages
+// registered by web.Register, both over one httpkit.Kit.
 type Server struct {
-	db     *models.DB
-	cfg    Config
-	log    *slog.Logger
-	e      *echo.Echo
-	pages  *frontend.Pages
-	limits *rateLimits
+	*httpkit.Kit
+	e *echo.Echo
 }
 
 // New builds the Echo instance with every route and middleware.
 func New(db *models.DB, cfg Config) (*Server, error) {
-	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
-	}
-	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	pages, err := frontend.Load()
-	if err != nil {
-		return nil, err
-	}
+	kit := httpkit.NewKit(db, cfg)
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
-	e.Validator = newValidator()
+	e.Validator = httpkit.NewValidator()
 	e.IPExtractor = echo.ExtractIPDirect()
-	if cfg.TrustProxy {
+	if kit.Cfg.TrustProxy {
 		e.IPExtractor = echo.ExtractIPFromXFFHeader()
 	}
-	s := &Server{db: db, cfg: cfg, log: cfg.Logger, e: e, pages: pages, limits: newRateLimits(cfg)}
-	e.HTTPErrorHandler = s.errorHandler
-	e.Use(assignRequestID)
-	e.Use(s.logRequests)
-	e.Use(recoverPanics(s.log))
-	e.Use(securityHeaders)
-	e.Use(s.limitSurveys)
+	s := &Server{Kit: kit, e: e}
+	e.HTTPErrorHandler = kit.ErrorHandler
+	e.Use(httpkit.AssignRequestID)
+	e.Use(kit.LogRequests)
+	e.Use(httpkit.RecoverPanics(kit.Log))
+	e.Use(httpkit.SecurityHeaders)
 	s.routes()
+	if err := web.Register(e, kit); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -104,7 +81,7 @@ func (s *Server) Serve(ctx context.Context, addr string, grace time.Duration, re
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      5 * time.Minute, // CSV exports stream.
 		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		ErrorLog:          slog.NewLogLogger(s.Log.Handler(), slog.LevelWarn),
 	}
 	if ready != nil {
 		ready(ln.Addr())
@@ -126,3 +103,9 @@ func (s *Server) Serve(ctx context.Context, addr string, grace time.Duration, re
 	}
 	return nil
 }
+
+// The session cookie and the CSRF header, for clients and tests.
+const (
+	SessionCookie = httpkit.SessionCookie
+	CSRFHeader    = httpkit.CSRFHeader
+)

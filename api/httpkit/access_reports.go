@@ -1,0 +1,55 @@
+package httpkit
+
+import (
+	"github.com/labstack/echo/v4"
+	"github.com/mentorpulse/mentorpulse/models"
+	"github.com/mentorpulse/mentorpulse/surveys"
+)
+
+// Access to reports is decided here and only here, on the same rules as the
+// rest of the API: another program's resident or program is 404, a member
+// of the program whose role may not see it gets 403.
+
+// authorizeResidentReport allows a resident's report to the resident, their
+// program's directors and admins, and records the view in the audit log.
+func (s *Kit) AuthorizeResidentReport(c echo.Context, residentID int64) error {
+	ctx := c.Request().Context()
+	res, err := s.ResidentAccess(ctx, c, residentID)
+	if err != nil {
+		return err
+	}
+	if res.Role != models.RoleResident || res.ProgramID == nil {
+		return surveys.Errorf(surveys.ENOTFOUND, "user %d is not a resident", residentID)
+	}
+	return s.Audit(ctx, c, models.AuditEntry{Action: models.ActionReportView, Target: UserTarget(residentID),
+		ProgramID: res.ProgramID, Detail: "resident report"})
+}
+
+// authorizeProgramReport allows a program's report to its directors and
+// admins, and records the view in the audit log.
+func (s *Kit) AuthorizeProgramReport(c echo.Context, programID int64) error {
+	if _, err := s.ProgramAccess(c, programID, AccessManage); err != nil {
+		return err
+	}
+	return s.Audit(c.Request().Context(), c, models.AuditEntry{Action: models.ActionReportView,
+		Target: ProgramTarget(programID), ProgramID: &programID, Detail: "program report"})
+}
+
+// currentResidentID is the signed-in resident, for GET /api/v1/me/report and
+// the dashboard.
+func CurrentResidentID(c echo.Context) (int64, error) {
+	u := CurrentUser(c)
+	if u == nil {
+		return 0, surveys.Errorf(surveys.EUNAUTHORIZED, "sign in to see your report")
+	}
+	if u.Role != models.RoleResident {
+		return 0, surveys.Errorf(surveys.EFORBIDDEN, "the feedback dashboard is for residents; program directors see their program's report")
+	}
+	return u.ID, nil
+}
+
+// recordExport notes a report export (CSV or PDF) in the audit log.
+func (s *Kit) RecordExport(c echo.Context, kind string, programID int64, target string) error {
+	return s.Audit(c.Request().Context(), c, models.AuditEntry{Action: models.ActionReportExport,
+		Target: target, ProgramID: &programID, Detail: kind})
+}

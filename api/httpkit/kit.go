@@ -1,0 +1,69 @@
+// Package httpkit is what the JSON API (api) and the pages (api/web) share:
+// the authenticated principal and CSRF, access checks, rate limits, the
+// error handler that maps application errors to problems or pages, request
+// decoding and validation, the request log and security headers. It imports
+// neither api nor api/web.
+package httpkit
+
+import (
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/mentorpulse/mentorpulse/delivery"
+	"github.com/mentorpulse/mentorpulse/models"
+)
+
+// Config is what the HTTP layer needs to know about its deployment.
+type Config struct {
+	// BaseURL is the public origin survey links are built on, without a
+	// trailing slash, e.g. https://feedback.example.org.
+	BaseURL string
+	// Logger receives one line per request and every internal error.
+	Logger *slog.Logger
+
+	// SessionIdleTimeout and SessionMaxAge end a session after this long
+	// without a request, or this long after sign-in. Zero means 8 h and 7 days.
+	SessionIdleTimeout time.Duration
+	SessionMaxAge      time.Duration
+	// LoginIPLimit and LoginAccountLimit bound sign-in attempts per client IP
+	// and per account; SurveyIPLimit bounds requests per client IP to the
+	// public survey endpoints (/s/… and /api/v1/surveys/…). The zero value
+	// is no limit; cmd/mentorpulse sets the documented defaults.
+	LoginIPLimit      RateLimit
+	LoginAccountLimit RateLimit
+	SurveyIPLimit     RateLimit
+	// TrustProxy takes the client IP from X-Forwarded-For. Set it only behind
+	// a reverse proxy that sets that header, or clients could pick their IP.
+	TrustProxy bool
+	// Delivery records meetings and emails their links. The meeting routes
+	// are registered only when it is set.
+	Delivery *delivery.Service
+}
+
+// Kit is what the JSON API and the pages share: the database, the
+// configuration, the logger and the rate limiters, with the middleware,
+// access checks and request helpers built on them. api.Server and
+// web.Server embed it.
+type Kit struct {
+	DB     *models.DB
+	Cfg    Config
+	Log    *slog.Logger
+	limits *rateLimits
+	// routingPage shows a browser's 404 or 405 for a path no route group
+	// claims; nil until the pages are registered.
+	routingPage PageRenderer
+}
+
+// ShowRoutingErrorsWith makes r the page a browser (Accept: text/html) sees
+// for a path that matches no route, or a method the path does not take.
+func (s *Kit) ShowRoutingErrorsWith(r PageRenderer) { s.routingPage = r }
+
+// NewKit fills in the configuration's defaults and builds the limiters.
+func NewKit(db *models.DB, cfg Config) *Kit {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	return &Kit{DB: db, Cfg: cfg, Log: cfg.Logger, limits: newRateLimits(cfg)}
+}

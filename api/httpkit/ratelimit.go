@@ -1,0 +1,177 @@
+package httpkit
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/mentorpulse/mentorpulse/surveys"
+	"golang.org/x/time/rate"
+)
+
+// RateLimit allows bursts of up to Events requests, refilled at Events per
+// Per. The zero value means no limit.
+type RateLimit struct {
+	Events int
+	Per    time.Duration
+}
+
+// Enabled reports whether the limit applies.
+func (r RateLimit) Enabled() bool { return r.Events > 0 && r.Per > 0 }
+
+// String formats the limit the way ParseRateLimit reads it.
+func (r RateLimit) String() string {
+	if !r.Enabled() {
+		return "off"
+	}
+	return fmt.Sprintf("%d/%s", r.Events, r.Per)
+}
+
+// ParseRateLimit reads "N/DURATION", e.g. "120/1m" (bursts of 120, refilled
+// at 120 a minute), or "off" or "0" for no limit.
+func ParseRateLimit(s string) (RateLimit, error) {
+	s = strings.TrimSpace(s)
+	if s == "" || s == "0" || strings.EqualFold(s, "off") {
+		return RateLimit{}, nil
+	}
+	n, per, ok := strings.Cut(s, "/")
+	events, err := strconv.Atoi(n)
+	if !ok || err != nil || events < 0 {
+		return RateLimit{}, fmt.Errorf("%q is not a rate limit like 120/1m (or off)", s)
+	}
+	d, err := time.ParseDuration(per)
+	if err != nil || d <= 0 {
+		return RateLimit{}, fmt.Errorf("%q is not a rate limit like 120/1m (or off)", s)
+	}
+	return RateLimit{Events: events, Per: d}, nil
+}
+
+// limiterSet keeps one token bucket per key (an IP address or an account) in
+// process memory. Buckets idle long enough to have refilled are dropped.
+type limiterSet struct {
+	limit     RateLimit
+	mu        sync.Mutex
+	buckets   map[string]*bucket
+	lastSweep time.Time
+}
+
+type bucket struct {
+	lim  *rate.Limiter
+	seen time.Time
+}
+
+func newLimiterSet(l RateLimit) *limiterSet {
+	return &limiterSet{limit: l, buckets: map[string]*bucket{}}
+}
+
+// allow takes one token for key, or says how long until one is available.
+func (ls *limiterSet) allow(key string, now time.Time) (bool, time.Duration) {
+	if ls == nil || !ls.limit.Enabled() {
+		return true, 0
+	}
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	if now.Sub(ls.lastSweep) >= time.Minute {
+		for k, b := range ls.buckets {
+			if now.Sub(b.seen) > ls.limit.Per {
+				delete(ls.buckets, k)
+			}
+		}
+		ls.lastSweep = now
+	}
+	b := ls.buckets[key]
+	if b == nil {
+		every := ls.limit.Per / time.Duration(ls.limit.Events)
+		b = &bucket{lim: rate.NewLimiter(rate.Every(every), ls.limit.Events)}
+		ls.buckets[key] = b
+	}
+	b.seen = now
+	r := b.lim.ReserveN(now, 1)
+	if d := r.DelayFrom(now); d > 0 {
+		r.CancelAt(now)
+		return false, d
+	}
+	return true, 0
+}
+
+// rateLimits are the server's limiters.
+type rateLimits struct {
+	loginIP, loginAccount, surveyIP *limiterSet
+	// resetIP and resetAccount bound forgotten-password requests with the
+	// sign-in settings, in buckets of their own.
+	resetIP, resetAccount *limiterSet
+	now                   func() time.Time
+}
+
+func newRateLimits(cfg Config) *rateLimits {
+	return &rateLimits{
+		loginIP:      newLimiterSet(cfg.LoginIPLimit),
+		loginAccount: newLimiterSet(cfg.LoginAccountLimit),
+		surveyIP:     newLimiterSet(cfg.SurveyIPLimit),
+		resetIP:      newLimiterSet(cfg.LoginIPLimit),
+		resetAccount: newLimiterSet(cfg.LoginAccountLimit),
+		now:          time.Now,
+	}
+}
+
+// tooMany answers 429 with Retry-After in whole seconds.
+func TooMany(c echo.Context, wait time.Duration, what string) error {
+	secs := int(math.Ceil(wait.Seconds()))
+	if secs < 1 {
+		secs = 1
+	}
+	c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
+	return surveys.Errorf(surveys.ERATELIMITED, "too many %s from here; try again in %d seconds", what, secs)
+}
+
+// allowSignIn applies the per-IP and the per-account sign-in limits. Every
+// attempt counts, successful or not.
+func (s *Kit) AllowSignIn(c echo.Context, email string) error {
+	now := s.limits.now()
+	if ok, wait := s.limits.loginIP.allow(c.RealIP(), now); !ok {
+		return TooMany(c, wait, "sign-in attempts")
+	}
+	if ok, wait := s.limits.loginAccount.allow(strings.ToLower(strings.TrimSpace(email)), now); !ok {
+		return TooMany(c, wait, "sign-in attempts for this account")
+	}
+	return nil
+}
+
+// LimitSurveys bounds requests per IP to the public survey endpoints, which
+// anyone may call: enough for a clinic's mentees behind one NAT, not enough
+// to hammer the database. The survey route groups (pages and JSON) take it.
+func (s *Kit) LimitSurveys(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if ok, wait := s.limits.surveyIP.allow(c.RealIP(), s.limits.now()); !ok {
+			return TooMany(c, wait, "requests")
+		}
+		return next(c)
+	}
+}
+
+// AllowResetRequest applies the per-IP and per-address limits on reset
+// requests (siblings of the sign-in limits, with the same settings, so
+// requesting resets cannot lock anyone out of signing in).
+func (s *Kit) AllowResetRequest(c echo.Context, email string) error {
+	now := s.limits.now()
+	if ok, wait := s.limits.resetIP.allow(c.RealIP(), now); !ok {
+		return TooMany(c, wait, "requests")
+	}
+	if ok, wait := s.limits.resetAccount.allow(strings.ToLower(email), now); !ok {
+		return TooMany(c, wait, "requests for this address")
+	}
+	return nil
+}
+
+// AllowPasswordForm applies the per-IP sign-in limit to set-password form
+// posts, which guess at nothing but still cost a password hash each.
+func (s *Kit) AllowPasswordForm(c echo.Context) error {
+	if ok, wait := s.limits.loginIP.allow(c.RealIP(), s.limits.now()); !ok {
+		return TooMany(c, wait, "attempts")
+	}
+	return nil
+}

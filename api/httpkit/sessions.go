@@ -1,0 +1,86 @@
+package httpkit
+
+import (
+	"context"
+
+	"github.com/labstack/echo/v4"
+	"github.com/mentorpulse/mentorpulse/models"
+	"github.com/mentorpulse/mentorpulse/surveys"
+)
+
+// startSession checks the rate limits and the credentials, ends any session
+// the browser already had, and starts a new one (a new id at every sign-in).
+// Both outcomes are audited.
+func (s *Kit) StartSession(c echo.Context, email, password string) (*models.User, string, *models.Session, error) {
+	if err := s.AllowSignIn(c, email); err != nil {
+		return nil, "", nil, err
+	}
+	ctx := c.Request().Context()
+	u, err := s.DB.Authenticate(ctx, email, password)
+	if err != nil {
+		if surveys.ErrorCode(err) == surveys.EUNAUTHORIZED {
+			s.AuditFailedSignIn(ctx, u, email)
+		}
+		return nil, "", nil, err
+	}
+	if old, err := c.Cookie(SessionCookie); err == nil {
+		if err := s.DB.DeleteSession(ctx, old.Value); err != nil {
+			return nil, "", nil, err
+		}
+	}
+	var value string
+	var sess *models.Session
+	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
+		var err error
+		if value, sess, err = s.DB.CreateSession(ctx, u.ID, s.SessionLimits()); err != nil {
+			return err
+		}
+		return s.DB.Audit(ctx, models.AuditEntry{ActorID: &u.ID, Action: models.ActionSignIn, Target: UserTarget(u.ID), ProgramID: u.ProgramID})
+	})
+	if err != nil {
+		return nil, "", nil, err
+	}
+	return u, value, sess, nil
+}
+
+// auditFailedSignIn records a failed attempt. The typed email is kept only
+// when it names no account, so a password typed into the email field of a
+// known account is never stored.
+func (s *Kit) AuditFailedSignIn(ctx context.Context, u *models.User, email string) {
+	e := models.AuditEntry{Action: models.ActionSignInFailed}
+	if u != nil {
+		e.Target, e.ProgramID = UserTarget(u.ID), u.ProgramID
+		if !u.Active {
+			e.Detail = "account deactivated"
+		}
+	} else {
+		if len(email) > 254 {
+			email = email[:254]
+		}
+		e.Detail = "unknown email " + email
+	}
+	if err := s.DB.Audit(ctx, e); err != nil {
+		s.Log.Warn("audit failed sign-in", "err", err)
+	}
+}
+
+// endSession deletes the request's session, if it has one, and clears the
+// cookie. With a bearer token there is nothing to end.
+func (s *Kit) EndSession(c echo.Context) error {
+	p := CurrentPrincipal(c)
+	if p == nil || p.Session == nil {
+		return nil
+	}
+	ctx := c.Request().Context()
+	err := s.DB.WithTx(ctx, func(ctx context.Context) error {
+		if err := s.DB.DeleteSessionByHash(ctx, p.Session.IDHash); err != nil {
+			return err
+		}
+		return s.Audit(ctx, c, models.AuditEntry{Action: models.ActionSignOut, Target: UserTarget(p.User.ID), ProgramID: p.User.ProgramID})
+	})
+	if err != nil {
+		return err
+	}
+	s.ClearSessionCookie(c)
+	return nil
+}

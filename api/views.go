@@ -1,0 +1,116 @@
+package api
+
+import (
+	"time"
+
+	"github.com/mentorpulse/mentorpulse/models"
+)
+
+// userView is the signed-in user, in the session body.
+type userView struct {
+	ID        int64  `json:"id"`
+	Email     string `json:"email"`
+	Name      string `json:"name"`
+	Role      string `json:"role"`
+	ProgramID *int64 `json:"program_id"`
+	PGYYear   *int   `json:"pgy_year"`
+}
+
+func newUserView(u *models.User) userView {
+	return userView{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, ProgramID: u.ProgramID, PGYYear: u.PGYYear}
+}
+
+// sessionView is the body of POST and GET /api/v1/session. csrf_token is ""
+// for a bearer token, which needs none.
+type sessionView struct {
+	User      userView `json:"user"`
+	CSRFToken string   `json:"csrf_token"`
+}
+
+// memberView is a program member; setup_url only when just created.
+type memberView struct {
+	ID       int64  `json:"id"`
+	Email    string `json:"email"`
+	Name     string `json:"name"`
+	Role     string `json:"role"`
+	PGYYear  *int   `json:"pgy_year"`
+	Active   bool   `json:"active"`
+	SetupURL string `json:"setup_url,omitempty"`
+}
+
+func newMemberView(u *models.User) memberView {
+	return memberView{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, PGYYear: u.PGYYear, Active: u.Active}
+}
+
+// programView is a program with its report threshold and its rules for
+// emailed links.
+type programView struct {
+	ID                int64  `json:"id"`
+	Name              string `json:"name"`
+	MinResponses      int    `json:"min_responses"`
+	ReminderAfterDays int    `json:"reminder_after_days"`
+	MaxReminders      int    `json:"max_reminders"`
+	LinkLifetimeDays  int    `json:"link_lifetime_days"`
+}
+
+func newProgramView(p *models.Program) programView {
+	return programView{ID: p.ID, Name: p.Name, MinResponses: p.MinResponses,
+		ReminderAfterDays: p.ReminderAfterDays, MaxReminders: p.MaxReminders, LinkLifetimeDays: p.LinkLifetimeDays}
+}
+
+// createdTokenView is the one time a token's secret is shown.
+type createdTokenView struct {
+	ID    int64  `json:"id"`
+	Name  string `json:"name"`
+	Token string `json:"token"`
+}
+
+type tokenView struct {
+	ID         int64      `json:"id"`
+	Name       string     `json:"name"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at"`
+	RevokedAt  *time.Time `json:"revoked_at"`
+}
+
+// createdInvitationView is the one time a survey URL is shown.
+type createdInvitationView struct {
+	ID         int64     `json:"id"`
+	ResidentID int64     `json:"resident_id"`
+	SurveyURL  string    `json:"survey_url"`
+	ExpiresAt  time.Time `json:"expires_at"`
+	Status     string    `json:"status"`
+}
+
+// invitationView is a link's status: never its token, never anything that
+// could lead to the response it produced.
+type invitationView struct {
+	ID          int64     `json:"id"`
+	ResidentID  int64     `json:"resident_id"`
+	MeetingDate *string   `json:"meeting_date"`
+	Status      string    `json:"status"`
+	ExpiresAt   time.Time `json:"expires_at"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+type auditView struct {
+	ID         int64     `json:"id"`
+	CreatedAt  time.Time `json:"created_at"`
+	ActorID    *int64    `json:"actor_id"`
+	ActorEmail *string   `json:"actor_email"`
+	Action     string    `json:"action"`
+	Target     string    `json:"target"`
+	ProgramID  *int64    `json:"program_id"`
+	Detail     string    `json:"detail"`
+}
+
+type importErrorView struct {
+	Line    int    `json:"line"`
+	Message string `json:"message"`
+}
+
+type importView struct {
+	Created int               `json:"created"`
+	Updated int               `json:"updated"`
+	Errors  []importErrorView `json:"errors"`
+}

@@ -1,0 +1,122 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/mentorpulse/mentorpulse/api/httpkit"
+	"github.com/mentorpulse/mentorpulse/models"
+)
+
+// navView is the header of every signed-in page: who is signed in, the
+// links their role needs, and the sign-out form (POST /logout with the
+// session's CSRF token). Pages put it in their data as Nav and show it
+// with {{define "nav"}}{{template "usernav" .Nav}}{{end}}.
+type navView struct {
+	Name      string
+	Role      string
+	Links     []navLink
+	CSRFToken string
+}
+
+// navLink is one header link; Current marks the page being shown.
+type navLink struct {
+	Href, Label string
+	Current     bool
+}
+
+// nav builds the header for the signed-in user, or nil when nobody is.
+// The feedback dashboard and program reports (issue 4) live at /dashboard
+// and /programs/{id}/report.
+func (s *Server) nav(c echo.Context) *navView {
+	p := httpkit.CurrentPrincipal(c)
+	if p == nil {
+		return nil
+	}
+	v := &navView{Name: p.User.Name, Role: roleLabel(p.User), CSRFToken: httpkit.CSRFToken(c)}
+	switch {
+	case p.IsAdmin():
+		v.Links = []navLink{{Href: "/admin/programs", Label: "Programs"}}
+	case p.User.Role == models.RoleResident:
+		v.Links = []navLink{{Href: "/home", Label: "Survey links"}, {Href: "/dashboard", Label: "My feedback"}}
+	case len(p.Programs) == 1:
+		id := strconv.FormatInt(p.Programs[0], 10)
+		v.Links = []navLink{{Href: rosterPath(p.Programs[0]), Label: "Roster"}, {Href: "/programs/" + id + "/report", Label: "Report"}}
+	default:
+		v.Links = []navLink{{Href: "/programs", Label: "Programs"}}
+	}
+	// A page's forms post below it (/home/links, /programs/1/roster/…):
+	// the header still shows where the user is.
+	path := c.Request().URL.Path
+	for i := range v.Links {
+		v.Links[i].Current = path == v.Links[i].Href || strings.HasPrefix(path, v.Links[i].Href+"/")
+	}
+	return v
+}
+
+func roleLabel(u *models.User) string {
+	switch u.Role {
+	case models.RoleAdmin:
+		return "Administrator"
+	case models.RoleDirector:
+		return "Program director"
+	}
+	if u.PGYYear != nil {
+		return "Resident, PGY-" + strconv.Itoa(*u.PGYYear)
+	}
+	return "Resident"
+}
+
+// rootPage sends a browser where it belongs: the sign-in page, or the
+// signed-in user's home.
+func (s *Server) rootPage(c echo.Context) error {
+	p := httpkit.CurrentPrincipal(c)
+	if p == nil {
+		return c.Redirect(http.StatusSeeOther, "/login")
+	}
+	return c.Redirect(http.StatusSeeOther, homeOf(p))
+}
+
+// homeOf is the first page a user sees: a resident's links, a director's
+// roster (or a choice of programs when they lead several), the admin's
+// programs.
+func homeOf(p *httpkit.Principal) string {
+	switch {
+	case p.IsAdmin():
+		return "/admin/programs"
+	case p.User.Role == models.RoleResident:
+		return "/home"
+	case len(p.Programs) == 1:
+		return rosterPath(p.Programs[0])
+	}
+	return "/programs"
+}
+
+func rosterPath(programID int64) string {
+	return "/programs/" + strconv.FormatInt(programID, 10) + "/roster"
+}
+
+// programsPage lets a director who leads several programs choose one.
+func (s *Server) programsPage(c echo.Context) error {
+	p := httpkit.CurrentPrincipal(c)
+	if p.IsAdmin() {
+		return c.Redirect(http.StatusSeeOther, "/admin/programs")
+	}
+	d := programsPageData{Nav: s.nav(c)}
+	for _, id := range p.Programs {
+		prog, err := s.DB.ProgramByID(c.Request().Context(), id)
+		if err != nil {
+			return err
+		}
+		d.Programs = append(d.Programs, *prog)
+	}
+	return s.renderPage(c, http.StatusOK, "programs", d)
+}
+
+// programsPageData lists the programs a director leads.
+type programsPageData struct {
+	Nav      *navView
+	Programs []models.Program
+}

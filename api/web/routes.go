@@ -1,0 +1,72 @@
+package web
+
+import (
+	"github.com/labstack/echo/v4"
+	"github.com/mentorpulse/mentorpulse/api/httpkit"
+	"github.com/mentorpulse/mentorpulse/models"
+)
+
+// registerAccountPages registers the server-rendered sign-in, sign-out,
+// forgotten-password and set-password pages.
+func (s *Server) registerAccountPages(e *httpkit.Routes) {
+	e.GET("/login", s.loginPage)
+	e.POST("/login", s.loginForm)
+	e.POST("/logout", s.logoutForm, s.Authenticate)
+	e.GET("/forgot-password", s.forgotPasswordPage)
+	e.POST("/forgot-password", s.forgotPasswordForm)
+	e.GET("/set-password/:token", s.setPasswordPage)
+	e.POST("/set-password/:token", s.setPasswordForm)
+}
+
+// registerPages registers the signed-in pages: the way in (/), the
+// resident's home, the director's roster and the admin's programs. Every
+// form POST parses its body (bounded) before authenticate, which reads the
+// csrf_token field from it.
+func (s *Server) registerPages(e *httpkit.Routes) {
+	page := s.PageAuth()
+	form := func(limit int64, roles ...string) []echo.MiddlewareFunc {
+		return append(append([]echo.MiddlewareFunc{formBody(limit)}, page...), httpkit.RequireRole(roles...))
+	}
+	get := func(roles ...string) []echo.MiddlewareFunc {
+		return append(append([]echo.MiddlewareFunc{}, page...), httpkit.RequireRole(roles...))
+	}
+	resident, director, admin := models.RoleResident, models.RoleDirector, models.RoleAdmin
+
+	e.GET("/", s.rootPage, s.Authenticate)
+	e.GET("/programs", s.programsPage, get(director, admin)...)
+
+	e.GET("/home", s.homePage, get(resident)...)
+	e.POST("/home/links", s.newLinkForm, form(maxFormBytes, resident)...)
+	if s.Cfg.Delivery != nil {
+		e.POST("/home/meetings", s.recordMeetingForm, form(maxFormBytes, resident)...)
+		e.POST("/programs/:id/roster/meetings/import", s.importMeetingsForm, form(httpkit.MaxImportBytes+64<<10, director, admin)...)
+	}
+
+	e.GET("/programs/:id/roster", s.rosterPage, get(director, admin)...)
+	e.POST("/programs/:id/roster/members", s.addMemberForm, form(maxFormBytes, director, admin)...)
+	e.POST("/programs/:id/roster/import", s.importMembersForm, form(httpkit.MaxImportBytes+64<<10, director, admin)...)
+	e.POST("/programs/:id/roster/members/:uid", s.updateMemberForm, form(maxFormBytes, director, admin)...)
+	e.POST("/programs/:id/roster/members/:uid/password-link", s.passwordLinkForm, form(maxFormBytes, director, admin)...)
+
+	e.GET("/admin/programs", s.adminProgramsPage, get(admin)...)
+	e.POST("/admin/programs", s.createProgramForm, form(maxFormBytes, admin)...)
+	e.POST("/admin/programs/:id", s.updateProgramForm, form(maxFormBytes, admin)...)
+	e.POST("/admin/programs/:id/delivery", s.updateDeliveryForm, form(maxFormBytes, admin)...)
+}
+
+// registerReportPages registers the report pages. They read the same
+// reports as the API, through the same access decisions.
+func (s *Server) registerReportPages(e *httpkit.Routes) {
+	auth := s.PageAuth()
+	e.GET("/dashboard", s.dashboardPage, auth...)
+	e.GET("/residents/:id/report", s.residentReportPage, auth...)
+	e.GET("/programs/:id/report", s.programReportPage, auth...)
+}
+
+// registerSurveyPages registers the mentee's server-rendered pages.
+func (s *Server) registerSurveyPages(g *httpkit.Routes) {
+	sg := g.Group("/s", s.LimitSurveys)
+	sg.GET("/:token", s.surveyPage)
+	sg.POST("/:token", s.submitSurveyForm)
+	sg.POST("/:token/decline", s.declineSurveyForm)
+}

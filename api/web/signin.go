@@ -1,0 +1,170 @@
+package web
+
+import (
+	"crypto/subtle"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/mentorpulse/mentorpulse/api/httpkit"
+	"github.com/mentorpulse/mentorpulse/models"
+	"github.com/mentorpulse/mentorpulse/surveys"
+)
+
+// loginCSRFCookie protects the sign-in form itself (login CSRF: another site
+// signing a browser into the attacker's account). The form's hidden
+// csrf_token must equal it.
+const loginCSRFCookie = "mentorpulse_login"
+
+// maxAccountFormBytes bounds the account forms.
+const maxAccountFormBytes = 8 << 10
+
+type loginPageData struct {
+	User      *models.User
+	CSRFToken string
+	Next      string
+	Email     string
+	Error     string
+}
+
+func (s *Server) loginPage(c echo.Context) error {
+	return s.renderLogin(c, http.StatusOK, loginPageData{Next: safeNext(c.QueryParam("next"))})
+}
+
+// renderLogin shows the sign-in form with a fresh form token.
+func (s *Server) renderLogin(c echo.Context, status int, d loginPageData) error {
+	d.CSRFToken = httpkit.NewRequestID() + httpkit.NewRequestID()
+	c.SetCookie(&http.Cookie{
+		Name: loginCSRFCookie, Value: d.CSRFToken, Path: "/login", MaxAge: 3600,
+		HttpOnly: true, Secure: s.SecureCookies(), SameSite: http.SameSiteLaxMode,
+	})
+	if d.User == nil {
+		if ck, err := c.Cookie(httpkit.SessionCookie); err == nil {
+			if _, u, err := s.DB.SessionByToken(c.Request().Context(), ck.Value, s.SessionLimits()); err == nil {
+				d.User = u
+			}
+		}
+	}
+	httpkit.NoStore(c)
+	return s.render(c, status, "login", d)
+}
+
+func (s *Server) loginForm(c echo.Context) error {
+	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, maxAccountFormBytes)
+	if err := c.Request().ParseForm(); err != nil {
+		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "the form is too large")
+	}
+	form := c.Request().PostForm
+	d := loginPageData{Next: safeNext(form.Get("next")), Email: strings.TrimSpace(form.Get("email"))}
+	ck, err := c.Cookie(loginCSRFCookie)
+	if err != nil || ck.Value == "" || subtle.ConstantTimeCompare([]byte(form.Get(httpkit.CSRFField)), []byte(ck.Value)) != 1 {
+		d.Error = "The sign-in form had expired. Please sign in again."
+		return s.renderLogin(c, http.StatusForbidden, d)
+	}
+	_, value, sess, err := s.StartSession(c, d.Email, form.Get("password"))
+	switch surveys.ErrorCode(err) {
+	case "":
+	case surveys.EUNAUTHORIZED:
+		d.Error = "The email or password is incorrect."
+		return s.renderLogin(c, http.StatusUnauthorized, d)
+	case surveys.ERATELIMITED:
+		d.Error = "Too many sign-in attempts. Please wait " + c.Response().Header().Get("Retry-After") + " seconds and try again."
+		return s.renderLogin(c, http.StatusTooManyRequests, d)
+	default:
+		return err
+	}
+	s.SetSessionCookie(c, value, sess.ExpiresAt)
+	return c.Redirect(http.StatusSeeOther, d.Next)
+}
+
+// safeNext keeps a post-sign-in redirect on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+		return "/"
+	}
+	return next
+}
+
+// logoutForm ends the session (the form carries csrf_token) and returns to
+// the sign-in page.
+func (s *Server) logoutForm(c echo.Context) error {
+	if err := s.EndSession(c); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/login")
+}
+
+type setPasswordData struct {
+	Token     string
+	Email     string
+	Purpose   string
+	ExpiresAt time.Time
+	MinLength int
+	Error     string
+	Done      bool
+}
+
+func (s *Server) setPasswordPage(c echo.Context) error {
+	token := c.Param("token")
+	link, u, err := s.DB.OpenPasswordLink(c.Request().Context(), token)
+	if err != nil {
+		return s.passwordLinkError(c, err)
+	}
+	httpkit.NoStore(c)
+	return s.render(c, http.StatusOK, "set_password", setPasswordData{Token: token, Email: u.Email,
+		Purpose: link.Purpose, ExpiresAt: link.ExpiresAt, MinLength: models.MinPasswordLength})
+}
+
+func (s *Server) setPasswordForm(c echo.Context) error {
+	if err := s.AllowPasswordForm(c); err != nil {
+		return err
+	}
+	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, maxAccountFormBytes)
+	if err := c.Request().ParseForm(); err != nil {
+		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "the form is too large")
+	}
+	token := c.Param("token")
+	ctx := c.Request().Context()
+	link, u, err := s.DB.OpenPasswordLink(ctx, token)
+	if err != nil {
+		return s.passwordLinkError(c, err)
+	}
+	d := setPasswordData{Token: token, Email: u.Email, Purpose: link.Purpose, ExpiresAt: link.ExpiresAt, MinLength: models.MinPasswordLength}
+	password := c.Request().PostForm.Get("password")
+	httpkit.NoStore(c)
+	if password != c.Request().PostForm.Get("confirm") {
+		d.Error = "The two passwords are not the same. Please type them again."
+		return s.render(c, http.StatusUnprocessableEntity, "set_password", d)
+	}
+	if _, err := s.DB.UsePasswordLink(ctx, token, password); err != nil {
+		switch surveys.ErrorCode(err) {
+		case surveys.EINVALID:
+			d.Error = "That password cannot be used: " + surveys.ErrorMessage(err) + "."
+			return s.render(c, http.StatusUnprocessableEntity, "set_password", d)
+		case surveys.ENOTFOUND, surveys.EGONE:
+			return s.passwordLinkError(c, err)
+		}
+		return err
+	}
+	err = s.DB.Audit(ctx, models.AuditEntry{ActorID: &u.ID, Action: models.ActionPasswordSet, Target: httpkit.UserTarget(u.ID), ProgramID: u.ProgramID, Detail: link.Purpose})
+	if err != nil {
+		s.Log.Warn("audit password set", "err", err)
+	}
+	return s.render(c, http.StatusOK, "set_password", setPasswordData{Done: true, Email: u.Email})
+}
+
+// passwordLinkError shows an unknown, used or expired link as a page that
+// says so (the generic error page speaks of surveys).
+func (s *Server) passwordLinkError(c echo.Context, err error) error {
+	var ae *surveys.Error
+	if !errors.As(err, &ae) || (ae.Code != surveys.ENOTFOUND && ae.Code != surveys.EGONE) {
+		return err
+	}
+	httpkit.NoStore(c)
+	return s.render(c, httpkit.StatusOf(ae.Code), "error", messagePage{
+		Title:  "This link cannot be used",
+		Detail: ae.Message,
+	})
+}

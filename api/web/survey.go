@@ -1,0 +1,166 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/mentorpulse/mentorpulse/api/httpkit"
+	"github.com/mentorpulse/mentorpulse/models"
+	"github.com/mentorpulse/mentorpulse/surveys"
+)
+
+// messagePage is the data of the error, closed-link and thank-you pages.
+// Nav is set on an error page seen by someone signed in, so they keep the
+// header's links and sign-out.
+type messagePage struct {
+	Title, Detail, Hint string
+	Nav                 *navView
+}
+
+func (s *Server) surveyPage(c echo.Context) error {
+	link, err := s.DB.OpenLink(c.Request().Context(), c.Param("token"))
+	if err != nil {
+		return err
+	}
+	inst, err := surveys.Lookup(link.InstrumentKey, link.InstrumentVersion)
+	if err != nil {
+		return err
+	}
+	// The page carries the token and the resident's name: keep it out of
+	// shared caches, as the JSON view is.
+	httpkit.NoStore(c)
+	return s.renderSurvey(c, http.StatusOK, link, inst, nil, nil)
+}
+
+// maxFormBytes bounds a submitted form. It is larger than the JSON limit
+// because a browser percent-encodes every non-ASCII byte: two 1,000-character
+// comments in a non-Latin script take about 18 KiB, emoji up to 24 KiB.
+const maxFormBytes = 32 << 10
+
+func (s *Server) submitSurveyForm(c echo.Context) error {
+	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, maxFormBytes)
+	if err := c.Request().ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "the form is too large to accept")
+		}
+		return echo.NewHTTPError(http.StatusBadRequest, "the form could not be read; please send it again")
+	}
+	token := c.Param("token")
+	link, err := s.DB.OpenLink(c.Request().Context(), token)
+	if err != nil {
+		return err
+	}
+	inst, err := surveys.Lookup(link.InstrumentKey, link.InstrumentVersion)
+	if err != nil {
+		return err
+	}
+	form, raw := formSubmission(c, inst)
+	sub, err := inst.Validate(raw)
+	var ae *surveys.Error
+	if errors.As(err, &ae) && ae.Code == surveys.EINVALID {
+		return s.renderSurvey(c, http.StatusUnprocessableEntity, link, inst, form, ae.Fields)
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.DB.SubmitResponse(c.Request().Context(), token, inst, sub); err != nil {
+		return err
+	}
+	httpkit.NoStore(c)
+	return s.render(c, http.StatusOK, "thanks", messagePage{
+		Title:  "Thank you",
+		Detail: "Your feedback was received. It will be shown to " + link.ResidentName + " only together with other mentees' answers.",
+	})
+}
+
+// formSubmission turns form values into the same raw submission the JSON API
+// validates, so both paths share one set of rules.
+func formSubmission(c echo.Context, inst *surveys.Instrument) (map[string]string, surveys.RawSubmission) {
+	form := map[string]string{}
+	raw := surveys.RawSubmission{Answers: map[string]json.RawMessage{}, Comments: map[string]json.RawMessage{}}
+	for _, it := range inst.Items {
+		v := c.Request().PostForm.Get(it.Key)
+		form[it.Key] = v
+		switch {
+		case v == "":
+		case v == "na":
+			raw.Answers[it.Key] = json.RawMessage("null")
+		default:
+			if _, err := strconv.Atoi(v); err == nil {
+				raw.Answers[it.Key] = json.RawMessage(v)
+			} else {
+				raw.Answers[it.Key] = json.RawMessage(strconv.Quote(v))
+			}
+		}
+	}
+	for _, cp := range inst.Comments {
+		v := c.Request().PostForm.Get(cp.Key)
+		form[cp.Key] = v
+		b, _ := json.Marshal(v)
+		raw.Comments[cp.Key] = b
+	}
+	return form, raw
+}
+
+func (s *Server) declineSurveyForm(c echo.Context) error {
+	if err := s.DB.DeclineLink(c.Request().Context(), c.Param("token")); err != nil {
+		return err
+	}
+	httpkit.NoStore(c)
+	return s.render(c, http.StatusOK, "thanks", messagePage{
+		Title:  "Survey closed",
+		Detail: "Thanks for letting us know the meeting did not happen. This link is now closed and no answers were stored.",
+	})
+}
+
+// renderError shows a problem as a page a person can act on.
+func (s *Server) renderError(c echo.Context, p httpkit.Problem) error {
+	page := messagePage{Title: p.Title, Detail: sentence(p.Detail), Nav: s.nav(c)}
+	switch p.Status {
+	case http.StatusForbidden:
+		page.Title = "Not allowed"
+		if page.Nav != nil {
+			page.Hint = "You are signed in as " + page.Nav.Name + " (" + page.Nav.Role + "). The links above lead to your pages."
+		}
+	case http.StatusGone:
+		page.Title, page.Hint = s.closedTitle(c)
+	case http.StatusNotFound:
+		page.Title = "Page not found"
+		if strings.HasPrefix(c.Request().URL.Path, "/s/") {
+			page.Title = "Survey link not found"
+			page.Hint = "If you scanned a QR code, try scanning it again, or ask your mentor for the link by email."
+		}
+	case http.StatusInternalServerError:
+		page.Detail = "Something went wrong on our side. Your answers were not lost if you go back and send them again."
+	}
+	httpkit.NoStore(c)
+	return s.render(c, p.Status, "error", page)
+}
+
+// closedTitle names why a survey link is closed, so the mentee sees at a
+// glance whether they already answered, were too late, or declined. The
+// detail beneath it comes from the error itself.
+func (s *Server) closedTitle(c echo.Context) (title, hint string) {
+	title, hint = "This survey is closed", "Nothing else is needed from you."
+	if !strings.HasPrefix(c.Request().URL.Path, "/s/") {
+		return title, hint
+	}
+	link, err := s.DB.LinkByToken(c.Request().Context(), c.Param("token"))
+	if err != nil {
+		return title, hint
+	}
+	switch link.EffectiveStatus(s.DB.Now()) {
+	case models.StatusCompleted:
+		return "Already answered", "Thank you. Nothing else is needed from you."
+	case models.StatusExpired:
+		return "This link has expired", ""
+	case models.StatusDeclined:
+		return "Survey closed", "Nothing else is needed from you."
+	}
+	return title, hint
+}

@@ -1,0 +1,139 @@
+package web
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/mentorpulse/mentorpulse/api/httpkit"
+	"github.com/mentorpulse/mentorpulse/models"
+	"github.com/mentorpulse/mentorpulse/surveys"
+)
+
+// surveyPageData is what the mentee's form shows.
+type surveyPageData struct {
+	Token        string
+	ResidentName string
+	ProgramName  string
+	MeetingDate  *string
+	ExpiresAt    time.Time
+	Items        []itemView
+	Comments     []commentView
+	// ErrorTitle heads the error summary; empty when there is none.
+	ErrorTitle string
+	// Unanswered links to each statement left without an answer, the common
+	// mistake, shown compactly as question numbers.
+	Unanswered []errorLink
+	// Errors links to every other problem, in words.
+	Errors []errorLink
+	// AnswersError is about the answers as a whole, shown above the first.
+	AnswersError string
+}
+
+type itemView struct {
+	Key, Text, AttributeLabel, Error string
+	Number                           int
+	Choices                          []choiceView
+}
+
+type choiceView struct {
+	Value, Label string
+	// NA marks the "not applicable" choice, laid out apart from the scale.
+	NA, Checked bool
+}
+
+type commentView struct {
+	Key, Prompt, Value, Error string
+	MaxLength                 int
+}
+
+// errorLink is one entry of the error summary: the id it jumps to, and its
+// text or, for an unanswered statement, its number.
+type errorLink struct {
+	Anchor, Text string
+	Number       int
+}
+
+// renderSurvey shows the form; after a failed submission it keeps the
+// mentee's input, puts each error beside its item, and heads the page with a
+// summary that links to each one.
+func (s *Server) renderSurvey(c echo.Context, status int, link *models.LinkView, inst *surveys.Instrument, form map[string]string, fieldErrs []surveys.FieldError) error {
+	errs := map[string]string{}
+	for _, fe := range fieldErrs {
+		errs[fe.Field] = fe.Message
+	}
+	d := surveyPageData{
+		Token:        c.Param("token"),
+		ResidentName: link.ResidentName,
+		ProgramName:  link.ProgramName,
+		MeetingDate:  link.MeetingDate,
+		ExpiresAt:    link.ExpiresAt,
+	}
+	if _, ok := errs["answers"]; ok {
+		d.AnswersError = "Rate at least one statement: every answer is \u201cNot applicable\u201d."
+		d.Errors = append(d.Errors, errorLink{Anchor: "err-answers", Text: d.AnswersError})
+	}
+	for i, it := range inst.Items {
+		iv := itemView{Key: it.Key, Number: i + 1, Text: it.Text, AttributeLabel: it.Attribute.Label()}
+		if msg, ok := errs["answers."+it.Key]; ok {
+			iv.Error = pageMessage(msg)
+			el := errorLink{Anchor: "item-" + it.Key, Number: iv.Number}
+			if unanswered(msg) {
+				d.Unanswered = append(d.Unanswered, el)
+			} else {
+				el.Text = "Question " + strconv.Itoa(iv.Number) + ": " + iv.Error
+				d.Errors = append(d.Errors, el)
+			}
+		}
+		for v := inst.Scale.Min; v <= inst.Scale.Max; v++ {
+			val := strconv.Itoa(v)
+			iv.Choices = append(iv.Choices, choiceView{Value: val, Label: inst.Scale.Labels[v], Checked: form[it.Key] == val})
+		}
+		if inst.Scale.AllowNotApplicable {
+			iv.Choices = append(iv.Choices, choiceView{Value: "na", Label: surveys.NotApplicableLabel, NA: true, Checked: form[it.Key] == "na"})
+		}
+		d.Items = append(d.Items, iv)
+	}
+	for _, cp := range inst.Comments {
+		cv := commentView{Key: cp.Key, Prompt: cp.Prompt, MaxLength: cp.MaxLength, Value: form[cp.Key]}
+		if msg, ok := errs["comments."+cp.Key]; ok {
+			cv.Error = "This comment " + msg + "."
+			d.Errors = append(d.Errors, errorLink{Anchor: "item-" + cp.Key, Text: "\u201c" + cp.Prompt + "\u201d " + msg + "."})
+		}
+		d.Comments = append(d.Comments, cv)
+	}
+	d.ErrorTitle = errorTitle(len(d.Unanswered), len(d.Errors))
+	// The page carries the link's token and, after a mistake, the mentee's
+	// answers: keep it out of caches on a shared device.
+	httpkit.NoStore(c)
+	return s.render(c, status, "survey", d)
+}
+
+// unanswered reports whether a message about a rated item says it has no
+// answer, rather than a value the page never offers.
+func unanswered(msg string) bool { return strings.HasPrefix(msg, "choose a rating") }
+
+// pageMessage rewords the API's message about one rated item for people
+// using the form, who never see the numbers behind the choices.
+func pageMessage(msg string) string {
+	if unanswered(msg) {
+		return "Choose an answer, or \u201cNot applicable\u201d if it didn't come up."
+	}
+	// Only a tampered form sends a value the page does not offer.
+	return "Choose one of the answers shown."
+}
+
+func errorTitle(unanswered, other int) string {
+	switch {
+	case unanswered+other == 0:
+		return ""
+	case other == 0 && unanswered == 1:
+		return "One statement still needs an answer"
+	case other == 0:
+		return strconv.Itoa(unanswered) + " statements still need an answer"
+	case unanswered+other == 1:
+		return "One answer needs another look"
+	}
+	return strconv.Itoa(unanswered+other) + " answers need another look"
+}
