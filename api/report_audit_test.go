@@ -64,6 +64,30 @@ func TestReportViewsAndExportsAreAudited(t *testing.T) {
 	}
 }
 
+// A report request refused for its query (a bad period, an unknown format,
+// a PGY year out of range) shows nothing, so it leaves no "report view" in
+// the append-only audit log.
+func TestRejectedReportRequestsAreNotAudited(t *testing.T) {
+	f := newReportFixture(t, []string{"Dr. Ana Silva", "Dr. Ben Okoro"}, []int{3, 3})
+	p, res := f.program.ID, f.residents[1].ID
+	for _, path := range []string{
+		fmt.Sprintf("/api/v1/programs/%d/report?from=garbage", p),
+		fmt.Sprintf("/api/v1/programs/%d/report?pgy_year=9", p),
+		fmt.Sprintf("/api/v1/programs/%d/report?format=xml", p),
+		fmt.Sprintf("/api/v1/residents/%d/report?to=2026-13", res),
+		fmt.Sprintf("/api/v1/residents/%d/report.pdf?from=garbage", res),
+		fmt.Sprintf("/programs/%d/report?from=garbage", p),
+	} {
+		before := f.auditLog(t, p)
+		if rec := f.get(t, path); rec.Code != http.StatusUnprocessableEntity {
+			t.Errorf("GET %s: status %d, want 422", path, rec.Code)
+		}
+		if after := f.auditLog(t, p); len(after) != len(before) {
+			t.Errorf("GET %s added audit entries: %v", path, after[:len(after)-len(before)])
+		}
+	}
+}
+
 // auditLog reads the program's audit log as its director, newest first.
 func (f *reportFixture) auditLog(t *testing.T, programID int64) []auditLine {
 	t.Helper()

@@ -21,11 +21,12 @@ type ProgramReportQuery struct {
 	Format  string `query:"format" json:"format" validate:"omitempty,oneof=json csv"`
 }
 
+// ParsePeriod reads a report period, relative to the database clock.
 func (s *Kit) ParsePeriod(q PeriodQuery) (surveys.Period, error) {
 	return surveys.ParsePeriod(q.From, q.To, s.DB.Now())
 }
 
-// bindQuery binds and validates query parameters only.
+// BindQuery binds and validates query parameters only.
 func BindQuery(c echo.Context, v any) error {
 	if err := (&echo.DefaultBinder{}).BindQueryParams(c, v); err != nil {
 		return surveys.Errorf(surveys.EINVALID, "the query is not valid: use from=YYYY-MM, to=YYYY-MM and pgy_year from 1 to 7")
@@ -33,9 +34,12 @@ func BindQuery(c echo.Context, v any) error {
 	return c.Validate(v)
 }
 
-// loadResidentReport checks access and computes the report the request asks.
+// LoadResidentReport checks access and the query, computes the report the
+// request asks, and records the view in the audit log. A request refused
+// for its access or its query is not audited: nothing was seen.
 func (s *Kit) LoadResidentReport(c echo.Context, residentID int64) (*surveys.ResidentReport, error) {
-	if err := s.AuthorizeResidentReport(c, residentID); err != nil {
+	res, err := s.authorizeResidentReport(c, residentID)
+	if err != nil {
 		return nil, err
 	}
 	var q PeriodQuery
@@ -46,18 +50,26 @@ func (s *Kit) LoadResidentReport(c echo.Context, residentID int64) (*surveys.Res
 	if err != nil {
 		return nil, err
 	}
-	return s.DB.ResidentReport(c.Request().Context(), residentID, period)
+	ctx := c.Request().Context()
+	rep, err := s.DB.ResidentReport(ctx, residentID, period)
+	if err != nil {
+		return nil, err
+	}
+	err = s.Audit(ctx, c, models.AuditEntry{Action: models.ActionReportView, Target: UserTarget(residentID),
+		ProgramID: res.ProgramID, Detail: "resident report"})
+	return rep, err
 }
 
-// loadProgramReport checks access and computes the program report the
-// request asks, for the JSON/CSV endpoint and the page alike.
+// LoadProgramReport checks access and the query, computes the program
+// report the request asks, for the JSON/CSV endpoint and the page alike, and
+// records the view in the audit log (not for a refused request).
 func (s *Kit) LoadProgramReport(c echo.Context) (int64, ProgramReportQuery, *surveys.ProgramReport, error) {
 	var q ProgramReportQuery
 	id, err := PathID(c, "id", "program")
 	if err != nil {
 		return 0, q, nil, err
 	}
-	if err := s.AuthorizeProgramReport(c, id); err != nil {
+	if err := s.authorizeProgramReport(c, id); err != nil {
 		return 0, q, nil, err
 	}
 	if err := BindQuery(c, &q); err != nil {
@@ -67,6 +79,12 @@ func (s *Kit) LoadProgramReport(c echo.Context) (int64, ProgramReportQuery, *sur
 	if err != nil {
 		return 0, q, nil, err
 	}
-	rep, err := s.DB.ProgramReport(c.Request().Context(), id, models.ProgramReportFilter{Period: period, PGYYear: q.PGYYear})
+	ctx := c.Request().Context()
+	rep, err := s.DB.ProgramReport(ctx, id, models.ProgramReportFilter{Period: period, PGYYear: q.PGYYear})
+	if err != nil {
+		return 0, q, nil, err
+	}
+	err = s.Audit(ctx, c, models.AuditEntry{Action: models.ActionReportView,
+		Target: ProgramTarget(id), ProgramID: &id, Detail: "program report"})
 	return id, q, rep, err
 }
