@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mentorpulse/mentorpulse/models"
+	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
 func cmdProgram(ctx context.Context, e *env, args []string) error {
@@ -140,7 +141,7 @@ func cmdInvite(ctx context.Context, e *env, args []string) error {
 			if err != nil {
 				return err
 			}
-			urls = append(urls, e.cfg.BaseURL+"/s/"+inv.Token)
+			urls = append(urls, surveys.SurveyURL(e.cfg.BaseURL, inv.Token))
 		}
 		return nil
 	})
