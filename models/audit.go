@@ -25,6 +25,9 @@ const (
 	ActionReportView     = "report.view"
 	ActionReportExport   = "report.export"
 	ActionMeetingImport  = "meeting.import"
+	// ActionInvitationCreate is a survey link made by hand (API, page or
+	// command line).
+	ActionInvitationCreate = "invitation.create"
 )
 
 // ActorOperator is AuditEntry.Actor for someone at the command line: they
