@@ -137,7 +137,7 @@ func TestUpdateProgram(t *testing.T) {
 				if n := w.auditCount(); n != before {
 					t.Errorf("a rejected update wrote %d audit entries", n-before)
 				}
-				if got, _ := w.db.ProgramByID(w.ctx, w.progA.ID); *got != *w.progA {
+				if got, _ := w.db.ProgramByID(w.ctx, w.progA.ID); got.Name != w.progA.Name || got.MinResponses != w.progA.MinResponses || got.DeliverySettings != w.progA.DeliverySettings {
 					t.Errorf("a rejected update changed the program: %+v", got)
 				}
 				return
