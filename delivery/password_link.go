@@ -102,7 +102,7 @@ func (s *Service) composePasswordLink(l *models.PasswordLink, u *models.User, to
 	d := passwordEmailData{
 		Name:    u.Name,
 		Email:   u.Email,
-		URL:     s.cfg.BaseURL + "/set-password/" + token,
+		URL:     surveys.SetPasswordURL(s.cfg.BaseURL, token),
 		Expires: expiryText(l.ExpiresAt),
 		Reset:   l.Purpose == models.PurposeReset,
 	}

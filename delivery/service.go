@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mentorpulse/mentorpulse/models"
+	"github.com/mentorpulse/mentorpulse/surveys"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 )
@@ -141,7 +142,7 @@ func (s *Service) Stop(ctx context.Context) error {
 func (s *Service) River() *river.Client[*sql.Tx] { return s.river }
 
 // surveyURL is the mentee's page for a token.
-func (s *Service) surveyURL(token string) string { return s.cfg.BaseURL + "/s/" + token }
+func (s *Service) surveyURL(token string) string { return surveys.SurveyURL(s.cfg.BaseURL, token) }
 
 // messageID is stable per meeting and email.
 func (s *Service) messageID(meetingID int64, reminder int) string {

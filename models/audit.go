@@ -25,15 +25,24 @@ const (
 	ActionReportView     = "report.view"
 	ActionReportExport   = "report.export"
 	ActionMeetingImport  = "meeting.import"
+	// ActionInvitationCreate is a survey link made by hand (API, page or
+	// command line).
+	ActionInvitationCreate = "invitation.create"
 )
 
+// ActorOperator is AuditEntry.Actor for someone at the command line: they
+// have no account (ActorID is nil) but are not anonymous either.
+const ActorOperator = "operator"
+
 // AuditEntry is one line of the append-only audit log: who (ActorID, nil
-// for someone not signed in), did what (Action) to what (Target, e.g.
-// "user:12"), in which program, with a short human Detail.
+// for someone not signed in; Actor is ActorOperator for the command line),
+// did what (Action) to what (Target, e.g. "user:12"), in which program, with
+// a short human Detail.
 type AuditEntry struct {
 	ID        int64 `gorm:"primaryKey"`
 	CreatedAt time.Time
 	ActorID   *int64
+	Actor     string `gorm:"not null;default:''"`
 	Action    string
 	Target    string
 	ProgramID *int64

@@ -7,6 +7,7 @@ import (
 
 	"github.com/mentorpulse/mentorpulse/api"
 	"github.com/mentorpulse/mentorpulse/models"
+	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
 // apiConfig is the HTTP layer's configuration.
@@ -39,7 +40,7 @@ func bootstrapAdmin(ctx context.Context, e *env, db *models.DB) error {
 		e.log.Info("created the first administrator account", "email", b.Email)
 	default:
 		e.log.Warn("no administrator can sign in yet: open this one-time link within 7 days to set the admin password",
-			"email", b.Email, "url", e.cfg.BaseURL+"/set-password/"+b.SetupToken)
+			"email", b.Email, "url", surveys.SetPasswordURL(e.cfg.BaseURL, b.SetupToken))
 	}
 	return nil
 }

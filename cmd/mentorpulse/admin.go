@@ -6,8 +6,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mentorpulse/mentorpulse/accounts"
 	"github.com/mentorpulse/mentorpulse/models"
 )
+
+// accountsService runs the account use cases for the operator's commands,
+// so that what they change is checked and audited like a change made on
+// the web.
+func accountsService(e *env, db *models.DB) *accounts.Service {
+	return accounts.New(db, accounts.Config{BaseURL: e.cfg.BaseURL})
+}
 
 func cmdProgram(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || args[0] != "create" {
@@ -31,8 +39,8 @@ func cmdProgram(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	p := &models.Program{Name: *name, MinResponses: *minResp}
-	if err := db.CreateProgram(ctx, p); err != nil {
+	p, err := accountsService(e, db).CreateProgram(ctx, accounts.Operator(), accounts.NewProgram{Name: *name, MinResponses: minResp})
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "created program %d %q\n", p.ID, p.Name)
@@ -76,23 +84,19 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	u := &models.User{Email: *email, Name: *name, Role: *role}
+	in := accounts.NewAccount{Email: *email, Name: *name, Role: *role, Password: *password}
 	if *program != "" {
 		p, err := db.ProgramByName(ctx, *program)
 		if err != nil {
 			return err
 		}
-		u.ProgramID = &p.ID
+		in.ProgramID = &p.ID
 	}
 	if *pgy != 0 {
-		u.PGYYear = pgy
+		in.PGYYear = pgy
 	}
-	if *password != "" {
-		if u.PasswordHash, err = models.HashPassword(*password); err != nil {
-			return err
-		}
-	}
-	if err := db.CreateUser(ctx, u); err != nil {
+	u, err := accountsService(e, db).CreateAccount(ctx, accounts.Operator(), in)
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "created %s %d %s\n", u.Role, u.ID, u.Email)
@@ -133,14 +137,16 @@ func cmdInvite(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	svc := accountsService(e, db)
 	var urls []string
+	// One transaction for all of them: either every link works or none exists.
 	err = db.WithTx(ctx, func(ctx context.Context) error {
 		for range *count {
-			inv, err := db.CreateInvitation(ctx, models.NewInvitation{ResidentID: u.ID, MeetingDate: date, Lifetime: *expires})
+			inv, err := svc.CreateInvitation(ctx, accounts.Operator(), accounts.NewInvitation{ResidentID: u.ID, MeetingDate: date, Lifetime: *expires})
 			if err != nil {
 				return err
 			}
-			urls = append(urls, e.cfg.BaseURL+"/s/"+inv.Token)
+			urls = append(urls, inv.SurveyURL)
 		}
 		return nil
 	})

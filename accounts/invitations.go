@@ -1,0 +1,75 @@
+package accounts
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/mentorpulse/mentorpulse/models"
+	"github.com/mentorpulse/mentorpulse/surveys"
+)
+
+// NewInvitation asks for a survey link. A resident may leave ResidentID out
+// for their own link. ExpiresInDays 0 means models.DefaultLinkLifetime;
+// Lifetime, for callers that count in hours (the command line), is used
+// instead when set, up to MaxLinkLifetimeDays.
+type NewInvitation struct {
+	ResidentID    int64         `json:"resident_id" validate:"omitempty,min=1"`
+	MeetingDate   *string       `json:"meeting_date" validate:"omitempty,datetime=2006-01-02"`
+	ExpiresInDays int           `json:"expires_in_days" validate:"omitempty,link_lifetime_days"`
+	Lifetime      time.Duration `json:"-"`
+}
+
+// CreatedInvitation is a new survey link. SurveyURL holds its token, which
+// exists only here: show it once, never log it.
+type CreatedInvitation struct {
+	Invitation models.Invitation
+	SurveyURL  string
+}
+
+// CreateInvitation makes a survey link: a resident for themselves, a
+// director for residents of their programs, an admin or the operator for
+// anyone.
+func (s *Service) CreateInvitation(ctx context.Context, a Actor, in NewInvitation) (*CreatedInvitation, error) {
+	if !a.known() {
+		return nil, errSignIn()
+	}
+	if err := s.v.check(in); err != nil {
+		return nil, err
+	}
+	maxLifetime := time.Duration(MaxLinkLifetimeDays) * 24 * time.Hour
+	if in.Lifetime < 0 || in.Lifetime > maxLifetime {
+		return nil, surveys.Invalid(msgInvalid, []surveys.FieldError{{Field: "expires_in", Message: fmt.Sprintf("must be positive and at most %d days", MaxLinkLifetimeDays)}})
+	}
+	residentID := in.ResidentID
+	if residentID == 0 {
+		if a.user == nil || a.user.Role != models.RoleResident {
+			return nil, surveys.Invalid(msgInvalid, []surveys.FieldError{{Field: "resident_id", Message: "is required"}})
+		}
+		residentID = a.user.ID
+	}
+	if _, err := s.Resident(ctx, a, residentID); err != nil {
+		return nil, err
+	}
+	lifetime := models.DefaultLinkLifetime
+	switch {
+	case in.Lifetime > 0:
+		lifetime = in.Lifetime
+	case in.ExpiresInDays > 0:
+		lifetime = time.Duration(in.ExpiresInDays) * 24 * time.Hour
+	}
+	var inv *models.CreatedInvitation
+	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+		var err error
+		if inv, err = s.db.CreateInvitation(ctx, models.NewInvitation{ResidentID: residentID, MeetingDate: in.MeetingDate, Lifetime: lifetime}); err != nil {
+			return err
+		}
+		// The link's id stays out: the entry says who made a link for whom.
+		return s.audit(ctx, a, models.AuditEntry{Action: models.ActionInvitationCreate, Target: userTarget(residentID),
+			ProgramID: &inv.ProgramID, Detail: "survey link"})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &CreatedInvitation{Invitation: inv.Invitation, SurveyURL: surveys.SurveyURL(s.cfg.BaseURL, inv.Token)}, nil
+}

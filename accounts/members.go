@@ -1,0 +1,235 @@
+package accounts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/mentorpulse/mentorpulse/models"
+	"github.com/mentorpulse/mentorpulse/surveys"
+)
+
+// NewMember is a resident (who needs a PGY year) or director to add to a
+// program. ProgramID is taken from the path, never from the body.
+type NewMember struct {
+	ProgramID int64  `json:"-"`
+	Email     string `json:"email" validate:"required,max=254"`
+	Name      string `json:"name" validate:"required,max=200"`
+	Role      string `json:"role" validate:"required,oneof=resident director"`
+	PGYYear   *int   `json:"pgy_year" validate:"omitempty,pgy_year"`
+}
+
+// AddedMember is a new member and their set-password link's URL, which holds
+// the link's token and exists only here: show it once, never log it.
+type AddedMember struct {
+	User           *models.User
+	SetPasswordURL string
+}
+
+// AddMember adds a resident or director to a program the actor manages,
+// with a single-use set-password link.
+func (s *Service) AddMember(ctx context.Context, a Actor, in NewMember) (*AddedMember, error) {
+	if _, err := s.Program(ctx, a, in.ProgramID, Manage); err != nil {
+		return nil, err
+	}
+	if err := s.v.check(in); err != nil {
+		return nil, err
+	}
+	var u *models.User
+	var token string
+	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+		var err error
+		u, err = s.db.CreateMember(ctx, in.ProgramID, models.NewMember{Email: in.Email, Name: in.Name, Role: in.Role, PGYYear: in.PGYYear})
+		if err != nil {
+			return err
+		}
+		if token, _, err = s.db.CreatePasswordLink(ctx, u.ID, models.PurposeSetup); err != nil {
+			return err
+		}
+		return s.audit(ctx, a, models.AuditEntry{Action: models.ActionMemberCreate, Target: userTarget(u.ID),
+			ProgramID: &in.ProgramID, Detail: memberDetail(u)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &AddedMember{User: u, SetPasswordURL: surveys.SetPasswordURL(s.cfg.BaseURL, token)}, nil
+}
+
+// NewAccount is any account, an admin's included, as the operator creates
+// them. A resident or director needs ProgramID; Password, when set, must
+// pass models.CheckPassword, and is never recorded.
+type NewAccount struct {
+	Email     string `json:"email" validate:"required,max=254"`
+	Name      string `json:"name" validate:"required,max=200"`
+	Role      string `json:"role" validate:"required,oneof=admin director resident"`
+	ProgramID *int64 `json:"program_id" validate:"omitempty,min=1"`
+	PGYYear   *int   `json:"pgy_year" validate:"omitempty,pgy_year"`
+	Password  string `json:"password"`
+}
+
+// CreateAccount creates an account of any role; only an admin or the
+// operator may. Unlike AddMember it issues no set-password link: with no
+// password the user sets one through "forgot password" or a link made later.
+func (s *Service) CreateAccount(ctx context.Context, a Actor, in NewAccount) (*models.User, error) {
+	if !a.known() {
+		return nil, errSignIn()
+	}
+	if !a.Admin() {
+		return nil, surveys.Errorf(surveys.EFORBIDDEN, "your role may not do this")
+	}
+	if in.ProgramID != nil {
+		if _, err := s.Program(ctx, a, *in.ProgramID, Manage); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.v.check(in); err != nil {
+		return nil, err
+	}
+	if in.Role != models.RoleAdmin && in.ProgramID == nil {
+		return nil, surveys.Invalid(msgInvalid, []surveys.FieldError{{Field: "program_id", Message: "is required"}})
+	}
+	u := &models.User{Email: in.Email, Name: in.Name, Role: in.Role, ProgramID: in.ProgramID, PGYYear: in.PGYYear}
+	if in.Password != "" {
+		var err error
+		if u.PasswordHash, err = models.HashPassword(in.Password); err != nil {
+			return nil, err
+		}
+	}
+	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+		if err := s.db.CreateUser(ctx, u); err != nil {
+			return err
+		}
+		detail := memberDetail(u)
+		if in.Password != "" {
+			detail += ", password set"
+		}
+		return s.audit(ctx, a, models.AuditEntry{Action: models.ActionMemberCreate, Target: userTarget(u.ID),
+			ProgramID: u.ProgramID, Detail: detail})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// MemberImport is a CSV of members (email,name,role,pgy_year; see
+// models.DB.ImportMembers) for a program.
+type MemberImport struct {
+	ProgramID int64
+	CSV       io.Reader
+}
+
+// ImportMembers applies a CSV of members to a program the actor manages.
+// Each applied row commits alone with its audit entry; the import itself is
+// audited last with its counts.
+func (s *Service) ImportMembers(ctx context.Context, a Actor, in MemberImport) (*models.ImportResult, error) {
+	if _, err := s.Program(ctx, a, in.ProgramID, Manage); err != nil {
+		return nil, err
+	}
+	if in.CSV == nil {
+		return nil, errors.New("import members: no CSV")
+	}
+	res, err := s.db.ImportMembers(ctx, in.ProgramID, in.CSV, func(ctx context.Context, u *models.User, created bool) error {
+		action, detail := models.ActionMemberUpdate, "import: "+memberDetail(u)
+		if created {
+			action = models.ActionMemberCreate
+		}
+		return s.audit(ctx, a, models.AuditEntry{Action: action, Target: userTarget(u.ID), ProgramID: &in.ProgramID, Detail: detail})
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = s.db.WithTx(ctx, func(ctx context.Context) error {
+		return s.audit(ctx, a, models.AuditEntry{Action: models.ActionMemberImport, Target: programTarget(in.ProgramID), ProgramID: &in.ProgramID,
+			Detail: fmt.Sprintf("created %d, updated %d, rows not applied %d", res.Created, res.Updated, len(res.Errors))})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// UserChanges changes an account's name, PGY year or active flag; nil
+// fields are left alone. ID is taken from the path, never from the body.
+type UserChanges struct {
+	ID      int64   `json:"-"`
+	Name    *string `json:"name" validate:"omitempty,max=200"`
+	PGYYear *int    `json:"pgy_year" validate:"omitempty,pgy_year"`
+	Active  *bool   `json:"active"`
+}
+
+// UpdateUser changes an account the actor manages. Deactivating ends the
+// user's sessions and tokens at once; nobody may deactivate themselves (it
+// could lock the last admin out).
+func (s *Service) UpdateUser(ctx context.Context, a Actor, in UserChanges) (*models.User, error) {
+	if _, err := s.User(ctx, a, in.ID, Manage); err != nil {
+		return nil, err
+	}
+	if err := s.v.check(in); err != nil {
+		return nil, err
+	}
+	if in.Active != nil && !*in.Active && a.is(in.ID) {
+		return nil, surveys.Invalid("the update is not valid", []surveys.FieldError{{Field: "active", Message: "you cannot deactivate your own account"}})
+	}
+	var u *models.User
+	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+		var err error
+		if u, err = s.db.UpdateUser(ctx, in.ID, models.UserUpdate{Name: in.Name, PGYYear: in.PGYYear, Active: in.Active}); err != nil {
+			return err
+		}
+		detail := memberDetail(u)
+		if in.Active != nil {
+			detail += fmt.Sprintf(", active %t", *in.Active)
+		}
+		return s.audit(ctx, a, models.AuditEntry{Action: models.ActionMemberUpdate, Target: userTarget(in.ID), ProgramID: u.ProgramID, Detail: detail})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// PasswordLinkRequest asks for a new set-password link for an account.
+type PasswordLinkRequest struct {
+	UserID int64 `json:"-"`
+}
+
+// PasswordLink is a set-password link. URL holds its token, which exists
+// only here: show it once to whoever asked, never log it.
+type PasswordLink struct {
+	URL       string
+	Purpose   string // models.PurposeSetup or models.PurposeReset
+	ExpiresAt time.Time
+}
+
+// IssuePasswordLink issues a single-use set-password link for an active
+// account the actor manages: setup if they never set a password, reset
+// otherwise. Their older links stop working.
+func (s *Service) IssuePasswordLink(ctx context.Context, a Actor, in PasswordLinkRequest) (*PasswordLink, error) {
+	u, err := s.User(ctx, a, in.UserID, Manage)
+	if err != nil {
+		return nil, err
+	}
+	if !u.Active {
+		return nil, surveys.Errorf(surveys.EINVALID, "%s is deactivated; reactivate the account first", u.Email)
+	}
+	purpose := models.PurposeReset
+	if u.PasswordHash == "" {
+		purpose = models.PurposeSetup
+	}
+	var token string
+	var link *models.PasswordLink
+	err = s.db.WithTx(ctx, func(ctx context.Context) error {
+		var err error
+		if token, link, err = s.db.CreatePasswordLink(ctx, u.ID, purpose); err != nil {
+			return err
+		}
+		return s.audit(ctx, a, models.AuditEntry{Action: models.ActionPasswordLink, Target: userTarget(u.ID), ProgramID: u.ProgramID, Detail: purpose})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &PasswordLink{URL: surveys.SetPasswordURL(s.cfg.BaseURL, token), Purpose: purpose, ExpiresAt: link.ExpiresAt}, nil
+}

@@ -1,0 +1,107 @@
+package accounts
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/mentorpulse/mentorpulse/models"
+	"github.com/mentorpulse/mentorpulse/surveys"
+)
+
+// NewProgram is a program to create. MinResponses nil means
+// models.DefaultMinResponses; it may never be below models.MinMinResponses.
+type NewProgram struct {
+	Name         string `json:"name" validate:"required,max=200"`
+	MinResponses *int   `json:"min_responses" validate:"omitempty,min_responses"`
+}
+
+// CreateProgram stores a program; only an admin or the operator may.
+func (s *Service) CreateProgram(ctx context.Context, a Actor, in NewProgram) (*models.Program, error) {
+	if !a.known() {
+		return nil, errSignIn()
+	}
+	if !a.Admin() {
+		return nil, surveys.Errorf(surveys.EFORBIDDEN, "your role may not do this")
+	}
+	if err := s.v.check(in); err != nil {
+		return nil, err
+	}
+	prog := &models.Program{Name: in.Name}
+	if in.MinResponses != nil {
+		prog.MinResponses = *in.MinResponses
+	}
+	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+		if err := s.db.CreateProgram(ctx, prog); err != nil {
+			return err
+		}
+		return s.audit(ctx, a, models.AuditEntry{Action: models.ActionProgramCreate, Target: programTarget(prog.ID),
+			ProgramID: &prog.ID, Detail: fmt.Sprintf("name %q, min_responses %d", prog.Name, prog.MinResponses)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return prog, nil
+}
+
+// ProgramChanges changes a program; nil fields are left alone. ID is the
+// program, taken from the path, never from the body.
+type ProgramChanges struct {
+	ID                int64   `json:"-"`
+	Name              *string `json:"name" validate:"omitempty,max=200"`
+	MinResponses      *int    `json:"min_responses" validate:"omitempty,min_responses"`
+	ReminderAfterDays *int    `json:"reminder_after_days" validate:"omitempty,reminder_after_days"`
+	MaxReminders      *int    `json:"max_reminders" validate:"omitempty,max_reminders"`
+	LinkLifetimeDays  *int    `json:"link_lifetime_days" validate:"omitempty,link_lifetime_days"`
+}
+
+// changesDelivery reports whether the changes touch the delivery settings.
+func (in ProgramChanges) changesDelivery() bool {
+	return in.ReminderAfterDays != nil || in.MaxReminders != nil || in.LinkLifetimeDays != nil
+}
+
+// UpdateProgram changes a program's name, min_responses or delivery
+// settings. Only an admin or the operator may: min_responses protects
+// mentees' anonymity, so a program's own directors may not lower it.
+func (s *Service) UpdateProgram(ctx context.Context, a Actor, in ProgramChanges) (*models.Program, error) {
+	if _, err := s.Program(ctx, a, in.ID, View); err != nil {
+		return nil, err
+	}
+	if !a.Admin() {
+		return nil, surveys.Errorf(surveys.EFORBIDDEN, "only an administrator may change a program's settings")
+	}
+	if err := s.v.check(in); err != nil {
+		return nil, err
+	}
+	var prog *models.Program
+	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+		var err error
+		if prog, err = s.db.UpdateProgram(ctx, in.ID, models.ProgramUpdate{Name: in.Name, MinResponses: in.MinResponses}); err != nil {
+			return err
+		}
+		detail := fmt.Sprintf("name %q, min_responses %d", prog.Name, prog.MinResponses)
+		if in.changesDelivery() {
+			ds := prog.DeliverySettings
+			setIf(&ds.ReminderAfterDays, in.ReminderAfterDays)
+			setIf(&ds.MaxReminders, in.MaxReminders)
+			setIf(&ds.LinkLifetimeDays, in.LinkLifetimeDays)
+			if err := s.db.UpdateDeliverySettings(ctx, in.ID, ds); err != nil {
+				return err
+			}
+			prog.DeliverySettings = ds
+			detail += fmt.Sprintf(", reminder_after_days %d, max_reminders %d, link_lifetime_days %d",
+				ds.ReminderAfterDays, ds.MaxReminders, ds.LinkLifetimeDays)
+		}
+		return s.audit(ctx, a, models.AuditEntry{Action: models.ActionProgramUpdate, Target: programTarget(in.ID),
+			ProgramID: &in.ID, Detail: detail})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return prog, nil
+}
+
+func setIf(dst *int, v *int) {
+	if v != nil {
+		*dst = *v
+	}
+}

@@ -1,0 +1,56 @@
+// Package accounts holds the use cases of programs, members and links that
+// the JSON API, the pages and the command line share: each checks who may
+// act, validates its input, and makes its change and its audit entry in one
+// transaction. It knows no HTTP.
+package accounts
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/mentorpulse/mentorpulse/models"
+)
+
+// Config is what the use cases need from the deployment.
+type Config struct {
+	// BaseURL is the public origin links are built on, e.g.
+	// https://feedback.example.org; empty gives paths like /s/TOKEN.
+	BaseURL string
+}
+
+// Service runs the account use cases over a database.
+type Service struct {
+	db  *models.DB
+	cfg Config
+	v   inputValidator
+}
+
+// New builds the service.
+func New(db *models.DB, cfg Config) *Service {
+	return &Service{db: db, cfg: cfg, v: newValidator()}
+}
+
+// audit appends an entry on behalf of the actor; call it inside the
+// transaction that makes the change.
+func (s *Service) audit(ctx context.Context, a Actor, e models.AuditEntry) error {
+	switch {
+	case a.operator:
+		e.Actor = models.ActorOperator
+	case a.user != nil:
+		e.ActorID = &a.user.ID
+	}
+	return s.db.Audit(ctx, e)
+}
+
+func userTarget(id int64) string    { return "user:" + strconv.FormatInt(id, 10) }
+func programTarget(id int64) string { return "program:" + strconv.FormatInt(id, 10) }
+
+// memberDetail describes an account for the audit log, without secrets.
+func memberDetail(u *models.User) string {
+	d := fmt.Sprintf("%s %s %q", u.Role, u.Email, u.Name)
+	if u.PGYYear != nil {
+		d += fmt.Sprintf(" PGY-%d", *u.PGYYear)
+	}
+	return d
+}
