@@ -137,7 +137,7 @@ func bindJSON(c echo.Context, v any, limit int64) error {
 	if err != nil {
 		return err
 	}
-	if err := decodeStrict(body, v); err != nil {
+	if err := surveys.DecodeJSON(body, v); err != nil {
 		return err
 	}
 	return c.Validate(v)
