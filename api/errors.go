@@ -70,7 +70,7 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 		c.Response().Header().Set("Retry-After", strconv.Itoa(60))
 	}
 	if wantsHTML(c) {
-		if rerr := s.renderError(c, p); rerr != nil {
+		if rerr := s.renderError(c, p, err); rerr != nil {
 			s.log.Error("render error page", "err", rerr)
 		}
 		return

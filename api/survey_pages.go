@@ -57,31 +57,29 @@ func (s *Server) submitSurveyForm(c echo.Context) error {
 		}
 		return echo.NewHTTPError(http.StatusBadRequest, "the form could not be read; please send it again")
 	}
-	token := c.Param("token")
-	link, err := s.db.OpenLink(c.Request().Context(), token)
-	if err != nil {
-		return err
-	}
-	inst, err := surveys.Lookup(link.InstrumentKey, link.InstrumentVersion)
-	if err != nil {
-		return err
-	}
-	form, raw := formSubmission(c, inst)
-	sub, err := inst.Validate(raw)
+	var form map[string]string
+	err := s.submitAnswers(c, func(inst *surveys.Instrument) (surveys.Submission, error) {
+		var raw surveys.RawSubmission
+		form, raw = formSubmission(c, inst)
+		return inst.Validate(raw)
+	})
+	var invalid *models.InvalidAnswers
 	var ae *surveys.Error
-	if errors.As(err, &ae) && ae.Code == surveys.EINVALID {
-		return s.renderSurvey(c, http.StatusUnprocessableEntity, link, inst, form, ae.Fields)
+	if errors.As(err, &invalid) && errors.As(err, &ae) && ae.Code == surveys.EINVALID {
+		return s.renderSurvey(c, http.StatusUnprocessableEntity, invalid.Link, invalid.Instrument, form, ae.Fields)
 	}
 	if err != nil {
 		return err
 	}
-	if err := s.db.SubmitResponse(c.Request().Context(), token, inst, sub); err != nil {
-		return err
+	// The thank-you page names the resident; the submission read nothing.
+	resident := "the resident"
+	if link, err := s.db.LinkByToken(c.Request().Context(), c.Param("token")); err == nil {
+		resident = link.ResidentName
 	}
 	noStore(c)
 	return s.render(c, http.StatusOK, "thanks", messagePage{
 		Title:  "Thank you",
-		Detail: "Your feedback was received. It will be shown to " + link.ResidentName + " only together with other mentees' answers.",
+		Detail: "Your feedback was received. It will be shown to " + resident + " only together with other mentees' answers.",
 	})
 }
 
@@ -135,7 +133,7 @@ func (s *Server) render(c echo.Context, status int, page string, data any) error
 }
 
 // renderError shows a problem as a page a person can act on.
-func (s *Server) renderError(c echo.Context, p Problem) error {
+func (s *Server) renderError(c echo.Context, p Problem, err error) error {
 	page := messagePage{Title: p.Title, Detail: sentence(p.Detail), Nav: s.nav(c)}
 	switch p.Status {
 	case http.StatusForbidden:
@@ -144,7 +142,7 @@ func (s *Server) renderError(c echo.Context, p Problem) error {
 			page.Hint = "You are signed in as " + page.Nav.Name + " (" + page.Nav.Role + "). The links above lead to your pages."
 		}
 	case http.StatusGone:
-		page.Title, page.Hint = s.closedTitle(c)
+		page.Title, page.Hint = closedTitle(c, err)
 	case http.StatusNotFound:
 		page.Title = "Page not found"
 		if strings.HasPrefix(c.Request().URL.Path, "/s/") {
@@ -160,23 +158,16 @@ func (s *Server) renderError(c echo.Context, p Problem) error {
 
 // closedTitle names why a survey link is closed, so the mentee sees at a
 // glance whether they already answered, were too late, or declined. The
-// detail beneath it comes from the error itself.
-func (s *Server) closedTitle(c echo.Context) (title, hint string) {
-	title, hint = "This survey is closed", "Nothing else is needed from you."
-	if !strings.HasPrefix(c.Request().URL.Path, "/s/") {
-		return title, hint
-	}
-	link, err := s.db.LinkByToken(c.Request().Context(), c.Param("token"))
-	if err != nil {
-		return title, hint
-	}
-	switch link.EffectiveStatus(s.db.Now()) {
-	case models.StatusCompleted:
+// reason is the error's own; the detail beneath comes from it too.
+func closedTitle(c echo.Context, err error) (title, hint string) {
+	switch {
+	case !strings.HasPrefix(c.Request().URL.Path, "/s/"):
+	case errors.Is(err, models.ErrLinkCompleted):
 		return "Already answered", "Thank you. Nothing else is needed from you."
-	case models.StatusExpired:
+	case errors.Is(err, models.ErrLinkExpired):
 		return "This link has expired", ""
-	case models.StatusDeclined:
+	case errors.Is(err, models.ErrLinkDeclined):
 		return "Survey closed", "Nothing else is needed from you."
 	}
-	return title, hint
+	return "This survey is closed", "Nothing else is needed from you."
 }
