@@ -211,3 +211,37 @@ func withValue(v url.Values, key, value string) url.Values {
 	out.Set(key, value)
 	return out
 }
+
+// A closed link's page says why in its heading, for viewing and for
+// submitting alike, including a form that would not validate.
+func TestSurveyPageClosedTitles(t *testing.T) {
+	tests := []struct {
+		name, link string
+		form       url.Values
+		wantTitle  string
+	}{
+		{name: "page-410-titled-already-answered", link: linkAnswered, wantTitle: "Already answered"},
+		{name: "page-410-titled-expired", link: linkExpired, wantTitle: "This link has expired"},
+		{name: "page-410-titled-declined", link: linkDeclined, wantTitle: "Survey closed"},
+		{name: "form-410-titled-already-answered", link: linkAnswered, form: validForm(), wantTitle: "Already answered"},
+		{name: "form-410-titled-expired-with-invalid-form", link: linkExpired, form: url.Values{}, wantTitle: "This link has expired"},
+		{name: "form-410-titled-declined", link: linkDeclined, form: validForm(), wantTitle: "Survey closed"},
+	}
+	shared := newFixture(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := shared.sub(t)
+			token := f.newLink(tt.link)
+			rec := f.get("/s/" + token)
+			if tt.form != nil {
+				rec = f.postForm("/s/"+token, tt.form)
+			}
+			if rec.Code != http.StatusGone {
+				t.Fatalf("status = %d, want 410; body %s", rec.Code, rec.Body)
+			}
+			if want := "<h1>" + tt.wantTitle + "</h1>"; !strings.Contains(rec.Body.String(), want) {
+				t.Errorf("page lacks %q:\n%s", want, rec.Body)
+			}
+		})
+	}
+}

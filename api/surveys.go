@@ -1,13 +1,11 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/mentorpulse/mentorpulse/api/httpkit"
-	"github.com/mentorpulse/mentorpulse/models"
 	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
@@ -57,43 +55,13 @@ func (s *Server) submitSurvey(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	token := c.Param("token")
-	inst := surveys.Default()
-	sub, err := inst.DecodeSubmission(body)
-	if err != nil {
-		// An unknown or closed link is the answer whatever the body holds,
-		// as for GET; only bodies that fail pay for this lookup.
-		if _, lerr := s.DB.OpenLink(c.Request().Context(), token); lerr != nil {
-			return lerr
-		}
-		return err
-	}
-	err = s.DB.SubmitResponse(c.Request().Context(), token, inst, sub)
-	if errors.Is(err, models.ErrOtherInstrument) {
-		err = s.submitWithLinkInstrument(c, token, body)
-	}
+	err = s.DB.Submit(c.Request().Context(), c.Param("token"), func(inst *surveys.Instrument) (surveys.Submission, error) {
+		return inst.DecodeSubmission(body)
+	})
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, map[string]string{"status": "received"})
-}
-
-// submitWithLinkInstrument is the slow path for a link created under an
-// older instrument version: validate against that one and submit again.
-func (s *Server) submitWithLinkInstrument(c echo.Context, token string, body []byte) error {
-	link, err := s.DB.OpenLink(c.Request().Context(), token)
-	if err != nil {
-		return err
-	}
-	inst, err := surveys.Lookup(link.InstrumentKey, link.InstrumentVersion)
-	if err != nil {
-		return err
-	}
-	sub, err := inst.DecodeSubmission(body)
-	if err != nil {
-		return err
-	}
-	return s.DB.SubmitResponse(c.Request().Context(), token, inst, sub)
 }
 
 // declineRequest is the body of POST /api/v1/surveys/{token}/decline.

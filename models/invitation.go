@@ -115,7 +115,7 @@ type LinkView struct {
 // not_found; the link is returned whatever its status (see OpenLink).
 func (d *DB) LinkByToken(ctx context.Context, token string) (*LinkView, error) {
 	if !surveys.WellFormedToken(token) {
-		return nil, errLinkNotFound
+		return nil, ErrLinkNotFound
 	}
 	var v LinkView
 	err := d.db(ctx).Raw(`SELECT i.*, u.name AS resident_name, p.name AS program_name
@@ -124,7 +124,7 @@ func (d *DB) LinkByToken(ctx context.Context, token string) (*LinkView, error) {
 		JOIN programs p ON p.id = i.program_id
 		WHERE i.token_hash = ?`, surveys.HashToken(token)).Take(&v).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, errLinkNotFound
+		return nil, ErrLinkNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("find link: %w", err)
@@ -145,13 +145,6 @@ func (d *DB) OpenLink(ctx context.Context, token string) (*LinkView, error) {
 	return v, nil
 }
 
-// ErrOtherInstrument is returned when a submission was validated against an
-// instrument other than the one its link asks; the caller validates again
-// against the link's instrument.
-var ErrOtherInstrument = errors.New("link asks another instrument version")
-
-var errLinkNotFound = surveys.Errorf(surveys.ENOTFOUND, "This survey link does not exist. Check that the whole link was copied.")
-
 // Gone messages, one per reason a link cannot take a response.
 const (
 	MsgCompleted = "This survey has already been answered. Each link can be used once."
@@ -159,15 +152,27 @@ const (
 	MsgDeclined  = "This survey was closed because the meeting did not happen."
 )
 
-// linkClosed returns the gone error for a link that cannot take a response.
+// Why a link cannot take a response. Each is an application error with the
+// code (not_found or gone) and the message the mentee sees, so api maps it
+// like any other, and callers that need the reason match it with errors.Is
+// instead of reading the link again.
+var (
+	ErrLinkNotFound  = surveys.Errorf(surveys.ENOTFOUND, "This survey link does not exist. Check that the whole link was copied.")
+	ErrLinkCompleted = surveys.Errorf(surveys.EGONE, MsgCompleted)
+	ErrLinkExpired   = surveys.Errorf(surveys.EGONE, MsgExpired)
+	ErrLinkDeclined  = surveys.Errorf(surveys.EGONE, MsgDeclined)
+)
+
+// linkClosed returns the error for a link that cannot take a response, or
+// nil for an open one.
 func linkClosed(inv *Invitation, now time.Time) error {
 	switch inv.EffectiveStatus(now) {
 	case StatusCompleted:
-		return surveys.Errorf(surveys.EGONE, MsgCompleted)
+		return ErrLinkCompleted
 	case StatusExpired:
-		return surveys.Errorf(surveys.EGONE, MsgExpired)
+		return ErrLinkExpired
 	case StatusDeclined:
-		return surveys.Errorf(surveys.EGONE, MsgDeclined)
+		return ErrLinkDeclined
 	}
 	return nil
 }
@@ -176,7 +181,7 @@ func linkClosed(inv *Invitation, now time.Time) error {
 // happen"). A closed link is gone; an unknown one not_found.
 func (d *DB) DeclineLink(ctx context.Context, token string) error {
 	if !surveys.WellFormedToken(token) {
-		return errLinkNotFound
+		return ErrLinkNotFound
 	}
 	now := d.now()
 	declined := false
@@ -205,13 +210,12 @@ func (d *DB) DeclineLink(ctx context.Context, token string) error {
 	if err != nil || declined {
 		return err
 	}
-	return d.explainClosed(ctx, token, nil)
+	return d.whyClosed(ctx, token)
 }
 
-// explainClosed is called after a conditional update matched nothing: it
-// returns not_found, the gone error that says why, or ErrOtherInstrument
-// when inst is not the link's instrument.
-func (d *DB) explainClosed(ctx context.Context, token string, inst *surveys.Instrument) error {
+// whyClosed is called after a conditional update matched nothing: one read
+// of the link returns ErrLinkNotFound or the reason it is closed.
+func (d *DB) whyClosed(ctx context.Context, token string) error {
 	v, err := d.LinkByToken(ctx, token)
 	if err != nil {
 		return err
@@ -219,12 +223,9 @@ func (d *DB) explainClosed(ctx context.Context, token string, inst *surveys.Inst
 	if err := linkClosed(&v.Invitation, d.now()); err != nil {
 		return err
 	}
-	if inst != nil && (v.InstrumentKey != inst.Key || v.InstrumentVersion != inst.Version) {
-		return ErrOtherInstrument
-	}
-	// Pending and unexpired, yet the update missed: it was claimed between
-	// our statement and this read.
-	return surveys.Errorf(surveys.EGONE, MsgCompleted)
+	// Open, yet the update missed: a submission claimed it between our
+	// statement and this read.
+	return ErrLinkCompleted
 }
 
 // ExpireLinks marks pending links past their expiry as expired, erases the

@@ -19,9 +19,10 @@ import (
 // immediate transaction.
 
 // reportItems are the items a resident's open batch keeps counts for, in
-// the order of the slots of report_counters.open_counts: all items of all
-// instruments (see surveys.AllItems, whose order only ever grows at the end).
-var reportItems = surveys.AllItems()
+// the order of the slots of report_counters.open_counts and
+// released_counts: the append-only registry surveys.TallySlots, so a new
+// instrument version can add slots but never move one.
+var reportItems = surveys.TallySlots()
 
 // slotsPerItem: counts of ratings 1..5, then of "not applicable".
 const slotsPerItem = 6

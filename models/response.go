@@ -37,25 +37,106 @@ func (r *Response) DecodedAnswers() (map[string]*int, error) {
 	return m, nil
 }
 
-// SubmitResponse claims a link and stores its response in one transaction,
-// with the report aggregates (see report_submit.go).
-// The claim is one conditional UPDATE, so however many submissions of a link
-// race, exactly one is stored; the others get a gone error that says why.
-// The submission must have been validated against inst, the instrument the
-// link asks.
-func (d *DB) SubmitResponse(ctx context.Context, token string, inst *surveys.Instrument, sub surveys.Submission) error {
+// DecodeFunc decodes and validates a submission body against an instrument.
+// Submit calls it with the default instrument and, only when the link asks
+// another one, once more with that.
+type DecodeFunc func(inst *surveys.Instrument) (surveys.Submission, error)
+
+// InvalidAnswers is a submission that failed validation against the
+// instrument its link asks, on a link that can still take a response. It
+// unwraps to the validation error, and carries the link and the instrument
+// so that a form can be shown again without another read.
+type InvalidAnswers struct {
+	Link       *LinkView
+	Instrument *surveys.Instrument
+	Err        error
+}
+
+// Error implements the error interface.
+func (e *InvalidAnswers) Error() string { return e.Err.Error() }
+
+// Unwrap returns the validation error.
+func (e *InvalidAnswers) Unwrap() error { return e.Err }
+
+// Submit claims a link and stores the response its body decodes to, with
+// the report aggregates (see report_submit.go). The claim is one conditional
+// UPDATE, so however many submissions of a link race, exactly one is stored.
+//
+// The common case, a valid body for a link of the default instrument, reads
+// nothing: on PostgreSQL it is the one statement of submitPostgres. When the
+// body is invalid or the claim misses, one read of the link decides: an
+// unknown link is ErrLinkNotFound and a closed one ErrLinkCompleted,
+// ErrLinkExpired or ErrLinkDeclined, whatever the body holds; a link of
+// another instrument has the body decoded against that one and claimed once
+// more; an open link of the default instrument with a bad body gets the
+// validation error as *InvalidAnswers.
+func (d *DB) Submit(ctx context.Context, token string, decode DecodeFunc) error {
 	if !surveys.WellFormedToken(token) {
-		return errLinkNotFound
+		return ErrLinkNotFound
 	}
+	inst := surveys.Default()
+	sub, invalid := decode(inst)
+	if invalid == nil {
+		if stored, err := d.store(ctx, token, inst, sub); err != nil || stored {
+			return err
+		}
+	}
+	link, err := d.LinkByToken(ctx, token)
+	if err != nil {
+		return err
+	}
+	if err := linkClosed(&link.Invitation, d.now()); err != nil {
+		return err
+	}
+	if link.InstrumentKey == inst.Key && link.InstrumentVersion == inst.Version {
+		if invalid != nil {
+			return &InvalidAnswers{Link: link, Instrument: inst, Err: invalid}
+		}
+		// Open and of this instrument, yet the claim missed: a concurrent
+		// submission took it between our statement and the read.
+		return ErrLinkCompleted
+	}
+	if inst, err = surveys.Lookup(link.InstrumentKey, link.InstrumentVersion); err != nil {
+		return err
+	}
+	if sub, invalid = decode(inst); invalid != nil {
+		return &InvalidAnswers{Link: link, Instrument: inst, Err: invalid}
+	}
+	if stored, err := d.store(ctx, token, inst, sub); err != nil || stored {
+		return err
+	}
+	// The link was open when read a moment ago, so something closed it
+	// since, almost surely a concurrent submission. Telling a decline from
+	// that would take a second read for a race lost by milliseconds.
+	return ErrLinkCompleted
+}
+
+// SubmitResponse stores a submission already validated against inst, for
+// callers that build answers themselves (demo data, tests). A link that asks
+// another instrument refuses it as invalid.
+func (d *DB) SubmitResponse(ctx context.Context, token string, inst *surveys.Instrument, sub surveys.Submission) error {
+	return d.Submit(ctx, token, func(asked *surveys.Instrument) (surveys.Submission, error) {
+		if asked.Key != inst.Key || asked.Version != inst.Version {
+			return surveys.Submission{}, surveys.Errorf(surveys.EINVALID,
+				"the answers are for %s version %d; this link asks %s version %d", inst.Key, inst.Version, asked.Key, asked.Version)
+		}
+		return sub, nil
+	})
+}
+
+// store runs the claim and the writes for a submission validated against
+// inst. It reports false, with no error, when the claim matched nothing: an
+// unknown, closed or other-instrument link.
+func (d *DB) store(ctx context.Context, token string, inst *surveys.Instrument, sub surveys.Submission) (bool, error) {
 	answers, err := json.Marshal(sub.Answers)
 	if err != nil {
-		return fmt.Errorf("encode answers: %w", err)
+		return false, fmt.Errorf("encode answers: %w", err)
 	}
 	now := d.now()
 	week := surveys.Week(now)
 	month, err := surveys.WeekMonth(week)
 	if err != nil {
-		return fmt.Errorf("release month: %w", err)
+		return false, fmt.Errorf("release month: %w", err)
 	}
 	p := submitParams{
 		hash:      surveys.HashToken(token),
@@ -78,12 +159,9 @@ func (d *DB) SubmitResponse(ctx context.Context, token string, inst *surveys.Ins
 		stored, err = d.submitSQLite(ctx, p)
 	}
 	if err != nil {
-		return fmt.Errorf("submit response: %w", err)
+		return false, fmt.Errorf("submit response: %w", err)
 	}
-	if stored {
-		return nil
-	}
-	return d.explainClosed(ctx, token, inst)
+	return stored, nil
 }
 
 type submitParams struct {

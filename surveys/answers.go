@@ -1,11 +1,8 @@
 package surveys
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"sort"
 	"strings"
 	"unicode"
@@ -31,39 +28,17 @@ type RawSubmission struct {
 
 // DecodeSubmission parses a JSON submission body and validates it against the
 // instrument. A top-level field that is unknown or of the wrong type is
-// reported against that field, like the problems Validate finds.
+// reported against that field (see DecodeJSON), like the problems Validate
+// finds.
 func (in *Instrument) DecodeSubmission(body []byte) (Submission, error) {
 	if len(body) > MaxBodyBytes {
 		return Submission{}, Errorf(EINVALID, "the request body is larger than %d bytes", MaxBodyBytes)
 	}
 	var raw RawSubmission
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&raw); err != nil {
-		if fe, ok := topLevelFieldError(err); ok {
-			return Submission{}, Invalid("some answers need another look", []FieldError{fe})
-		}
-		return Submission{}, Errorf(EINVALID, "the body is not a valid submission: %s", jsonProblem(err))
-	}
-	// More() misses a stray '}' or ']'; only the end of input may follow.
-	if _, err := dec.Token(); err != io.EOF {
-		return Submission{}, Errorf(EINVALID, "the body must hold exactly one JSON object")
+	if err := DecodeJSON(body, &raw); err != nil {
+		return Submission{}, err
 	}
 	return in.Validate(raw)
-}
-
-// topLevelFieldError turns a decoding error about one named field (an
-// unknown key, or "answers"/"comments" not being an object) into a field
-// error.
-func topLevelFieldError(err error) (FieldError, bool) {
-	var typ *json.UnmarshalTypeError
-	if errors.As(err, &typ) && typ.Field != "" {
-		return FieldError{Field: typ.Field, Message: "must be a JSON object"}, true
-	}
-	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		return FieldError{Field: strings.Trim(name, `"`), Message: "is not a known field; send answers and comments"}, true
-	}
-	return FieldError{}, false
 }
 
 // Validate checks a raw submission: every rated item present with a whole
@@ -184,25 +159,6 @@ func CleanComment(s string, max int) (string, error) {
 
 // lineBreaks normalises Windows and old Mac line ends to "\n".
 var lineBreaks = strings.NewReplacer("\r\n", "\n", "\r", "\n")
-
-func jsonProblem(err error) string {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		return fmt.Sprintf("malformed JSON at byte %d", syn.Offset)
-	case errors.As(err, &typ):
-		if typ.Field != "" {
-			return fmt.Sprintf("%q must be a JSON object", typ.Field)
-		}
-		return "expected a JSON object"
-	case strings.HasPrefix(err.Error(), "json: unknown field"):
-		return strings.TrimPrefix(err.Error(), "json: ")
-	case err.Error() == "EOF":
-		return "the body is empty"
-	}
-	return "malformed JSON"
-}
 
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))

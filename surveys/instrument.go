@@ -120,6 +120,23 @@ var instruments = map[string]*Instrument{
 
 func instrumentID(key string, version int) string { return fmt.Sprintf("%s@%d", key, version) }
 
+// Register adds an instrument version. The built-in versions are in this
+// file; tests register versions that do not exist yet. It refuses a version
+// that is already registered and an item without a tally slot of the same
+// attribute (see slots.go). It is not safe to call while other goroutines
+// look instruments up.
+func Register(in *Instrument) error {
+	id := instrumentID(in.Key, in.Version)
+	if _, ok := instruments[id]; ok {
+		return fmt.Errorf("register instrument: %s is already registered", id)
+	}
+	if err := checkSlots(in); err != nil {
+		return fmt.Errorf("register instrument: %w", err)
+	}
+	instruments[id] = in
+	return nil
+}
+
 // Default returns the instrument that new links use.
 func Default() *Instrument { return residentMentorV1 }
 
@@ -153,9 +170,10 @@ func (in *Instrument) ItemsFor(a Attribute) []Item {
 	return out
 }
 
-// AllItems lists the items of every registered instrument, each key once in
-// a fixed order. Report aggregates keep a row per item key, so a key must
-// keep its attribute across instrument versions.
+// AllItems lists the items of every registered instrument, each key once,
+// ordered by "key@version" and then by position. That order changes when a
+// version sorts before another ("@10" before "@2"): anything positional
+// uses TallySlots instead. A key must keep its attribute across versions.
 func AllItems() []Item {
 	ids := make([]string, 0, len(instruments))
 	for id := range instruments {

@@ -65,7 +65,7 @@ func ProblemFor(err error) Problem {
 }
 
 // PageRenderer shows a problem as an HTML page.
-type PageRenderer func(c echo.Context, p Problem) error
+type PageRenderer func(c echo.Context, p Problem, err error) error
 
 const rendererKey = "mentorpulse.renderer"
 
@@ -100,7 +100,7 @@ func (s *Kit) ErrorHandler(err error, c echo.Context) {
 		render, ok = s.routingPage, true
 	}
 	if ok {
-		if rerr := render(c, p); rerr != nil {
+		if rerr := render(c, p, err); rerr != nil {
 			s.Log.Error("render error page", "err", rerr)
 		}
 		return

@@ -35,20 +35,21 @@ func AssignRequestID(next echo.HandlerFunc) echo.HandlerFunc {
 func (s *Kit) LogRequests(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
-		err := next(c)
-		status := c.Response().Status
-		if err != nil {
-			// The error handler runs after us; log the status it will send.
-			status = ProblemFor(err).Status
+		if err := next(c); err != nil {
+			// Write the error response here rather than after we return, so
+			// the status logged is the one sent and the error becomes a
+			// problem once. The response is then committed and Echo has
+			// nothing left to handle.
+			c.Error(err)
 		}
 		s.Log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
 			slog.String("method", c.Request().Method),
 			slog.String("route", routeForLog(c)),
-			slog.Int("status", status),
+			slog.Int("status", c.Response().Status),
 			slog.Duration("duration", time.Since(start)),
 			slog.String("request_id", c.Response().Header().Get(echo.HeaderXRequestID)),
 		)
-		return err
+		return nil
 	}
 }
 

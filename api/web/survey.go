@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/mentorpulse/mentorpulse/api/httpkit"
@@ -50,31 +49,29 @@ func (s *Server) submitSurveyForm(c echo.Context) error {
 		}
 		return echo.NewHTTPError(http.StatusBadRequest, "the form could not be read; please send it again")
 	}
-	token := c.Param("token")
-	link, err := s.DB.OpenLink(c.Request().Context(), token)
-	if err != nil {
-		return err
-	}
-	inst, err := surveys.Lookup(link.InstrumentKey, link.InstrumentVersion)
-	if err != nil {
-		return err
-	}
-	form, raw := formSubmission(c, inst)
-	sub, err := inst.Validate(raw)
+	var form map[string]string
+	err := s.DB.Submit(c.Request().Context(), c.Param("token"), func(inst *surveys.Instrument) (surveys.Submission, error) {
+		var raw surveys.RawSubmission
+		form, raw = formSubmission(c, inst)
+		return inst.Validate(raw)
+	})
+	var invalid *models.InvalidAnswers
 	var ae *surveys.Error
-	if errors.As(err, &ae) && ae.Code == surveys.EINVALID {
-		return s.renderSurvey(c, http.StatusUnprocessableEntity, link, inst, form, ae.Fields)
+	if errors.As(err, &invalid) && errors.As(err, &ae) && ae.Code == surveys.EINVALID {
+		return s.renderSurvey(c, http.StatusUnprocessableEntity, invalid.Link, invalid.Instrument, form, ae.Fields)
 	}
 	if err != nil {
 		return err
 	}
-	if err := s.DB.SubmitResponse(c.Request().Context(), token, inst, sub); err != nil {
-		return err
+	// The thank-you page names the resident; the submission read nothing.
+	resident := "the resident"
+	if link, err := s.DB.LinkByToken(c.Request().Context(), c.Param("token")); err == nil {
+		resident = link.ResidentName
 	}
 	httpkit.NoStore(c)
 	return s.render(c, http.StatusOK, "thanks", messagePage{
 		Title:  "Thank you",
-		Detail: "Your feedback was received. It will be shown to " + link.ResidentName + " only together with other mentees' answers.",
+		Detail: "Your feedback was received. It will be shown to " + resident + " only together with other mentees' answers.",
 	})
 }
 
@@ -119,7 +116,7 @@ func (s *Server) declineSurveyForm(c echo.Context) error {
 }
 
 // renderError shows a problem as a page a person can act on.
-func (s *Server) renderError(c echo.Context, p httpkit.Problem) error {
+func (s *Server) renderError(c echo.Context, p httpkit.Problem, err error) error {
 	page := messagePage{Title: p.Title, Detail: sentence(p.Detail), Nav: s.nav(c)}
 	switch p.Status {
 	case http.StatusForbidden:
@@ -128,10 +125,10 @@ func (s *Server) renderError(c echo.Context, p httpkit.Problem) error {
 			page.Hint = "You are signed in as " + page.Nav.Name + " (" + page.Nav.Role + "). The links above lead to your pages."
 		}
 	case http.StatusGone:
-		page.Title, page.Hint = s.closedTitle(c)
+		page.Title, page.Hint = closedTitle(err)
 	case http.StatusNotFound:
 		page.Title = "Page not found"
-		if strings.HasPrefix(c.Request().URL.Path, "/s/") {
+		if errors.Is(err, models.ErrLinkNotFound) {
 			page.Title = "Survey link not found"
 			page.Hint = "If you scanned a QR code, try scanning it again, or ask your mentor for the link by email."
 		}
@@ -144,23 +141,15 @@ func (s *Server) renderError(c echo.Context, p httpkit.Problem) error {
 
 // closedTitle names why a survey link is closed, so the mentee sees at a
 // glance whether they already answered, were too late, or declined. The
-// detail beneath it comes from the error itself.
-func (s *Server) closedTitle(c echo.Context) (title, hint string) {
-	title, hint = "This survey is closed", "Nothing else is needed from you."
-	if !strings.HasPrefix(c.Request().URL.Path, "/s/") {
-		return title, hint
-	}
-	link, err := s.DB.LinkByToken(c.Request().Context(), c.Param("token"))
-	if err != nil {
-		return title, hint
-	}
-	switch link.EffectiveStatus(s.DB.Now()) {
-	case models.StatusCompleted:
+// reason is the error's own; the detail beneath comes from it too.
+func closedTitle(err error) (title, hint string) {
+	switch {
+	case errors.Is(err, models.ErrLinkCompleted):
 		return "Already answered", "Thank you. Nothing else is needed from you."
-	case models.StatusExpired:
+	case errors.Is(err, models.ErrLinkExpired):
 		return "This link has expired", ""
-	case models.StatusDeclined:
+	case errors.Is(err, models.ErrLinkDeclined):
 		return "Survey closed", "Nothing else is needed from you."
 	}
-	return title, hint
+	return "This survey is closed", "Nothing else is needed from you."
 }
