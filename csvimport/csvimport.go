@@ -77,8 +77,8 @@ func (r Row) Len() int { return len(r.cells) }
 // Import reads a whole CSV file of one kind and applies it row by row.
 //
 // The file is refused whole, with nothing applied, when it is larger than
-// MaxBytes, has more than MaxRows or no data rows, leaves a quote open across
-// lines, or has a header naming an unknown, repeated or missing column. A
+// MaxBytes, has more than MaxRows or no data rows, has a quoted field that
+// is not closed properly, or has a header naming an unknown, repeated or missing column. A
 // first row whose first cell names one of cols.Names is the header; without
 // one the columns are cols.Names in order. A leading UTF-8 byte order mark is
 // ignored, and so are blank lines.
@@ -165,10 +165,12 @@ func read(r io.Reader, cols Columns) ([]readRow, error) {
 		}
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			if pe.Line > pe.StartLine {
-				// An open quote ran on past its line: the lines it took
-				// may be rows of their own, so nothing is certain.
-				return nil, surveys.Errorf(surveys.EINVALID, "the file is not valid CSV: a quote opened on line %d is not closed properly (line %d); fix the file", pe.StartLine, pe.Line)
+			if !errors.Is(pe.Err, csv.ErrBareQuote) {
+				// A quoted field that is not closed properly may have run
+				// on over the lines after it, so which lines are rows is
+				// no longer certain. A stray quote in an unquoted field
+				// ends with its line.
+				return nil, surveys.Errorf(surveys.EINVALID, "the file is not valid CSV: line %d: %v", pe.StartLine, pe.Err)
 			}
 			first = false
 			rows = append(rows, readRow{Row: Row{Line: pe.StartLine}, err: surveys.Errorf(surveys.EINVALID, "this line is not valid CSV: %v", pe.Err)})
@@ -232,7 +234,9 @@ func columnIndex(names []string) map[string]int {
 	return index
 }
 
-// headerNames checks a header row and returns its column names in order.
+// headerNames checks a header row and returns its column names in order. A
+// header that names the first columns in their usual order leaves the rest
+// to follow unnamed, as in a file without a header.
 func headerNames(cols Columns, rec []string, line int) ([]string, error) {
 	known := strings.Join(cols.Names, ",")
 	names := make([]string, len(rec))
@@ -250,6 +254,9 @@ func headerNames(cols Columns, rec []string, line int) ([]string, error) {
 		if !slices.Contains(names, c) {
 			return nil, surveys.Errorf(surveys.EINVALID, "line %d: the header needs a %s column; the columns are %s", line, c, known)
 		}
+	}
+	if len(names) <= len(cols.Names) && slices.Equal(names, cols.Names[:len(names)]) {
+		return cols.Names, nil
 	}
 	return names, nil
 }

@@ -84,6 +84,19 @@ func TestImportWithoutAHeaderTakesTheColumnsInOrder(t *testing.T) {
 	}
 }
 
+func TestImportWithAHeaderOfTheFirstColumnsTakesTheRestInOrder(t *testing.T) {
+	res, applied, err := run(t, "email,name\nlee@example.org,Lee,3\nkim@example.org,Kim\nmo@example.org,Mo,1,extra\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]person{{"lee@example.org", "Lee", "3"}, {"kim@example.org", "Kim", ""}}, applied, cmp.AllowUnexported(person{})); diff != "" {
+		t.Errorf("applied (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]csvimport.Error{{Line: 4, Message: "expected at most 3 columns (email,name,year), found 4"}}, res.Errors); diff != "" {
+		t.Errorf("errors (-want +got):\n%s", diff)
+	}
+}
+
 func TestImportRefusesTheWholeFileBeforeApplyingAnyRow(t *testing.T) {
 	row := "a@example.org,A,1\n"
 	for name, body := range map[string]string{
@@ -96,6 +109,8 @@ func TestImportRefusesTheWholeFileBeforeApplyingAnyRow(t *testing.T) {
 		"repeated-column":   "email,name,name\n" + row,
 		"missing-column":    "email,year\n" + row,
 		"quote-left-open":   row + "b@example.org,\"B,2\n" + row,
+		"quote-open-at-end": row + "b@example.org,\"B,2\n",
+		"quote-then-text":   row + "b@example.org,\"B\"x,2\n" + row,
 		"too-many-with-bad": strings.Repeat("nobody,x,1\n", csvimport.MaxRows) + row,
 	} {
 		t.Run(name, func(t *testing.T) {
