@@ -78,10 +78,10 @@ func (r Row) Len() int { return len(r.cells) }
 //
 // The file is refused whole, with nothing applied, when it is larger than
 // MaxBytes, has more than MaxRows or no data rows, has a quoted field that
-// is not closed properly, or has a header naming an unknown, repeated or missing column. A
-// first row whose first cell names one of cols.Names is the header; without
-// one the columns are cols.Names in order. A leading UTF-8 byte order mark is
-// ignored, and so are blank lines.
+// is not closed properly, or has a header naming an unknown, repeated or
+// missing column. A first row whose first cell names one of cols.Names is
+// the header; without one the columns are cols.Names in order. A leading
+// UTF-8 byte order mark is ignored, and so are blank lines.
 //
 // Then each data row, in file order, goes to parse and, if that succeeds, to
 // apply. A row that is not valid CSV, has more cells than columns, or holds a
@@ -164,22 +164,20 @@ func read(r io.Reader, cols Columns) ([]readRow, error) {
 			break
 		}
 		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			if !errors.Is(pe.Err, csv.ErrBareQuote) {
-				// A quoted field that is not closed properly may have run
-				// on over the lines after it, so which lines are rows is
-				// no longer certain. A stray quote in an unquoted field
-				// ends with its line.
-				return nil, surveys.Errorf(surveys.EINVALID, "the file is not valid CSV: line %d: %v", pe.StartLine, pe.Err)
-			}
+		switch {
+		case errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrBareQuote):
+			// A stray quote in an unquoted field ends with its line.
 			first = false
 			rows = append(rows, readRow{Row: Row{Line: pe.StartLine}, err: surveys.Errorf(surveys.EINVALID, "this line is not valid CSV: %v", pe.Err)})
-		} else if err != nil {
+		case errors.As(err, &pe):
+			// A quoted field that is not closed properly may have run on
+			// over the lines after it: which lines are rows is unknown.
+			return nil, surveys.Errorf(surveys.EINVALID, "the file is not valid CSV: line %d: %v", pe.StartLine, pe.Err)
+		case err != nil:
 			return nil, fmt.Errorf("read CSV: %w", err)
-		} else {
-			if blank(rec) {
-				continue
-			}
+		case blank(rec):
+			continue
+		default:
 			line, _ := cr.FieldPos(0)
 			if first {
 				first = false
