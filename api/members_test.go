@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -328,5 +329,36 @@ func TestAuditLogRecordsWhoDidWhatPerProgram(t *testing.T) {
 	w = f.do("GET", "/api/v1/audit?program_id="+strconv.FormatInt(f.progB.ID, 10), "", "", f.as(f.admin))
 	if !strings.Contains(w.Body.String(), models.ActionTokenCreate) || strings.Contains(w.Body.String(), models.ActionMemberCreate) {
 		t.Errorf("program B's log for the admin: %s", w.Body)
+	}
+}
+
+// The members import used to create the first 5,000 rows of a longer file
+// and then answer 422; a file over the limit must create nobody, and a NUL
+// byte in a cell (which PostgreSQL cannot store) is that row's error, not a
+// 500 after the rows before it.
+func TestImportMembersOverTheRowLimitCreatesNobodyAndABadCellRejectsOnlyItsRow(t *testing.T) {
+	f := newAcctFixture(t, api.Config{})
+	path := "/api/v1/programs/" + strconv.FormatInt(f.progA.ID, 10) + "/members/import"
+	before, _ := f.db.Members(context.Background(), f.progA.ID)
+	var csv strings.Builder
+	for i := range 5001 {
+		fmt.Fprintf(&csv, "bulk%d@example.org,Bulk %d,resident,1\n", i, i)
+	}
+	w := f.do("POST", path, "text/csv", csv.String(), f.as(f.dirA))
+	if w.Code != http.StatusUnprocessableEntity {
+		t.Errorf("5001 rows: %d %s, want 422", w.Code, w.Body)
+	}
+	if after, _ := f.db.Members(context.Background(), f.progA.ID); len(after) != len(before) {
+		t.Errorf("a refused import changed the roster from %d to %d members", len(before), len(after))
+	}
+
+	w = f.do("POST", path, "text/csv", "ok@example.org,Ok,resident,1\nnul@example.org,N\x00ul,resident,1\n", f.as(f.dirA))
+	if w.Code != http.StatusOK {
+		t.Fatalf("NUL in a cell: %d %s, want 200", w.Code, w.Body)
+	}
+	want := map[string]any{"created": 1.0, "updated": 0.0,
+		"errors": []any{map[string]any{"line": 2.0, "message": "name cannot contain a NUL byte"}}}
+	if diff := cmp.Diff(want, decode[map[string]any](t, w.Body.Bytes())); diff != "" {
+		t.Errorf("answer (-want +got):\n%s", diff)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mentorpulse/mentorpulse/csvimport"
 	"github.com/mentorpulse/mentorpulse/delivery"
 	"github.com/mentorpulse/mentorpulse/delivery/deliverytest"
 	"github.com/mentorpulse/mentorpulse/models"
@@ -44,7 +45,7 @@ func TestImportingTheSameFileTwiceSendsOneEmailPerRow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &delivery.ImportReport{Rows: 9, Created: 3, Skipped: 1, Errors: []delivery.ImportError{
+	want := &delivery.ImportReport{Rows: 9, Created: 3, Skipped: 1, Errors: []csvimport.Error{
 		{Line: 6, Message: "meeting_date must be a date like 2026-11-25"},
 		{Line: 7, Message: `no resident has email "nobody@hospital.example"`},
 		{Line: 8, Message: "zoe@hospital.example is not a resident of this program"},
@@ -86,16 +87,70 @@ func TestImportRefusesAFileThatIsNotCSV(t *testing.T) {
 	h := newHarness(t)
 	s := h.newService(h.db)
 	for name, body := range map[string]string{
-		"empty":       "",
-		"header-only": "resident_email,mentee_email,meeting_date\n",
-		"bad-quotes":  "amara@hospital.example,\"one@student.example,2026-01-01\n",
-		"too-many":    strings.Repeat(fmt.Sprintf("amara@hospital.example,x@student.example,%s\n", h.today()), delivery.MaxImportRows+1),
+		"empty":               "",
+		"header-only":         "resident_email,mentee_email,meeting_date\n",
+		"bad-quotes":          "amara@hospital.example,\"one@student.example,2026-01-01\n",
+		"bad-quotes-mid-file": fmt.Sprintf("amara@hospital.example,a@student.example,%s\namara@hospital.example,\"b@student.example,%[1]s\n", h.today()),
+		"too-many":            manyRows(h.today(), csvimport.MaxRows+1),
+		"too-large":           strings.Repeat(" ", csvimport.MaxBytes-10) + "\n" + manyRows(h.today(), 1),
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := s.Import(context.Background(), h.program.ID, strings.NewReader(body), nil)
 			if surveys.ErrorCode(err) != surveys.EINVALID {
 				t.Errorf("err %v, want invalid", err)
 			}
+			if n := countMeetings(t, h.db); n != 0 {
+				t.Errorf("a refused file recorded %d meetings", n)
+			}
 		})
+	}
+}
+
+// manyRows is n valid rows, each with its own mentee.
+func manyRows(day string, n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "amara@hospital.example,m%d@student.example,%s\n", i, day)
+	}
+	return b.String()
+}
+
+func countMeetings(t *testing.T, db *models.DB) int {
+	t.Helper()
+	sqlDB, err := db.SQL()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := sqlDB.QueryRow("SELECT COUNT(*) FROM meetings").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// PostgreSQL cannot store a NUL byte or invalid UTF-8: such a cell is its
+// row's error, named by column, and the other rows are recorded.
+func TestImportRejectsARowWithANULByteOrInvalidUTF8AndRecordsTheRest(t *testing.T) {
+	h := newHarness(t)
+	s := h.newService(h.db)
+	day := h.today()
+	csv := "\ufeffresident_email,mentee_email,meeting_date,mentee_name\n" +
+		"amara@hospital.example,one@student.example," + day + ",One\n" +
+		"amara@hospital.example,two@student.example," + day + ",T\x00wo\n" +
+		"amara@hospital.example,thr\xffee@student.example," + day + "\n" +
+		"amara@hospital.example,four@student.example," + day + "\n"
+	rep, err := s.Import(context.Background(), h.program.ID, strings.NewReader(csv), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &delivery.ImportReport{Rows: 4, Created: 2, Errors: []csvimport.Error{
+		{Line: 3, Message: "mentee_name cannot contain a NUL byte"},
+		{Line: 4, Message: "mentee_email is not valid UTF-8 text; save the file as UTF-8"},
+	}}
+	if diff := cmp.Diff(want, rep); diff != "" {
+		t.Errorf("report (-want +got):\n%s", diff)
+	}
+	if n := countMeetings(t, h.db); n != 2 {
+		t.Errorf("%d meetings recorded, want 2", n)
 	}
 }
