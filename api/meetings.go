@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/mentorpulse/mentorpulse/api/httpkit"
+	"github.com/mentorpulse/mentorpulse/csvimport"
 	"github.com/mentorpulse/mentorpulse/delivery"
 	"github.com/mentorpulse/mentorpulse/models"
 	"github.com/mentorpulse/mentorpulse/surveys"
@@ -117,7 +118,7 @@ func (s *Server) importMeetings(c echo.Context) error {
 // field of a form upload.
 func csvBody(c echo.Context) (io.ReadCloser, error) {
 	req := c.Request()
-	req.Body = http.MaxBytesReader(c.Response(), req.Body, delivery.MaxImportBytes+64<<10)
+	req.Body = http.MaxBytesReader(c.Response(), req.Body, csvimport.MaxBytes+64<<10)
 	mt, _, _ := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType))
 	switch mt {
 	case "text/csv", "application/csv", "text/plain":

@@ -2,11 +2,13 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/mentorpulse/mentorpulse/api/httpkit"
+	"github.com/mentorpulse/mentorpulse/csvimport"
 )
 
 func (s *Server) createProgram(c echo.Context) error {
@@ -127,11 +129,11 @@ func (s *Server) importMembers(c echo.Context) error {
 	if !strings.HasPrefix(ct, "text/csv") && !strings.HasPrefix(ct, "text/plain") {
 		return echo.NewHTTPError(http.StatusUnsupportedMediaType, "send the CSV as the body with Content-Type: text/csv")
 	}
-	body := http.MaxBytesReader(c.Response(), c.Request().Body, httpkit.MaxImportBytes)
+	body := http.MaxBytesReader(c.Response(), c.Request().Body, csvimport.MaxBytes)
 	res, err := s.RunImport(c, id, body)
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "the CSV is larger than 1 MiB; split it")
+		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, fmt.Sprintf("the CSV is larger than %d MiB; split it", csvimport.MaxBytes>>20))
 	}
 	if err != nil {
 		return err

@@ -11,10 +11,6 @@ import (
 	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
-// MaxImportBytes is csvimport.MaxBytes under the name the upload handlers
-// use to cap a meetings import body.
-const MaxImportBytes = csvimport.MaxBytes
-
 // ImportReport says what an import did, row by row for the rows it could not
 // take.
 type ImportReport struct {

@@ -84,5 +84,3 @@ func APITimePtr(t *time.Time) *time.Time {
 	return &v
 }
 
-// MaxImportBytes bounds a CSV import body; MaxImportRows bounds its rows.
-const MaxImportBytes = 1 << 20

@@ -2,12 +2,14 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/mentorpulse/mentorpulse/api/httpkit"
+	"github.com/mentorpulse/mentorpulse/csvimport"
 	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
@@ -34,7 +36,7 @@ func formBody(limit int64) echo.MiddlewareFunc {
 			}
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
-				return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "The form is too large. A CSV import can be at most 1 MiB; split the file.")
+				return echo.NewHTTPError(http.StatusRequestEntityTooLarge, fmt.Sprintf("The form is too large. A CSV import can be at most %d MiB; split the file.", csvimport.MaxBytes>>20))
 			}
 			if err != nil {
 				return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read. Reload the page and try again.")

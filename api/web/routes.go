@@ -3,6 +3,7 @@ package web
 import (
 	"github.com/labstack/echo/v4"
 	"github.com/mentorpulse/mentorpulse/api/httpkit"
+	"github.com/mentorpulse/mentorpulse/csvimport"
 	"github.com/mentorpulse/mentorpulse/models"
 )
 
@@ -39,12 +40,12 @@ func (s *Server) registerPages(e *httpkit.Routes) {
 	e.POST("/home/links", s.newLinkForm, form(maxFormBytes, resident)...)
 	if s.Cfg.Delivery != nil {
 		e.POST("/home/meetings", s.recordMeetingForm, form(maxFormBytes, resident)...)
-		e.POST("/programs/:id/roster/meetings/import", s.importMeetingsForm, form(httpkit.MaxImportBytes+64<<10, director, admin)...)
+		e.POST("/programs/:id/roster/meetings/import", s.importMeetingsForm, form(csvimport.MaxBytes+64<<10, director, admin)...)
 	}
 
 	e.GET("/programs/:id/roster", s.rosterPage, get(director, admin)...)
 	e.POST("/programs/:id/roster/members", s.addMemberForm, form(maxFormBytes, director, admin)...)
-	e.POST("/programs/:id/roster/import", s.importMembersForm, form(httpkit.MaxImportBytes+64<<10, director, admin)...)
+	e.POST("/programs/:id/roster/import", s.importMembersForm, form(csvimport.MaxBytes+64<<10, director, admin)...)
 	e.POST("/programs/:id/roster/members/:uid", s.updateMemberForm, form(maxFormBytes, director, admin)...)
 	e.POST("/programs/:id/roster/members/:uid/password-link", s.passwordLinkForm, form(maxFormBytes, director, admin)...)
 
