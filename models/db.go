@@ -69,8 +69,12 @@ func Open(url string) (*DB, error) {
 	cfg := &gorm.Config{
 		PrepareStmt:            true,
 		SkipDefaultTransaction: true,
-		Logger:                 logger.Discard,
-		NowFunc:                func() time.Time { return time.Now().UTC() },
+		// Each driver maps its own constraint errors to gorm's sentinels
+		// (gorm.ErrDuplicatedKey, gorm.ErrForeignKeyViolated), so callers
+		// match errors by type on both engines instead of by message.
+		TranslateError: true,
+		Logger:         logger.Discard,
+		NowFunc:        func() time.Time { return time.Now().UTC() },
 	}
 	var g *gorm.DB
 	switch dialect {
@@ -182,16 +186,10 @@ func redactURL(url string) string {
 }
 
 // isUniqueViolation reports whether err is a unique-constraint failure on
-// either engine.
+// either engine; Open turns on TranslateError so both drivers report it as
+// gorm.ErrDuplicatedKey.
 func isUniqueViolation(err error) bool {
-	if err == nil {
-		return false
-	}
-	if errors.Is(err, gorm.ErrDuplicatedKey) {
-		return true
-	}
-	msg := err.Error()
-	return strings.Contains(msg, "SQLSTATE 23505") || strings.Contains(msg, "UNIQUE constraint failed")
+	return errors.Is(err, gorm.ErrDuplicatedKey)
 }
 
 // logQueryError is used where an error is swallowed on purpose.

@@ -97,7 +97,7 @@ func (d *DB) CreateUser(ctx context.Context, u *User) error {
 	u.CreatedAt, u.UpdatedAt = now, now
 	return d.WithTx(ctx, func(ctx context.Context) error {
 		if err := d.db(ctx).Create(u).Error; err != nil {
-			if isUniqueViolation(err) {
+			if errors.Is(err, gorm.ErrDuplicatedKey) {
 				return surveys.Errorf(surveys.ECONFLICT, "a user with email %s already exists", u.Email)
 			}
 			return fmt.Errorf("create user: %w", err)
