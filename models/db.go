@@ -8,7 +8,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -53,7 +52,7 @@ func ParseURL(url string) (dialect, dsn string, err error) {
 	case strings.HasPrefix(url, "sqlite:"):
 		path := strings.TrimPrefix(url, "sqlite:")
 		if path == "" {
-			return "", "", errors.New("database URL sqlite: needs a path, e.g. sqlite:./mentorpulse.db or sqlite::memory:")
+			return "", "", errors.New(`database URL "sqlite:" needs a path, e.g. sqlite:./mentorpulse.db, or sqlite::memory: for a database in memory`)
 		}
 		return SQLite, path, nil
 	}
@@ -190,9 +189,4 @@ func redactURL(url string) string {
 // gorm.ErrDuplicatedKey.
 func isUniqueViolation(err error) bool {
 	return errors.Is(err, gorm.ErrDuplicatedKey)
-}
-
-// logQueryError is used where an error is swallowed on purpose.
-func logQueryError(step string, err error) {
-	slog.Warn("query failed", "step", step, "err", err)
 }
