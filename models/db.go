@@ -8,7 +8,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -53,7 +52,7 @@ func ParseURL(url string) (dialect, dsn string, err error) {
 	case strings.HasPrefix(url, "sqlite:"):
 		path := strings.TrimPrefix(url, "sqlite:")
 		if path == "" {
-			return "", "", errors.New("database URL sqlite: needs a path, e.g. sqlite:./mentorpulse.db or sqlite::memory:")
+			return "", "", errors.New(`database URL "sqlite:" needs a path, e.g. sqlite:./mentorpulse.db, or sqlite::memory: for a database in memory`)
 		}
 		return SQLite, path, nil
 	}
@@ -69,8 +68,12 @@ func Open(url string) (*DB, error) {
 	cfg := &gorm.Config{
 		PrepareStmt:            true,
 		SkipDefaultTransaction: true,
-		Logger:                 logger.Discard,
-		NowFunc:                func() time.Time { return time.Now().UTC() },
+		// Each driver maps its own constraint errors to gorm's sentinels
+		// (gorm.ErrDuplicatedKey, gorm.ErrForeignKeyViolated), so callers
+		// match errors by type on both engines instead of by message.
+		TranslateError: true,
+		Logger:         logger.Discard,
+		NowFunc:        func() time.Time { return time.Now().UTC() },
 	}
 	var g *gorm.DB
 	switch dialect {
@@ -182,19 +185,8 @@ func redactURL(url string) string {
 }
 
 // isUniqueViolation reports whether err is a unique-constraint failure on
-// either engine.
+// either engine; Open turns on TranslateError so both drivers report it as
+// gorm.ErrDuplicatedKey.
 func isUniqueViolation(err error) bool {
-	if err == nil {
-		return false
-	}
-	if errors.Is(err, gorm.ErrDuplicatedKey) {
-		return true
-	}
-	msg := err.Error()
-	return strings.Contains(msg, "SQLSTATE 23505") || strings.Contains(msg, "UNIQUE constraint failed")
-}
-
-// logQueryError is used where an error is swallowed on purpose.
-func logQueryError(step string, err error) {
-	slog.Warn("query failed", "step", step, "err", err)
+	return errors.Is(err, gorm.ErrDuplicatedKey)
 }

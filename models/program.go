@@ -46,7 +46,7 @@ func (d *DB) CreateProgram(ctx context.Context, p *Program) error {
 	}
 	p.CreatedAt = d.now()
 	if err := d.db(ctx).Create(p).Error; err != nil {
-		if isUniqueViolation(err) {
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
 			return surveys.Errorf(surveys.ECONFLICT, "a program named %q already exists", p.Name)
 		}
 		return fmt.Errorf("create program: %w", err)

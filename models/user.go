@@ -23,6 +23,25 @@ const (
 // MinPasswordLength is the shortest password accepted.
 const MinPasswordLength = 12
 
+// MinPGYYear and MaxPGYYear bound a resident's postgraduate year. The users
+// table's CHECK constraint in the migrations holds the same range.
+const (
+	MinPGYYear = 1
+	MaxPGYYear = 7
+)
+
+// ValidPGYYear reports whether n is a PGY year a resident can be in.
+func ValidPGYYear(n int) bool { return n >= MinPGYYear && n <= MaxPGYYear }
+
+// PGYYears lists the PGY years in order, for option lists.
+func PGYYears() []int {
+	years := make([]int, 0, MaxPGYYear-MinPGYYear+1)
+	for y := MinPGYYear; y <= MaxPGYYear; y++ {
+		years = append(years, y)
+	}
+	return years
+}
+
 // User is a person who signs in: an admin, a program director or a resident.
 // Mentees are never users.
 type User struct {
@@ -86,8 +105,8 @@ func (d *DB) CreateUser(ctx context.Context, u *User) error {
 	if u.Role == RoleResident && u.ProgramID == nil {
 		fields = append(fields, surveys.FieldError{Field: "program", Message: "a resident belongs to a program"})
 	}
-	if u.PGYYear != nil && (*u.PGYYear < 1 || *u.PGYYear > 7) {
-		fields = append(fields, surveys.FieldError{Field: "pgy_year", Message: "PGY year must be from 1 to 7"})
+	if u.PGYYear != nil && !ValidPGYYear(*u.PGYYear) {
+		fields = append(fields, surveys.FieldError{Field: "pgy_year", Message: fmt.Sprintf("PGY year must be from %d to %d", MinPGYYear, MaxPGYYear)})
 	}
 	if len(fields) > 0 {
 		return surveys.Invalid("the user is not valid", fields)
@@ -97,7 +116,7 @@ func (d *DB) CreateUser(ctx context.Context, u *User) error {
 	u.CreatedAt, u.UpdatedAt = now, now
 	return d.WithTx(ctx, func(ctx context.Context) error {
 		if err := d.db(ctx).Create(u).Error; err != nil {
-			if isUniqueViolation(err) {
+			if errors.Is(err, gorm.ErrDuplicatedKey) {
 				return surveys.Errorf(surveys.ECONFLICT, "a user with email %s already exists", u.Email)
 			}
 			return fmt.Errorf("create user: %w", err)
