@@ -40,8 +40,7 @@ type meetingEnv struct {
 	residentToken string
 }
 
-func (e *meetingEnv) asResident()  { e.bearer = e.residentToken }
-func (e *meetingEnv) asAnonymous() { e.bearer = "" }
+func (e *meetingEnv) asResident() { e.bearer = e.residentToken }
 
 func newMeetingEnv(t *testing.T) *meetingEnv {
 	t.Helper()
