@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/labstack/echo/v4"
+	"github.com/mentorpulse/mentorpulse/accounts"
 	"github.com/mentorpulse/mentorpulse/api/httpkit"
 	"github.com/mentorpulse/mentorpulse/models"
 	"github.com/mentorpulse/mentorpulse/surveys"
@@ -24,11 +25,11 @@ func (s *Server) listAudit(c echo.Context) error {
 		if err != nil || id <= 0 {
 			return surveys.Invalid("the request has invalid fields", []surveys.FieldError{{Field: "program_id", Message: "must be a program id"}})
 		}
-		if _, err := s.ProgramAccess(c, id, httpkit.AccessManage); err != nil {
+		if _, err := s.ProgramAccess(c, id, accounts.Manage); err != nil {
 			return err
 		}
 		f.ProgramIDs = []int64{id}
-	} else if !p.IsAdmin() {
+	} else if !p.Actor().Admin() {
 		f.ProgramIDs = p.Programs
 		if len(f.ProgramIDs) == 0 {
 			return c.JSON(http.StatusOK, map[string]any{"entries": []auditView{}})

@@ -58,6 +58,13 @@ func newProgramView(p *models.Program) programView {
 		ReminderAfterDays: p.ReminderAfterDays, MaxReminders: p.MaxReminders, LinkLifetimeDays: p.LinkLifetimeDays}
 }
 
+// passwordLinkView is a set-password link, shown once to whoever made it.
+type passwordLinkView struct {
+	URL       string    `json:"url"`
+	Purpose   string    `json:"purpose"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
 // createdTokenView is the one time a token's secret is shown.
 type createdTokenView struct {
 	ID    int64  `json:"id"`
