@@ -55,7 +55,7 @@ func (s *Server) listAudit(c echo.Context) error {
 	}
 	out := make([]auditView, 0, len(rows))
 	for _, r := range rows {
-		out = append(out, auditView{ID: r.ID, CreatedAt: httpkit.APITime(r.CreatedAt), ActorID: r.ActorID, ActorEmail: r.ActorEmail,
+		out = append(out, auditView{ID: r.ID, CreatedAt: httpkit.APITime(r.CreatedAt), ActorID: r.ActorID, ActorEmail: r.ActorEmail, Actor: r.Actor,
 			Action: r.Action, Target: r.Target, ProgramID: r.ProgramID, Detail: r.Detail})
 	}
 	return c.JSON(http.StatusOK, map[string]any{"entries": out})

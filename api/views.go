@@ -100,11 +100,14 @@ type invitationView struct {
 	CreatedAt   time.Time `json:"created_at"`
 }
 
+// auditView is an audit entry. Actor is models.ActorOperator for the
+// command line and empty otherwise, where actor_id tells a user from nobody.
 type auditView struct {
 	ID         int64     `json:"id"`
 	CreatedAt  time.Time `json:"created_at"`
 	ActorID    *int64    `json:"actor_id"`
 	ActorEmail *string   `json:"actor_email"`
+	Actor      string    `json:"actor"`
 	Action     string    `json:"action"`
 	Target     string    `json:"target"`
 	ProgramID  *int64    `json:"program_id"`
