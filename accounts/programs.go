@@ -59,15 +59,26 @@ func (in ProgramChanges) changesDelivery() bool {
 	return in.ReminderAfterDays != nil || in.MaxReminders != nil || in.LinkLifetimeDays != nil
 }
 
-// UpdateProgram changes a program's name, min_responses or delivery
-// settings. Only an admin or the operator may: min_responses protects
-// mentees' anonymity, so a program's own directors may not lower it.
-func (s *Service) UpdateProgram(ctx context.Context, a Actor, in ProgramChanges) (*models.Program, error) {
-	if _, err := s.Program(ctx, a, in.ID, View); err != nil {
+// ProgramSettings loads a program whose settings the actor may change. Only
+// an admin or the operator may: min_responses protects mentees' anonymity,
+// so a program's own directors may not lower it (forbidden); anyone outside
+// the program gets not_found.
+func (s *Service) ProgramSettings(ctx context.Context, a Actor, programID int64) (*models.Program, error) {
+	prog, err := s.Program(ctx, a, programID, View)
+	if err != nil {
 		return nil, err
 	}
 	if !a.Admin() {
 		return nil, surveys.Errorf(surveys.EFORBIDDEN, "only an administrator may change a program's settings")
+	}
+	return prog, nil
+}
+
+// UpdateProgram changes a program's name, min_responses or delivery
+// settings; see ProgramSettings for who may.
+func (s *Service) UpdateProgram(ctx context.Context, a Actor, in ProgramChanges) (*models.Program, error) {
+	if _, err := s.ProgramSettings(ctx, a, in.ID); err != nil {
+		return nil, err
 	}
 	if err := s.v.check(in); err != nil {
 		return nil, err

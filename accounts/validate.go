@@ -48,6 +48,21 @@ func newValidator() inputValidator {
 	return inputValidator{v: v}
 }
 
+// PGYYears are the PGY years a resident may have, in order, for the pages'
+// choices.
+func PGYYears() []int {
+	years := make([]int, 0, MaxPGYYear-MinPGYYear+1)
+	for y := MinPGYYear; y <= MaxPGYYear; y++ {
+		years = append(years, y)
+	}
+	return years
+}
+
+// Check validates a use case's input without acting on it, as the use case
+// would: a form can then show every problem at once, its own (a number that
+// is not one) beside the use case's. The use cases check again themselves.
+func (s *Service) Check(in any) error { return s.v.check(in) }
+
 // check validates an input struct and reports failures against its JSON
 // field names, as surveys.Invalid with msgInvalid.
 func (iv inputValidator) check(in any) error {

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/labstack/echo/v4"
+	"github.com/mentorpulse/mentorpulse/accounts"
 	"github.com/mentorpulse/mentorpulse/api/httpkit"
 	"github.com/mentorpulse/mentorpulse/models"
 	"github.com/mentorpulse/mentorpulse/surveys"
@@ -24,11 +25,11 @@ func (s *Server) listAudit(c echo.Context) error {
 		if err != nil || id <= 0 {
 			return surveys.Invalid("the request has invalid fields", []surveys.FieldError{{Field: "program_id", Message: "must be a program id"}})
 		}
-		if _, err := s.ProgramAccess(c, id, httpkit.AccessManage); err != nil {
+		if _, err := s.ProgramAccess(c, id, accounts.Manage); err != nil {
 			return err
 		}
 		f.ProgramIDs = []int64{id}
-	} else if !p.IsAdmin() {
+	} else if !p.Actor().Admin() {
 		f.ProgramIDs = p.Programs
 		if len(f.ProgramIDs) == 0 {
 			return c.JSON(http.StatusOK, map[string]any{"entries": []auditView{}})
@@ -54,7 +55,7 @@ func (s *Server) listAudit(c echo.Context) error {
 	}
 	out := make([]auditView, 0, len(rows))
 	for _, r := range rows {
-		out = append(out, auditView{ID: r.ID, CreatedAt: httpkit.APITime(r.CreatedAt), ActorID: r.ActorID, ActorEmail: r.ActorEmail,
+		out = append(out, auditView{ID: r.ID, CreatedAt: httpkit.APITime(r.CreatedAt), ActorID: r.ActorID, ActorEmail: r.ActorEmail, Actor: r.Actor,
 			Action: r.Action, Target: r.Target, ProgramID: r.ProgramID, Detail: r.Detail})
 	}
 	return c.JSON(http.StatusOK, map[string]any{"entries": out})

@@ -6,26 +6,27 @@ import (
 	"strconv"
 
 	"github.com/labstack/echo/v4"
+	"github.com/mentorpulse/mentorpulse/accounts"
 	"github.com/mentorpulse/mentorpulse/api/httpkit"
 	"github.com/mentorpulse/mentorpulse/models"
 	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
-// createInvitation makes a survey link (see saveInvitation for who may). The
-// survey URL is shown only here.
+// createInvitation makes a survey link (see accounts.Service.CreateInvitation
+// for who may). The survey URL is shown only here.
 func (s *Server) createInvitation(c echo.Context) error {
-	var req httpkit.InvitationRequest
-	if err := httpkit.BindJSON(c, &req, 4<<10); err != nil {
+	var in accounts.NewInvitation
+	if err := bindInput(c, &in, nil); err != nil {
 		return err
 	}
-	inv, err := s.SaveInvitation(c, req)
+	inv, err := s.Accounts.CreateInvitation(c.Request().Context(), httpkit.ActorOf(c), in)
 	if err != nil {
-		return err
+		return httpkit.AccountsError(c, err)
 	}
 	httpkit.NoStore(c)
 	return c.JSON(http.StatusCreated, createdInvitationView{
-		ID: inv.ID, ResidentID: inv.ResidentID, SurveyURL: s.SurveyURL(inv.Token),
-		ExpiresAt: httpkit.APITime(inv.ExpiresAt), Status: inv.Status,
+		ID: inv.Invitation.ID, ResidentID: inv.Invitation.ResidentID, SurveyURL: inv.SurveyURL,
+		ExpiresAt: httpkit.APITime(inv.Invitation.ExpiresAt), Status: inv.Invitation.Status,
 	})
 }
 
@@ -55,14 +56,14 @@ func (s *Server) listInvitations(c echo.Context) error {
 	var invs []models.Invitation
 	switch {
 	case f.ResidentID != 0:
-		if _, err := s.ResidentAccess(ctx, c, f.ResidentID); err != nil {
+		if _, err := s.ResidentAccess(c, f.ResidentID); err != nil {
 			return err
 		}
 		var err error
 		if invs, err = s.DB.ListInvitations(ctx, f); err != nil {
 			return err
 		}
-	case p.IsAdmin():
+	case p.Actor().Admin():
 		var err error
 		if invs, err = s.DB.ListInvitations(ctx, f); err != nil {
 			return err

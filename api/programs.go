@@ -7,32 +7,55 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/mentorpulse/mentorpulse/accounts"
 	"github.com/mentorpulse/mentorpulse/api/httpkit"
 	"github.com/mentorpulse/mentorpulse/csvimport"
+	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
+// maxAccountBody bounds the JSON body of the account routes.
+const maxAccountBody = 4 << 10
+
+// bindInput strictly decodes the JSON body into a use case's input, which
+// the use case validates itself. A body that cannot be read or decoded is
+// answered only after access (when access is not nil), as the use case
+// would answer a valid one: a role that may not act gets 403 or 404
+// whatever it sends.
+func bindInput(c echo.Context, in any, access func() error) error {
+	body, err := httpkit.ReadJSONBody(c, maxAccountBody)
+	if err == nil {
+		err = surveys.DecodeJSON(body, in)
+	}
+	if err != nil && access != nil {
+		if aerr := access(); aerr != nil {
+			return aerr
+		}
+	}
+	return err
+}
+
 func (s *Server) createProgram(c echo.Context) error {
-	var req httpkit.ProgramRequest
-	if err := httpkit.BindJSON(c, &req, 4<<10); err != nil {
+	var in accounts.NewProgram
+	if err := bindInput(c, &in, nil); err != nil {
 		return err
 	}
-	prog, err := s.SaveNewProgram(c, req)
+	prog, err := s.Accounts.CreateProgram(c.Request().Context(), httpkit.ActorOf(c), in)
 	if err != nil {
-		return err
+		return httpkit.AccountsError(c, err)
 	}
 	return c.JSON(http.StatusCreated, newProgramView(prog))
 }
 
 // listPrograms shows an admin every program, anyone else their own.
 func (s *Server) listPrograms(c echo.Context) error {
-	p := httpkit.CurrentPrincipal(c)
+	a := httpkit.ActorOf(c)
 	all, err := s.DB.Programs(c.Request().Context())
 	if err != nil {
 		return err
 	}
 	out := []programView{}
 	for i := range all {
-		if p.Member(all[i].ID) {
+		if a.Member(all[i].ID) {
 			out = append(out, newProgramView(&all[i]))
 		}
 	}
@@ -44,32 +67,27 @@ func (s *Server) getProgram(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	prog, err := s.ProgramAccess(c, id, httpkit.AccessView)
+	prog, err := s.ProgramAccess(c, id, accounts.View)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, newProgramView(prog))
 }
 
-// updateProgram is for admins (see requireAdminForProgram).
+// updateProgram is for admins (see accounts.Service.ProgramSettings).
 func (s *Server) updateProgram(c echo.Context) error {
 	id, err := httpkit.PathID(c, "id", "program")
 	if err != nil {
 		return err
 	}
-	if _, err := s.ProgramAccess(c, id, httpkit.AccessView); err != nil {
+	var in accounts.ProgramChanges
+	if err := bindInput(c, &in, func() error { _, err := s.ProgramSettingsAccess(c, id); return err }); err != nil {
 		return err
 	}
-	if err := httpkit.RequireAdminForProgram(c); err != nil {
-		return err
-	}
-	var req httpkit.ProgramPatch
-	if err := httpkit.BindJSON(c, &req, 4<<10); err != nil {
-		return err
-	}
-	prog, err := s.SaveProgramPatch(c, id, req)
+	in.ID = id
+	prog, err := s.Accounts.UpdateProgram(c.Request().Context(), httpkit.ActorOf(c), in)
 	if err != nil {
-		return err
+		return httpkit.AccountsError(c, err)
 	}
 	return c.JSON(http.StatusOK, newProgramView(prog))
 }
@@ -81,19 +99,17 @@ func (s *Server) createMember(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.ProgramAccess(c, id, httpkit.AccessManage); err != nil {
+	var in accounts.NewMember
+	if err := bindInput(c, &in, func() error { _, err := s.ProgramAccess(c, id, accounts.Manage); return err }); err != nil {
 		return err
 	}
-	var req httpkit.MemberRequest
-	if err := httpkit.BindJSON(c, &req, 4<<10); err != nil {
-		return err
-	}
-	u, setupURL, err := s.SaveNewMember(c, id, req)
+	in.ProgramID = id
+	added, err := s.Accounts.AddMember(c.Request().Context(), httpkit.ActorOf(c), in)
 	if err != nil {
-		return err
+		return httpkit.AccountsError(c, err)
 	}
-	v := newMemberView(u)
-	v.SetupURL = setupURL
+	v := newMemberView(added.User)
+	v.SetupURL = added.SetPasswordURL
 	httpkit.NoStore(c)
 	return c.JSON(http.StatusCreated, v)
 }
@@ -103,7 +119,7 @@ func (s *Server) listMembers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.ProgramAccess(c, id, httpkit.AccessManage); err != nil {
+	if _, err := s.ProgramAccess(c, id, accounts.Manage); err != nil {
 		return err
 	}
 	us, err := s.DB.Members(c.Request().Context(), id)
@@ -122,7 +138,8 @@ func (s *Server) importMembers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.ProgramAccess(c, id, httpkit.AccessManage); err != nil {
+	// Access before the body, whose type and size are checked here.
+	if _, err := s.ProgramAccess(c, id, accounts.Manage); err != nil {
 		return err
 	}
 	ct := strings.ToLower(c.Request().Header.Get(echo.HeaderContentType))
@@ -130,13 +147,13 @@ func (s *Server) importMembers(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusUnsupportedMediaType, "send the CSV as the body with Content-Type: text/csv")
 	}
 	body := http.MaxBytesReader(c.Response(), c.Request().Body, csvimport.MaxBytes)
-	res, err := s.RunImport(c, id, body)
+	res, err := s.Accounts.ImportMembers(c.Request().Context(), httpkit.ActorOf(c), accounts.MemberImport{ProgramID: id, CSV: body})
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, fmt.Sprintf("the CSV is larger than %d MiB; split it", csvimport.MaxBytes>>20))
 	}
 	if err != nil {
-		return err
+		return httpkit.AccountsError(c, err)
 	}
 	out := importView{Created: res.Created, Updated: res.Updated, Errors: []importErrorView{}}
 	for _, e := range res.Errors {
@@ -152,17 +169,14 @@ func (s *Server) updateUser(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	if _, err := s.UserAccess(ctx, c, id, httpkit.AccessManage); err != nil {
+	var in accounts.UserChanges
+	if err := bindInput(c, &in, func() error { _, err := s.UserAccess(c, id, accounts.Manage); return err }); err != nil {
 		return err
 	}
-	var req httpkit.UserPatch
-	if err := httpkit.BindJSON(c, &req, 4<<10); err != nil {
-		return err
-	}
-	u, err := s.SaveUserPatch(c, id, req)
+	in.ID = id
+	u, err := s.Accounts.UpdateUser(c.Request().Context(), httpkit.ActorOf(c), in)
 	if err != nil {
-		return err
+		return httpkit.AccountsError(c, err)
 	}
 	return c.JSON(http.StatusOK, newMemberView(u))
 }
@@ -174,15 +188,10 @@ func (s *Server) createPasswordLink(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	u, err := s.UserAccess(ctx, c, id, httpkit.AccessManage)
+	link, err := s.Accounts.IssuePasswordLink(c.Request().Context(), httpkit.ActorOf(c), accounts.PasswordLinkRequest{UserID: id})
 	if err != nil {
-		return err
-	}
-	v, err := s.SaveNewPasswordLink(c, u)
-	if err != nil {
-		return err
+		return httpkit.AccountsError(c, err)
 	}
 	httpkit.NoStore(c)
-	return c.JSON(http.StatusCreated, v)
+	return c.JSON(http.StatusCreated, passwordLinkView{URL: link.URL, Purpose: link.Purpose, ExpiresAt: httpkit.APITime(link.ExpiresAt)})
 }

@@ -58,6 +58,13 @@ func newProgramView(p *models.Program) programView {
 		ReminderAfterDays: p.ReminderAfterDays, MaxReminders: p.MaxReminders, LinkLifetimeDays: p.LinkLifetimeDays}
 }
 
+// passwordLinkView is a set-password link, shown once to whoever made it.
+type passwordLinkView struct {
+	URL       string    `json:"url"`
+	Purpose   string    `json:"purpose"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
 // createdTokenView is the one time a token's secret is shown.
 type createdTokenView struct {
 	ID    int64  `json:"id"`
@@ -93,11 +100,14 @@ type invitationView struct {
 	CreatedAt   time.Time `json:"created_at"`
 }
 
+// auditView is an audit entry. Actor is models.ActorOperator for the
+// command line and empty otherwise, where actor_id tells a user from nobody.
 type auditView struct {
 	ID         int64     `json:"id"`
 	CreatedAt  time.Time `json:"created_at"`
 	ActorID    *int64    `json:"actor_id"`
 	ActorEmail *string   `json:"actor_email"`
+	Actor      string    `json:"actor"`
 	Action     string    `json:"action"`
 	Target     string    `json:"target"`
 	ProgramID  *int64    `json:"program_id"`

@@ -2,19 +2,20 @@ package httpkit
 
 import (
 	"github.com/labstack/echo/v4"
+	"github.com/mentorpulse/mentorpulse/accounts"
 	"github.com/mentorpulse/mentorpulse/models"
 	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
-// Access to reports is decided here and only here, on the same rules as the
-// rest of the API: another program's resident or program is 404, a member
-// of the program whose role may not see it gets 403.
+// Access to reports, on the accounts rules (access.go): another program's
+// resident or program is 404, a member of the program whose role may not
+// see it gets 403.
 
 // authorizeResidentReport allows a resident's report to the resident, their
 // program's directors and admins, and returns the resident. The view is
 // audited by the caller once the request has proved valid.
 func (s *Kit) authorizeResidentReport(c echo.Context, residentID int64) (*models.User, error) {
-	res, err := s.ResidentAccess(c.Request().Context(), c, residentID)
+	res, err := s.ResidentAccess(c, residentID)
 	if err != nil {
 		return nil, err
 	}
@@ -27,7 +28,7 @@ func (s *Kit) authorizeResidentReport(c echo.Context, residentID int64) (*models
 // authorizeProgramReport allows a program's report to its directors and
 // admins.
 func (s *Kit) authorizeProgramReport(c echo.Context, programID int64) error {
-	_, err := s.ProgramAccess(c, programID, AccessManage)
+	_, err := s.ProgramAccess(c, programID, accounts.Manage)
 	return err
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/mentorpulse/mentorpulse/accounts"
 	"github.com/mentorpulse/mentorpulse/models"
 	"github.com/mentorpulse/mentorpulse/surveys"
 )
@@ -35,26 +36,17 @@ type Principal struct {
 	Token    *models.APIToken // nil with a session
 }
 
-func (p *Principal) IsAdmin() bool { return p.User.Role == models.RoleAdmin }
+// Actor is the principal as the account use cases and access decisions see
+// it.
+func (p *Principal) Actor() accounts.Actor { return accounts.UserActor(p.User, p.Programs) }
 
-// member reports whether the principal belongs to a program (admins belong
-// to all).
-func (p *Principal) Member(programID int64) bool {
-	if p.IsAdmin() {
-		return true
+// ActorOf is the signed-in principal as an accounts.Actor, or the zero
+// Actor (nobody) for an anonymous request.
+func ActorOf(c echo.Context) accounts.Actor {
+	if p := CurrentPrincipal(c); p != nil {
+		return p.Actor()
 	}
-	for _, id := range p.Programs {
-		if id == programID {
-			return true
-		}
-	}
-	return false
-}
-
-// manages reports whether the principal may manage a program: an admin, or
-// one of its directors.
-func (p *Principal) Manages(programID int64) bool {
-	return p.IsAdmin() || p.User.Role == models.RoleDirector && p.Member(programID)
+	return accounts.Actor{}
 }
 
 // currentPrincipal returns who is signed in, or nil.
@@ -153,9 +145,21 @@ func csrfMatches(c echo.Context, want string) bool {
 	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
 }
 
+// Unauthorized is a 401 with the WWW-Authenticate header the API sends on
+// every refusal of missing or bad credentials.
 func Unauthorized(c echo.Context, msg string) error {
 	c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="mentorpulse"`)
 	return surveys.Errorf(surveys.EUNAUTHORIZED, "%s", msg)
+}
+
+// AccountsError passes on an error of an account use case or access
+// decision; the accounts package knows no HTTP, so an unauthorized one gets
+// its WWW-Authenticate header here.
+func AccountsError(c echo.Context, err error) error {
+	if err != nil && surveys.ErrorCode(err) == surveys.EUNAUTHORIZED {
+		return Unauthorized(c, surveys.ErrorMessage(err))
+	}
+	return err
 }
 
 // requireAPIUser answers 401 to an anonymous API request.

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mentorpulse/mentorpulse/accounts"
 	"github.com/mentorpulse/mentorpulse/delivery"
 	"github.com/mentorpulse/mentorpulse/models"
 )
@@ -42,14 +43,17 @@ type Config struct {
 }
 
 // Kit is what the JSON API and the pages share: the database, the
-// configuration, the logger and the rate limiters, with the middleware,
+// configuration, the logger, the account use cases and the rate limiters, with the middleware,
 // access checks and request helpers built on them. api.Server and
 // web.Server embed it.
 type Kit struct {
-	DB     *models.DB
-	Cfg    Config
-	Log    *slog.Logger
-	limits *rateLimits
+	DB  *models.DB
+	Cfg Config
+	Log *slog.Logger
+	// Accounts runs the account use cases and decides access, for the JSON
+	// handlers and the pages alike.
+	Accounts *accounts.Service
+	limits   *rateLimits
 	// routingPage shows a browser's 404 or 405 for a path no route group
 	// claims; nil until the pages are registered.
 	routingPage PageRenderer
@@ -65,5 +69,6 @@ func NewKit(db *models.DB, cfg Config) *Kit {
 		cfg.Logger = slog.Default()
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	return &Kit{DB: db, Cfg: cfg, Log: cfg.Logger, limits: newRateLimits(cfg)}
+	return &Kit{DB: db, Cfg: cfg, Log: cfg.Logger, limits: newRateLimits(cfg),
+		Accounts: accounts.New(db, accounts.Config{BaseURL: cfg.BaseURL})}
 }

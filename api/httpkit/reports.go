@@ -2,6 +2,7 @@ package httpkit
 
 import (
 	"github.com/labstack/echo/v4"
+	"github.com/mentorpulse/mentorpulse/accounts"
 	"github.com/mentorpulse/mentorpulse/models"
 	"github.com/mentorpulse/mentorpulse/surveys"
 )
@@ -17,7 +18,7 @@ type ProgramReportQuery struct {
 	// Not an embedded PeriodQuery: Echo's binder skips embedded structs.
 	From    string `query:"from" json:"from"`
 	To      string `query:"to" json:"to"`
-	PGYYear *int   `query:"pgy_year" json:"pgy_year" validate:"omitempty,min=1,max=7"`
+	PGYYear *int   `query:"pgy_year" json:"pgy_year" validate:"omitempty,pgy_year"`
 	Format  string `query:"format" json:"format" validate:"omitempty,oneof=json csv"`
 }
 
@@ -29,7 +30,7 @@ func (s *Kit) ParsePeriod(q PeriodQuery) (surveys.Period, error) {
 // BindQuery binds and validates query parameters only.
 func BindQuery(c echo.Context, v any) error {
 	if err := (&echo.DefaultBinder{}).BindQueryParams(c, v); err != nil {
-		return surveys.Errorf(surveys.EINVALID, "the query is not valid: use from=YYYY-MM, to=YYYY-MM and pgy_year from 1 to 7")
+		return surveys.Errorf(surveys.EINVALID, "the query is not valid: use from=YYYY-MM, to=YYYY-MM and pgy_year from %d to %d", accounts.MinPGYYear, accounts.MaxPGYYear)
 	}
 	return c.Validate(v)
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/go-playground/validator/v10"
+	"github.com/mentorpulse/mentorpulse/accounts"
 	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
@@ -26,6 +27,8 @@ func NewValidator() *requestValidator {
 		}
 		return name
 	})
+	// The same bound as the accounts inputs, for the report queries.
+	v.RegisterAlias("pgy_year", fmt.Sprintf("min=%d,max=%d", accounts.MinPGYYear, accounts.MaxPGYYear))
 	return &requestValidator{v: v}
 }
 
@@ -46,7 +49,7 @@ func (rv *requestValidator) Validate(i any) error {
 }
 
 func fieldMessage(fe validator.FieldError) string {
-	switch fe.Tag() {
+	switch fe.ActualTag() {
 	case "required":
 		return "is required"
 	case "email":

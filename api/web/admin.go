@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/mentorpulse/mentorpulse/accounts"
 	"github.com/mentorpulse/mentorpulse/api/httpkit"
 	"github.com/mentorpulse/mentorpulse/models"
 )
@@ -59,7 +60,7 @@ func (s *Server) renderPrograms(c echo.Context, status int, d adminProgramsData)
 		return err
 	}
 	d.Nav, d.Programs, d.MinMinResponses = s.nav(c), ps, models.MinMinResponses
-	d.Bounds = deliveryBounds{httpkit.MinReminderAfterDays, httpkit.MaxReminderAfterDays, httpkit.MaxMaxReminders, httpkit.MinLinkLifetimeDays, httpkit.MaxLinkLifetimeDays}
+	d.Bounds = deliveryBounds{accounts.MinReminderAfterDays, accounts.MaxReminderAfterDays, accounts.MaxMaxReminders, accounts.MinLinkLifetimeDays, accounts.MaxLinkLifetimeDays}
 	if d.Create.Values == nil {
 		d.Create.Values = map[string]string{"min_responses": strconv.Itoa(models.DefaultMinResponses)}
 	}
@@ -72,28 +73,28 @@ func savedPrograms(c echo.Context, id int64) error {
 	return c.Redirect(http.StatusSeeOther, "/admin/programs?"+q.Encode()+"#program-"+strconv.FormatInt(id, 10))
 }
 
-// minResponses reads the min_responses field. The API reads 0 as "the
-// default", so a typed 0 (or less) is refused here rather than replaced.
-func minResponses(c echo.Context, f *formState, fields []formField) (n int, set bool) {
+// minResponses reads the min_responses field: nil when it is empty (the
+// default), else the number, which the use case checks like the API's.
+func minResponses(c echo.Context, f *formState, fields []formField) *int {
 	n, set, msg := formInt(c, "min_responses")
-	if msg == "" && set && n <= 0 {
-		msg = "must be at least " + strconv.Itoa(models.MinMinResponses) + ", so no one can single out a mentee"
-	}
 	if msg != "" {
 		f.add(fields, "min_responses", msg)
-		return 0, false
+		return nil
 	}
-	return n, set
+	if !set {
+		return nil
+	}
+	return &n
 }
 
 func (s *Server) createProgramForm(c echo.Context) error {
 	d := adminProgramsData{Create: formState{Values: formValues(c, "name", "min_responses")}}
-	req := httpkit.ProgramRequest{Name: strings.TrimSpace(c.FormValue("name"))}
-	req.MinResponses, _ = minResponses(c, &d.Create, createProgramFields)
-	err := c.Validate(&req)
+	in := accounts.NewProgram{Name: strings.TrimSpace(c.FormValue("name"))}
+	in.MinResponses = minResponses(c, &d.Create, createProgramFields)
+	err := s.Accounts.Check(in)
 	if err == nil && !d.Create.HasErrors() {
 		var prog *models.Program
-		if prog, err = s.SaveNewProgram(c, req); err == nil {
+		if prog, err = s.Accounts.CreateProgram(c.Request().Context(), httpkit.ActorOf(c), in); err == nil {
 			return savedPrograms(c, prog.ID)
 		}
 	}
@@ -108,23 +109,18 @@ func (s *Server) updateProgramForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.ProgramAccess(c, id, httpkit.AccessManage); err != nil {
-		return err
-	}
-	if err := httpkit.RequireAdminForProgram(c); err != nil {
+	if _, err := s.ProgramSettingsAccess(c, id); err != nil {
 		return err
 	}
 	d := adminProgramsData{EditID: id, Edit: formState{Values: formValues(c, "min_responses")}}
 	fields := []formField{{Name: "min_responses", ID: "min-" + strconv.FormatInt(id, 10), Label: "Minimum responses"}}
-	var req httpkit.ProgramPatch
-	if n, set := minResponses(c, &d.Edit, fields); set {
-		req.MinResponses = &n
-	} else if !d.Edit.HasErrors() {
+	in := accounts.ProgramChanges{ID: id, MinResponses: minResponses(c, &d.Edit, fields)}
+	if in.MinResponses == nil && !d.Edit.HasErrors() {
 		d.Edit.add(fields, "min_responses", "is required")
 	}
-	err = c.Validate(&req)
+	err = s.Accounts.Check(in)
 	if err == nil && !d.Edit.HasErrors() {
-		if _, err = s.SaveProgramPatch(c, id, req); err == nil {
+		if _, err = s.Accounts.UpdateProgram(c.Request().Context(), httpkit.ActorOf(c), in); err == nil {
 			return savedPrograms(c, id)
 		}
 	}
@@ -154,16 +150,13 @@ func (s *Server) updateDeliveryForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.ProgramAccess(c, id, httpkit.AccessManage); err != nil {
-		return err
-	}
-	if err := httpkit.RequireAdminForProgram(c); err != nil {
+	if _, err := s.ProgramSettingsAccess(c, id); err != nil {
 		return err
 	}
 	d := adminProgramsData{DeliveryID: id, Delivery: formState{Values: formValues(c, deliveryFieldNames...)}}
 	fields := deliveryFields(id)
-	var req httpkit.ProgramPatch
-	targets := []**int{&req.ReminderAfterDays, &req.MaxReminders, &req.LinkLifetimeDays}
+	in := accounts.ProgramChanges{ID: id}
+	targets := []**int{&in.ReminderAfterDays, &in.MaxReminders, &in.LinkLifetimeDays}
 	for i, name := range deliveryFieldNames {
 		n, set, msg := formInt(c, name)
 		switch {
@@ -175,9 +168,9 @@ func (s *Server) updateDeliveryForm(c echo.Context) error {
 			*targets[i] = &n
 		}
 	}
-	err = c.Validate(&req)
+	err = s.Accounts.Check(in)
 	if err == nil && !d.Delivery.HasErrors() {
-		if _, err = s.SaveProgramPatch(c, id, req); err == nil {
+		if _, err = s.Accounts.UpdateProgram(c.Request().Context(), httpkit.ActorOf(c), in); err == nil {
 			q := url.Values{"saved": {strconv.FormatInt(id, 10)}, "what": {"delivery"}}
 			return c.Redirect(http.StatusSeeOther, "/admin/programs?"+q.Encode()+"#program-"+strconv.FormatInt(id, 10))
 		}

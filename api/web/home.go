@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/mentorpulse/mentorpulse/accounts"
 	"github.com/mentorpulse/mentorpulse/api/httpkit"
 	"github.com/mentorpulse/mentorpulse/models"
 	"github.com/skip2/go-qrcode"
@@ -17,12 +18,8 @@ import (
 // above it cover every link.
 const homeLinkLimit = 50
 
-// Bounds of the "expires in" field, as in POST /api/v1/invitations.
-const (
-	minLinkDays     = 1
-	maxLinkDays     = 60
-	defaultLinkDays = int(models.DefaultLinkLifetime / (24 * time.Hour))
-)
+// defaultLinkDays fills the "expires in" field; its bounds are accounts'.
+const defaultLinkDays = int(models.DefaultLinkLifetime / (24 * time.Hour))
 
 // homePageData is the resident's home: the record-a-meeting and new-link
 // forms, their recorded meetings' delivery and their links' statuses (never
@@ -82,7 +79,7 @@ func (s *Server) renderHome(c echo.Context, status int, forms homeForms) error {
 	if err != nil {
 		return err
 	}
-	d := homePageData{Nav: s.nav(c), Form: forms.Link, MinDays: minLinkDays, MaxDays: maxLinkDays, Default: defaultLinkDays,
+	d := homePageData{Nav: s.nav(c), Form: forms.Link, MinDays: accounts.MinLinkLifetimeDays, MaxDays: accounts.MaxLinkLifetimeDays, Default: defaultLinkDays,
 		Counts: counts[me.ID], Links: links, Shown: len(links), Total: counts[me.ID].Total(),
 		Meetings: s.Cfg.Delivery != nil, Record: forms.Record, Today: s.DB.Now().UTC().Format(time.DateOnly),
 		MaxDate: s.DB.Now().UTC().AddDate(0, 0, 1).Format(time.DateOnly)}
@@ -111,9 +108,9 @@ func (s *Server) renderHome(c echo.Context, status int, forms homeForms) error {
 // appear in a URL that a proxy, a log or the browser's history could keep.
 func (s *Server) newLinkForm(c echo.Context) error {
 	f := formState{Values: formValues(c, "meeting_date", "expires_in_days")}
-	req := httpkit.InvitationRequest{}
+	var in accounts.NewInvitation
 	if v := strings.TrimSpace(c.FormValue("meeting_date")); v != "" {
-		req.MeetingDate = &v
+		in.MeetingDate = &v
 	}
 	days, set, msg := formInt(c, "expires_in_days")
 	switch {
@@ -121,26 +118,21 @@ func (s *Server) newLinkForm(c echo.Context) error {
 		f.add(newLinkFields, "expires_in_days", msg)
 	case set && days <= 0:
 		// The API reads 0 as "the default"; a typed 0 is a mistake.
-		f.add(newLinkFields, "expires_in_days", fmt.Sprintf("must be from %d to %d", minLinkDays, maxLinkDays))
+		f.add(newLinkFields, "expires_in_days", fmt.Sprintf("must be from %d to %d", accounts.MinLinkLifetimeDays, accounts.MaxLinkLifetimeDays))
 	default:
-		req.ExpiresInDays = days
+		in.ExpiresInDays = days
 	}
-	err := c.Validate(&req)
+	err := s.Accounts.Check(in)
 	if err == nil && !f.HasErrors() {
-		var inv *models.CreatedInvitation
-		if inv, err = s.SaveInvitation(c, req); err == nil {
-			return s.renderLink(c, inv)
+		var inv *accounts.CreatedInvitation
+		if inv, err = s.Accounts.CreateInvitation(c.Request().Context(), httpkit.ActorOf(c), in); err == nil {
+			return s.renderLinkPage(c, inv.SurveyURL, inv.Invitation.MeetingDate, inv.Invitation.ExpiresAt)
 		}
 	}
 	if err != nil && !failForm(&f, err, newLinkFields, "") {
 		return err
 	}
 	return s.renderHome(c, http.StatusUnprocessableEntity, homeForms{Link: f})
-}
-
-// renderLink shows a new link's URL and its QR code.
-func (s *Server) renderLink(c echo.Context, inv *models.CreatedInvitation) error {
-	return s.renderLinkPage(c, s.SurveyURL(inv.Token), inv.MeetingDate, inv.ExpiresAt)
 }
 
 // qrPNG draws a survey URL's QR code here, so the URL never leaves the

@@ -37,7 +37,7 @@ func (s *Server) nav(c echo.Context) *navView {
 	}
 	v := &navView{Name: p.User.Name, Role: roleLabel(p.User), CSRFToken: httpkit.CSRFToken(c)}
 	switch {
-	case p.IsAdmin():
+	case p.Actor().Admin():
 		v.Links = []navLink{{Href: "/admin/programs", Label: "Programs"}}
 	case p.User.Role == models.RoleResident:
 		v.Links = []navLink{{Href: "/home", Label: "Survey links"}, {Href: "/dashboard", Label: "My feedback"}}
@@ -84,7 +84,7 @@ func (s *Server) rootPage(c echo.Context) error {
 // programs.
 func homeOf(p *httpkit.Principal) string {
 	switch {
-	case p.IsAdmin():
+	case p.Actor().Admin():
 		return "/admin/programs"
 	case p.User.Role == models.RoleResident:
 		return "/home"
@@ -101,7 +101,7 @@ func rosterPath(programID int64) string {
 // programsPage lets a director who leads several programs choose one.
 func (s *Server) programsPage(c echo.Context) error {
 	p := httpkit.CurrentPrincipal(c)
-	if p.IsAdmin() {
+	if p.Actor().Admin() {
 		return c.Redirect(http.StatusSeeOther, "/admin/programs")
 	}
 	d := programsPageData{Nav: s.nav(c)}

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/mentorpulse/mentorpulse/accounts"
 	"github.com/mentorpulse/mentorpulse/api/httpkit"
 	"github.com/mentorpulse/mentorpulse/frontend"
 	"github.com/mentorpulse/mentorpulse/surveys"
@@ -173,7 +174,7 @@ func (s *Server) programReportPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d := programPageData{Nav: s.nav(c), Report: rep, FormAction: c.Request().URL.Path, PGYOptions: []int{1, 2, 3, 4, 5, 6, 7}}
+	d := programPageData{Nav: s.nav(c), Report: rep, FormAction: c.Request().URL.Path, PGYOptions: accounts.PGYYears()}
 	if q.PGYYear != nil {
 		d.PGY = *q.PGYYear
 	}

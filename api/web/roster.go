@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/mentorpulse/mentorpulse/accounts"
 	"github.com/mentorpulse/mentorpulse/api/httpkit"
 	"github.com/mentorpulse/mentorpulse/delivery"
 	"github.com/mentorpulse/mentorpulse/models"
@@ -87,7 +88,7 @@ func (s *Server) rosterProgram(c echo.Context) (*models.Program, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.ProgramAccess(c, id, httpkit.AccessManage)
+	return s.ProgramAccess(c, id, accounts.Manage)
 }
 
 // rosterMember reads the member id and checks that the principal may
@@ -97,12 +98,11 @@ func (s *Server) rosterMember(c echo.Context, prog *models.Program) (*models.Use
 	if err != nil {
 		return nil, err
 	}
-	ctx := c.Request().Context()
-	u, err := s.UserAccess(ctx, c, id, httpkit.AccessManage)
+	u, err := s.UserAccess(c, id, accounts.Manage)
 	if err != nil {
 		return nil, err
 	}
-	programs, err := s.DB.UserPrograms(ctx, u)
+	programs, err := s.DB.UserPrograms(c.Request().Context(), u)
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +135,7 @@ func (s *Server) renderRoster(c echo.Context, status int, prog *models.Program, 
 		return err
 	}
 	me := httpkit.CurrentUser(c)
-	d.Nav, d.Program, d.PGYYears = s.nav(c), prog, []int{1, 2, 3, 4, 5, 6, 7}
+	d.Nav, d.Program, d.PGYYears = s.nav(c), prog, accounts.PGYYears()
 	for _, u := range members {
 		row := rosterRow{ID: u.ID, Name: u.Name, Email: u.Email, Role: u.Role,
 			Active: u.Active, Self: u.ID == me.ID, HasPassword: u.PasswordHash != "", Links: counts[u.ID]}
@@ -164,27 +164,27 @@ func (s *Server) addMemberForm(c echo.Context) error {
 		return err
 	}
 	d := rosterPageData{Add: formState{Values: formValues(c, "email", "name", "role", "pgy_year")}}
-	req := httpkit.MemberRequest{Email: strings.TrimSpace(c.FormValue("email")), Name: strings.TrimSpace(c.FormValue("name")), Role: c.FormValue("role")}
+	in := accounts.NewMember{ProgramID: prog.ID, Email: strings.TrimSpace(c.FormValue("email")), Name: strings.TrimSpace(c.FormValue("name")), Role: c.FormValue("role")}
 	year, set, msg := formInt(c, "pgy_year")
 	if msg != "" {
 		d.Add.add(addMemberFields, "pgy_year", msg)
 	} else if set {
-		req.PGYYear = &year
+		in.PGYYear = &year
 	}
-	if req.Email != "" {
+	if in.Email != "" {
 		// The validator only checks that there is an email; report a
 		// malformed one now too, rather than after the other fields.
-		if _, err := models.NormalizeEmail(req.Email); err != nil {
+		if _, err := models.NormalizeEmail(in.Email); err != nil {
 			d.Add.add(addMemberFields, "email", models.MsgBadEmail)
 		}
 	}
-	err = c.Validate(&req)
+	err = s.Accounts.Check(in)
 	if err == nil && !d.Add.HasErrors() {
-		var u *models.User
-		var setupURL string
-		if u, setupURL, err = s.SaveNewMember(c, prog.ID, req); err == nil {
+		var added *accounts.AddedMember
+		if added, err = s.Accounts.AddMember(c.Request().Context(), httpkit.ActorOf(c), in); err == nil {
+			u := added.User
 			d.Add = formState{}
-			d.Shown = &shownPasswordLink{Name: u.Name, Email: u.Email, URL: setupURL, Purpose: models.PurposeSetup, Added: true}
+			d.Shown = &shownPasswordLink{Name: u.Name, Email: u.Email, URL: added.SetPasswordURL, Purpose: models.PurposeSetup, Added: true}
 			return s.renderRoster(c, http.StatusOK, prog, d)
 		}
 	}
@@ -211,7 +211,7 @@ func (s *Server) importMembersForm(c echo.Context) error {
 		d.Import.add(importFields, "csv", "choose a CSV file or paste its rows")
 		return s.renderRoster(c, http.StatusUnprocessableEntity, prog, d)
 	}
-	res, err := s.RunImport(c, prog.ID, csv)
+	res, err := s.Accounts.ImportMembers(c.Request().Context(), httpkit.ActorOf(c), accounts.MemberImport{ProgramID: prog.ID, CSV: csv})
 	if err != nil {
 		if !failCSVForm(&d.Import, err, importFields, "csv", "import-csv") {
 			return err
@@ -278,26 +278,26 @@ func (s *Server) updateMemberForm(c echo.Context) error {
 		f.ID += strconv.FormatInt(u.ID, 10)
 		fields[i] = f
 	}
-	var req httpkit.UserPatch
+	in := accounts.UserChanges{ID: u.ID}
 	done := "pgy"
 	year, set, msg := formInt(c, "pgy_year")
 	if msg != "" {
 		d.Edit.add(fields, "pgy_year", msg)
 	} else if set {
-		req.PGYYear = &year
+		in.PGYYear = &year
 	}
 	switch c.FormValue("active") {
 	case "":
 	case "true":
-		req.Active, done = new(true), "reactivated"
+		in.Active, done = new(true), "reactivated"
 	case "false":
-		req.Active, done = new(false), "deactivated"
+		in.Active, done = new(false), "deactivated"
 	default:
 		d.Edit.add(fields, "active", "must be true or false")
 	}
-	err = c.Validate(&req)
+	err = s.Accounts.Check(in)
 	if err == nil && !d.Edit.HasErrors() {
-		if _, err = s.SaveUserPatch(c, u.ID, req); err == nil {
+		if _, err = s.Accounts.UpdateUser(c.Request().Context(), httpkit.ActorOf(c), in); err == nil {
 			q := url.Values{"done": {done}, "member": {strconv.FormatInt(u.ID, 10)}}
 			return c.Redirect(http.StatusSeeOther, rosterPath(prog.ID)+"?"+q.Encode()+"#member-"+strconv.FormatInt(u.ID, 10))
 		}
@@ -319,7 +319,7 @@ func (s *Server) passwordLinkForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	link, err := s.SaveNewPasswordLink(c, u)
+	link, err := s.Accounts.IssuePasswordLink(c.Request().Context(), httpkit.ActorOf(c), accounts.PasswordLinkRequest{UserID: u.ID})
 	if err != nil {
 		if surveys.ErrorCode(err) != surveys.EINVALID {
 			return err
