@@ -176,6 +176,13 @@ func (d *DB) ProgramReport(ctx context.Context, programID int64, f ProgramReport
 	if err != nil {
 		return nil, err
 	}
+	return d.ProgramReportOf(ctx, p, f)
+}
+
+// ProgramReportOf is ProgramReport for a program the caller has already
+// loaded (the access check does), saving a read.
+func (d *DB) ProgramReportOf(ctx context.Context, p *Program, f ProgramReportFilter) (*surveys.ProgramReport, error) {
+	programID := p.ID
 	residents, err := d.Residents(ctx, programID)
 	if err != nil {
 		return nil, err

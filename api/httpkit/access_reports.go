@@ -27,9 +27,8 @@ func (s *Kit) authorizeResidentReport(c echo.Context, residentID int64) (*models
 
 // authorizeProgramReport allows a program's report to its directors and
 // admins.
-func (s *Kit) authorizeProgramReport(c echo.Context, programID int64) error {
-	_, err := s.ProgramAccess(c, programID, accounts.Manage)
-	return err
+func (s *Kit) authorizeProgramReport(c echo.Context, programID int64) (*models.Program, error) {
+	return s.ProgramAccess(c, programID, accounts.Manage)
 }
 
 // currentResidentID is the signed-in resident, for GET /api/v1/me/report and

@@ -70,7 +70,8 @@ func (s *Kit) LoadProgramReport(c echo.Context) (int64, ProgramReportQuery, *sur
 	if err != nil {
 		return 0, q, nil, err
 	}
-	if err := s.authorizeProgramReport(c, id); err != nil {
+	prog, err := s.authorizeProgramReport(c, id)
+	if err != nil {
 		return 0, q, nil, err
 	}
 	if err := BindQuery(c, &q); err != nil {
@@ -81,7 +82,7 @@ func (s *Kit) LoadProgramReport(c echo.Context) (int64, ProgramReportQuery, *sur
 		return 0, q, nil, err
 	}
 	ctx := c.Request().Context()
-	rep, err := s.DB.ProgramReport(ctx, id, models.ProgramReportFilter{Period: period, PGYYear: q.PGYYear})
+	rep, err := s.DB.ProgramReportOf(ctx, prog, models.ProgramReportFilter{Period: period, PGYYear: q.PGYYear})
 	if err != nil {
 		return 0, q, nil, err
 	}
