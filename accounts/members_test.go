@@ -14,7 +14,7 @@ import (
 var setPasswordRE = regexp.MustCompile(`^https://feedback\.example\.org/set-password/([A-Za-z0-9_-]{43})$`)
 
 func TestAddMember(t *testing.T) {
-	maxPGY := strconv.Itoa(accounts.MaxPGYYear)
+	maxPGY := strconv.Itoa(models.MaxPGYYear)
 	resident := func(w *world) accounts.NewMember {
 		return accounts.NewMember{ProgramID: w.progA.ID, Email: "New@Example.org", Name: "Dr. New", Role: models.RoleResident, PGYYear: ptr(1)}
 	}
@@ -31,7 +31,7 @@ func TestAddMember(t *testing.T) {
 		{name: "add-403-resident", actor: func(w *world) accounts.Actor { return w.asResA1 }, in: resident, wantCode: surveys.EFORBIDDEN},
 		{name: "add-422-fields", actor: func(w *world) accounts.Actor { return w.asDirA },
 			in: func(w *world) accounts.NewMember {
-				return accounts.NewMember{ProgramID: w.progA.ID, Role: "mentor", PGYYear: ptr(accounts.MaxPGYYear + 1)}
+				return accounts.NewMember{ProgramID: w.progA.ID, Role: "mentor", PGYYear: ptr(models.MaxPGYYear + 1)}
 			},
 			wantCode: surveys.EINVALID, wantFields: map[string]string{
 				"email": "is required", "name": "is required",
@@ -186,9 +186,9 @@ func TestUpdateUser(t *testing.T) {
 			wantCode: surveys.EINVALID, wantFields: map[string]string{"active": "you cannot deactivate your own account"}},
 		{name: "update-422-pgy-range", actor: func(w *world) accounts.Actor { return w.asAdmin },
 			in: func(w *world) accounts.UserChanges {
-				return accounts.UserChanges{ID: w.resA1.ID, PGYYear: ptr(accounts.MinPGYYear - 1)}
+				return accounts.UserChanges{ID: w.resA1.ID, PGYYear: ptr(models.MinPGYYear - 1)}
 			},
-			wantCode: surveys.EINVALID, wantFields: map[string]string{"pgy_year": "must be at least " + strconv.Itoa(accounts.MinPGYYear)}},
+			wantCode: surveys.EINVALID, wantFields: map[string]string{"pgy_year": "must be at least " + strconv.Itoa(models.MinPGYYear)}},
 		{name: "update-403-resident-other", actor: func(w *world) accounts.Actor { return w.asResA1 },
 			in:       func(w *world) accounts.UserChanges { return accounts.UserChanges{ID: w.resA2.ID, Name: ptr("X")} },
 			wantCode: surveys.EFORBIDDEN},

@@ -13,8 +13,9 @@ import (
 
 // Bounds of the inputs. Struct tags cannot name constants, so the tags use
 // aliases (pgy_year, min_responses, …) that newValidator defines from these.
+// The PGY range is the models' (models.MinPGYYear, models.MaxPGYYear),
+// which the users table's CHECK also holds.
 const (
-	MinPGYYear, MaxPGYYear = 1, 7
 	// The delivery settings are narrower than the database allows: a
 	// reminder a month late or a fourth reminder helps nobody and starts to
 	// feel like spam.
@@ -40,7 +41,7 @@ func newValidator() inputValidator {
 		}
 		return name
 	})
-	v.RegisterAlias("pgy_year", fmt.Sprintf("min=%d,max=%d", MinPGYYear, MaxPGYYear))
+	v.RegisterAlias("pgy_year", fmt.Sprintf("min=%d,max=%d", models.MinPGYYear, models.MaxPGYYear))
 	v.RegisterAlias("min_responses", fmt.Sprintf("min=%d", models.MinMinResponses))
 	v.RegisterAlias("reminder_after_days", fmt.Sprintf("min=%d,max=%d", MinReminderAfterDays, MaxReminderAfterDays))
 	v.RegisterAlias("max_reminders", fmt.Sprintf("min=0,max=%d", MaxMaxReminders))
@@ -49,14 +50,8 @@ func newValidator() inputValidator {
 }
 
 // PGYYears are the PGY years a resident may have, in order, for the pages'
-// choices.
-func PGYYears() []int {
-	years := make([]int, 0, MaxPGYYear-MinPGYYear+1)
-	for y := MinPGYYear; y <= MaxPGYYear; y++ {
-		years = append(years, y)
-	}
-	return years
-}
+// choices: the models' range, the one the validator accepts.
+func PGYYears() []int { return models.PGYYears() }
 
 // Check validates a use case's input without acting on it, as the use case
 // would: a form can then show every problem at once, its own (a number that

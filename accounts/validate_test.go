@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/mentorpulse/mentorpulse/accounts"
+	"github.com/mentorpulse/mentorpulse/models"
 	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
@@ -15,15 +16,15 @@ func TestPGYYearsAreTheAcceptedYears(t *testing.T) {
 		return accounts.NewMember{Email: "r@example.org", Name: "R", Role: "resident", PGYYear: &year}
 	}
 	years := accounts.PGYYears()
-	if len(years) == 0 || years[0] != accounts.MinPGYYear || years[len(years)-1] != accounts.MaxPGYYear {
-		t.Fatalf("PGYYears() = %v, want %d..%d", years, accounts.MinPGYYear, accounts.MaxPGYYear)
+	if len(years) == 0 || years[0] != models.MinPGYYear || years[len(years)-1] != models.MaxPGYYear {
+		t.Fatalf("PGYYears() = %v, want %d..%d", years, models.MinPGYYear, models.MaxPGYYear)
 	}
 	for _, y := range years {
 		if err := svc.Check(member(y)); err != nil {
 			t.Errorf("PGY %d offered but refused: %v", y, err)
 		}
 	}
-	for _, y := range []int{accounts.MinPGYYear - 1, accounts.MaxPGYYear + 1} {
+	for _, y := range []int{models.MinPGYYear - 1, models.MaxPGYYear + 1} {
 		if err := svc.Check(member(y)); surveys.ErrorCode(err) != surveys.EINVALID {
 			t.Errorf("PGY %d accepted: %v", y, err)
 		}

@@ -2,7 +2,6 @@ package httpkit
 
 import (
 	"github.com/labstack/echo/v4"
-	"github.com/mentorpulse/mentorpulse/accounts"
 	"github.com/mentorpulse/mentorpulse/models"
 	"github.com/mentorpulse/mentorpulse/surveys"
 )
@@ -30,7 +29,7 @@ func (s *Kit) ParsePeriod(q PeriodQuery) (surveys.Period, error) {
 // BindQuery binds and validates query parameters only.
 func BindQuery(c echo.Context, v any) error {
 	if err := (&echo.DefaultBinder{}).BindQueryParams(c, v); err != nil {
-		return surveys.Errorf(surveys.EINVALID, "the query is not valid: use from=YYYY-MM, to=YYYY-MM and pgy_year from %d to %d", accounts.MinPGYYear, accounts.MaxPGYYear)
+		return surveys.Errorf(surveys.EINVALID, "the query is not valid: use from=YYYY-MM, to=YYYY-MM and pgy_year from %d to %d", models.MinPGYYear, models.MaxPGYYear)
 	}
 	return c.Validate(v)
 }

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/go-playground/validator/v10"
-	"github.com/mentorpulse/mentorpulse/accounts"
+	"github.com/mentorpulse/mentorpulse/models"
 	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
@@ -28,7 +28,7 @@ func NewValidator() *requestValidator {
 		return name
 	})
 	// The same bound as the accounts inputs, for the report queries.
-	v.RegisterAlias("pgy_year", fmt.Sprintf("min=%d,max=%d", accounts.MinPGYYear, accounts.MaxPGYYear))
+	v.RegisterAlias("pgy_year", fmt.Sprintf("min=%d,max=%d", models.MinPGYYear, models.MaxPGYYear))
 	return &requestValidator{v: v}
 }
 
