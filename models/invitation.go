@@ -145,6 +145,20 @@ func (d *DB) OpenLink(ctx context.Context, token string) (*LinkView, error) {
 	return v, nil
 }
 
+// OpenSurvey is OpenLink with the instrument the link asks, for the pages
+// and the JSON view that show a survey.
+func (d *DB) OpenSurvey(ctx context.Context, token string) (*LinkView, *surveys.Instrument, error) {
+	v, err := d.OpenLink(ctx, token)
+	if err != nil {
+		return nil, nil, err
+	}
+	inst, err := surveys.Lookup(v.InstrumentKey, v.InstrumentVersion)
+	if err != nil {
+		return nil, nil, err
+	}
+	return v, inst, nil
+}
+
 // Gone messages, one per reason a link cannot take a response.
 const (
 	MsgCompleted = "This survey has already been answered. Each link can be used once."

@@ -21,11 +21,7 @@ type messagePage struct {
 }
 
 func (s *Server) surveyPage(c echo.Context) error {
-	link, err := s.DB.OpenLink(c.Request().Context(), c.Param("token"))
-	if err != nil {
-		return err
-	}
-	inst, err := surveys.Lookup(link.InstrumentKey, link.InstrumentVersion)
+	link, inst, err := s.DB.OpenSurvey(c.Request().Context(), c.Param("token"))
 	if err != nil {
 		return err
 	}
