@@ -13,7 +13,8 @@ import (
 // (nil) for their own link. ExpiresInDays nil means
 // models.DefaultLinkLifetime; a value, 0 included, must be a lifetime in
 // range. Lifetime, for callers that count in hours (the command line), is
-// used instead when set, up to MaxLinkLifetimeDays.
+// used instead when set, up to MaxLinkLifetimeDays. MeetingDate, when set,
+// is a meeting date as surveys.CheckMeetingDate has it.
 type NewInvitation struct {
 	ResidentID    *int64        `json:"resident_id" validate:"omitempty,id"`
 	MeetingDate   *string       `json:"meeting_date" validate:"omitempty,datetime=2006-01-02"`
@@ -41,6 +42,11 @@ func (s *Service) CreateInvitation(ctx context.Context, a Actor, in NewInvitatio
 	maxLifetime := time.Duration(MaxLinkLifetimeDays) * 24 * time.Hour
 	if in.Lifetime < 0 || in.Lifetime > maxLifetime {
 		return nil, surveys.Invalid(msgInvalid, []surveys.FieldError{{Field: "expires_in", Message: fmt.Sprintf("must be positive and at most %d days", MaxLinkLifetimeDays)}})
+	}
+	if in.MeetingDate != nil {
+		if err := surveys.CheckMeetingDate(*in.MeetingDate, s.db.Now()); err != nil {
+			return nil, surveys.Invalid(msgInvalid, []surveys.FieldError{{Field: "meeting_date", Message: err.Error()}})
+		}
 	}
 	var residentID int64
 	if in.ResidentID != nil {

@@ -278,3 +278,23 @@ func TestQueryParametersThatAreNotTextAre422(t *testing.T) {
 		})
 	}
 }
+
+// TestMeetingAndLinkDatesStayNearToday: a survey link or a meeting dated
+// 0001-01-01 or 9999-12-31 is refused naming meeting_date; today is not.
+func TestMeetingAndLinkDatesStayNearToday(t *testing.T) {
+	f := newAcctFixture(t, api.Config{})
+	res := strconv.FormatInt(f.resA1.ID, 10)
+	today := f.clock.now().Format("2006-01-02")
+	var tests []inputCase
+	for _, d := range []string{"0001-01-01", "9999-12-31", f.clock.now().AddDate(-1, 0, -1).Format("2006-01-02")} {
+		tests = append(tests,
+			inputCase{name: "meeting-" + d, method: "POST", path: "/api/v1/meetings", body: `{"resident_id":` + res + `,"meeting_date":"` + d + `"}`, as: f.dirA, wantStatus: 422, wantFields: []string{"meeting_date"}},
+			inputCase{name: "link-" + d, method: "POST", path: "/api/v1/invitations", body: `{"resident_id":` + res + `,"meeting_date":"` + d + `"}`, as: f.dirA, wantStatus: 422, wantFields: []string{"meeting_date"}},
+		)
+	}
+	tests = append(tests,
+		inputCase{name: "meeting-today", method: "POST", path: "/api/v1/meetings", body: `{"resident_id":` + res + `,"meeting_date":"` + today + `"}`, as: f.dirA, wantStatus: 201},
+		inputCase{name: "link-today", method: "POST", path: "/api/v1/invitations", body: `{"resident_id":` + res + `,"meeting_date":"` + today + `"}`, as: f.dirA, wantStatus: 201},
+	)
+	f.runInputCases(t, tests)
+}

@@ -332,6 +332,42 @@ func TestRecordRejectsBadInput(t *testing.T) {
 	}
 }
 
+// TestMeetingDateIsWithinTheLastYearAndNoLaterThanTomorrow: a date typed as
+// 0001-01-01 or 9999-12-31 is refused with the field named, the edges of the
+// window are not, and nothing is stored for a refused date.
+func TestMeetingDateIsWithinTheLastYearAndNoLaterThanTomorrow(t *testing.T) {
+	h := newHarness(t)
+	s := h.newService(h.db)
+	now := h.clock.Now().UTC()
+	day := func(d int) string { return now.AddDate(0, 0, d).Format(time.DateOnly) }
+	tests := []struct {
+		date string
+		ok   bool
+	}{
+		{"0001-01-01", false}, {"9999-12-31", false},
+		{day(-surveys.MaxMeetingAgeDays - 1), false}, {day(2), false},
+		{day(-surveys.MaxMeetingAgeDays), true}, {day(0), true}, {day(1), true},
+	}
+	for i, tt := range tests {
+		t.Run(tt.date, func(t *testing.T) {
+			_, err := s.Record(context.Background(), delivery.NewMeeting{ResidentID: h.resident.ID, MeetingDate: tt.date, MenteeEmail: mentee(i)})
+			if tt.ok {
+				if err != nil {
+					t.Fatalf("Record(%s): %v", tt.date, err)
+				}
+				return
+			}
+			if got := fieldsOf(err); len(got) != 1 || got[0] != "meeting_date" {
+				t.Fatalf("Record(%s): %v, want invalid meeting_date", tt.date, err)
+			}
+		})
+	}
+	ms, _ := h.db.ListMeetings(context.Background(), models.MeetingFilter{})
+	if len(ms) != 3 {
+		t.Errorf("%d meetings stored, want the 3 in the window", len(ms))
+	}
+}
+
 // TestMeetingTextThatNoDatabaseCanHoldIsRefused: NUL bytes, invalid UTF-8,
 // text-direction overrides and invisible names in a mentee's email or name
 // are a 422 naming the field on both engines, never an internal error, and

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/mentorpulse/mentorpulse/models"
 	"github.com/mentorpulse/mentorpulse/surveys"
@@ -117,11 +116,8 @@ func (s *Service) checkMeeting(n NewMeeting) (NewMeeting, []string, error) {
 	if n.ResidentID <= 0 {
 		fields = append(fields, surveys.FieldError{Field: "resident_id", Message: "is required"})
 	}
-	if d, err := time.Parse(time.DateOnly, n.MeetingDate); err != nil {
-		fields = append(fields, surveys.FieldError{Field: "meeting_date", Message: "must be a date like 2026-11-25"})
-	} else if d.After(s.db.Now().UTC().AddDate(0, 0, 1)) {
-		// A day of slack for time zones ahead of UTC.
-		fields = append(fields, surveys.FieldError{Field: "meeting_date", Message: "cannot be in the future: record a meeting once it has happened"})
+	if err := surveys.CheckMeetingDate(n.MeetingDate, s.db.Now()); err != nil {
+		fields = append(fields, surveys.FieldError{Field: "meeting_date", Message: err.Error()})
 	}
 	n.MenteeEmail = strings.TrimSpace(n.MenteeEmail)
 	if err := surveys.CheckText(n.MenteeEmail, false); err != nil {
