@@ -10,13 +10,15 @@ import (
 )
 
 // NewInvitation asks for a survey link. A resident may leave ResidentID out
-// for their own link. ExpiresInDays 0 means models.DefaultLinkLifetime;
-// Lifetime, for callers that count in hours (the command line), is used
-// instead when set, up to MaxLinkLifetimeDays.
+// (nil) for their own link. ExpiresInDays nil means
+// models.DefaultLinkLifetime; a value, 0 included, must be a lifetime in
+// range. Lifetime, for callers that count in hours (the command line), is
+// used instead when set, up to MaxLinkLifetimeDays. MeetingDate, when set,
+// is a meeting date as surveys.CheckMeetingDate has it.
 type NewInvitation struct {
-	ResidentID    int64         `json:"resident_id" validate:"omitempty,min=1"`
+	ResidentID    *int64        `json:"resident_id" validate:"omitempty,id"`
 	MeetingDate   *string       `json:"meeting_date" validate:"omitempty,datetime=2006-01-02"`
-	ExpiresInDays int           `json:"expires_in_days" validate:"omitempty,link_lifetime_days"`
+	ExpiresInDays *int          `json:"expires_in_days" validate:"omitempty,link_lifetime_days"`
 	Lifetime      time.Duration `json:"-"`
 }
 
@@ -41,8 +43,15 @@ func (s *Service) CreateInvitation(ctx context.Context, a Actor, in NewInvitatio
 	if in.Lifetime < 0 || in.Lifetime > maxLifetime {
 		return nil, surveys.Invalid(msgInvalid, []surveys.FieldError{{Field: "expires_in", Message: fmt.Sprintf("must be positive and at most %d days", MaxLinkLifetimeDays)}})
 	}
-	residentID := in.ResidentID
-	if residentID == 0 {
+	if in.MeetingDate != nil {
+		if err := surveys.CheckMeetingDate(*in.MeetingDate, s.db.Now()); err != nil {
+			return nil, surveys.Invalid(msgInvalid, []surveys.FieldError{{Field: "meeting_date", Message: err.Error()}})
+		}
+	}
+	var residentID int64
+	if in.ResidentID != nil {
+		residentID = *in.ResidentID
+	} else {
 		if a.user == nil || a.user.Role != models.RoleResident {
 			return nil, surveys.Invalid(msgInvalid, []surveys.FieldError{{Field: "resident_id", Message: "is required"}})
 		}
@@ -55,8 +64,8 @@ func (s *Service) CreateInvitation(ctx context.Context, a Actor, in NewInvitatio
 	switch {
 	case in.Lifetime > 0:
 		lifetime = in.Lifetime
-	case in.ExpiresInDays > 0:
-		lifetime = time.Duration(in.ExpiresInDays) * 24 * time.Hour
+	case in.ExpiresInDays != nil:
+		lifetime = time.Duration(*in.ExpiresInDays) * 24 * time.Hour
 	}
 	var inv *models.CreatedInvitation
 	err := s.db.WithTx(ctx, func(ctx context.Context) error {

@@ -23,16 +23,16 @@ func TestCreateInvitation(t *testing.T) {
 		wantLife   time.Duration
 	}{
 		{name: "link-resident-self-implicit", actor: func(w *world) accounts.Actor { return w.asResA1 },
-			in:      func(*world) accounts.NewInvitation { return accounts.NewInvitation{MeetingDate: ptr("2026-12-01")} },
+			in:      func(*world) accounts.NewInvitation { return accounts.NewInvitation{MeetingDate: ptr(time.Now().UTC().Format(time.DateOnly))} },
 			wantFor: func(w *world) *models.User { return w.resA1 }, wantLife: models.DefaultLinkLifetime},
 		{name: "link-own-director-days", actor: func(w *world) accounts.Actor { return w.asDirA },
 			in: func(w *world) accounts.NewInvitation {
-				return accounts.NewInvitation{ResidentID: w.resA2.ID, ExpiresInDays: 3}
+				return accounts.NewInvitation{ResidentID: ptr(w.resA2.ID), ExpiresInDays: ptr(3)}
 			},
 			wantFor: func(w *world) *models.User { return w.resA2 }, wantLife: 3 * 24 * time.Hour},
 		{name: "link-operator-hours", actor: func(*world) accounts.Actor { return accounts.Operator() },
 			in: func(w *world) accounts.NewInvitation {
-				return accounts.NewInvitation{ResidentID: w.resB1.ID, Lifetime: 72 * time.Hour}
+				return accounts.NewInvitation{ResidentID: ptr(w.resB1.ID), Lifetime: 72 * time.Hour}
 			},
 			wantFor: func(w *world) *models.User { return w.resB1 }, wantLife: 72 * time.Hour},
 		{name: "link-422-admin-needs-resident", actor: func(w *world) accounts.Actor { return w.asAdmin },
@@ -40,22 +40,22 @@ func TestCreateInvitation(t *testing.T) {
 			wantCode: surveys.EINVALID, wantFields: map[string]string{"resident_id": "is required"}},
 		{name: "link-422-fields", actor: func(w *world) accounts.Actor { return w.asResA1 },
 			in: func(*world) accounts.NewInvitation {
-				return accounts.NewInvitation{MeetingDate: ptr("01/12/2026"), ExpiresInDays: accounts.MaxLinkLifetimeDays + 1}
+				return accounts.NewInvitation{MeetingDate: ptr("01/12/2026"), ExpiresInDays: ptr(accounts.MaxLinkLifetimeDays + 1)}
 			},
 			wantCode: surveys.EINVALID, wantFields: map[string]string{
 				"meeting_date": "must be a date like 2026-11-25", "expires_in_days": "must be at most " + strconv.Itoa(accounts.MaxLinkLifetimeDays),
 			}},
 		{name: "link-403-other-resident-same-program", actor: func(w *world) accounts.Actor { return w.asResA1 },
-			in:       func(w *world) accounts.NewInvitation { return accounts.NewInvitation{ResidentID: w.resA2.ID} },
+			in:       func(w *world) accounts.NewInvitation { return accounts.NewInvitation{ResidentID: ptr(w.resA2.ID)} },
 			wantCode: surveys.EFORBIDDEN},
 		{name: "link-404-resident-other-program", actor: func(w *world) accounts.Actor { return w.asResA1 },
-			in:       func(w *world) accounts.NewInvitation { return accounts.NewInvitation{ResidentID: w.resB1.ID} },
+			in:       func(w *world) accounts.NewInvitation { return accounts.NewInvitation{ResidentID: ptr(w.resB1.ID)} },
 			wantCode: surveys.ENOTFOUND},
 		{name: "link-404-other-director", actor: func(w *world) accounts.Actor { return w.asDirB },
-			in:       func(w *world) accounts.NewInvitation { return accounts.NewInvitation{ResidentID: w.resA1.ID} },
+			in:       func(w *world) accounts.NewInvitation { return accounts.NewInvitation{ResidentID: ptr(w.resA1.ID)} },
 			wantCode: surveys.ENOTFOUND},
 		{name: "link-422-not-a-resident", actor: func(w *world) accounts.Actor { return w.asAdmin },
-			in:       func(w *world) accounts.NewInvitation { return accounts.NewInvitation{ResidentID: w.dirA.ID} },
+			in:       func(w *world) accounts.NewInvitation { return accounts.NewInvitation{ResidentID: ptr(w.dirA.ID)} },
 			wantCode: surveys.EINVALID},
 	}
 	for _, tt := range tests {

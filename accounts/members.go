@@ -15,8 +15,8 @@ import (
 // program. ProgramID is taken from the path, never from the body.
 type NewMember struct {
 	ProgramID int64  `json:"-"`
-	Email     string `json:"email" validate:"required,max=254"`
-	Name      string `json:"name" validate:"required,max=200"`
+	Email     string `json:"email" validate:"required,max=254,text"`
+	Name      string `json:"name" validate:"required,max=200,text"`
 	Role      string `json:"role" validate:"required,oneof=resident director"`
 	PGYYear   *int   `json:"pgy_year" validate:"omitempty,pgy_year"`
 }
@@ -61,10 +61,10 @@ func (s *Service) AddMember(ctx context.Context, a Actor, in NewMember) (*AddedM
 // them. A resident or director needs ProgramID; Password, when set, must
 // pass models.CheckPassword, and is never recorded.
 type NewAccount struct {
-	Email     string `json:"email" validate:"required,max=254"`
-	Name      string `json:"name" validate:"required,max=200"`
+	Email     string `json:"email" validate:"required,max=254,text"`
+	Name      string `json:"name" validate:"required,max=200,text"`
 	Role      string `json:"role" validate:"required,oneof=admin director resident"`
-	ProgramID *int64 `json:"program_id" validate:"omitempty,min=1"`
+	ProgramID *int64 `json:"program_id" validate:"omitempty,id"`
 	PGYYear   *int   `json:"pgy_year" validate:"omitempty,pgy_year"`
 	Password  string `json:"password"`
 }
@@ -155,7 +155,7 @@ func (s *Service) ImportMembers(ctx context.Context, a Actor, in MemberImport) (
 // fields are left alone. ID is taken from the path, never from the body.
 type UserChanges struct {
 	ID      int64   `json:"-"`
-	Name    *string `json:"name" validate:"omitempty,max=200"`
+	Name    *string `json:"name" validate:"omitempty,min=1,max=200,text"`
 	PGYYear *int    `json:"pgy_year" validate:"omitempty,pgy_year"`
 	Active  *bool   `json:"active"`
 }

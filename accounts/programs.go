@@ -11,7 +11,7 @@ import (
 // NewProgram is a program to create. MinResponses nil means
 // models.DefaultMinResponses; it may never be below models.MinMinResponses.
 type NewProgram struct {
-	Name         string `json:"name" validate:"required,max=200"`
+	Name         string `json:"name" validate:"required,max=200,text"`
 	MinResponses *int   `json:"min_responses" validate:"omitempty,min_responses"`
 }
 
@@ -47,7 +47,7 @@ func (s *Service) CreateProgram(ctx context.Context, a Actor, in NewProgram) (*m
 // program, taken from the path, never from the body.
 type ProgramChanges struct {
 	ID                int64   `json:"-"`
-	Name              *string `json:"name" validate:"omitempty,max=200"`
+	Name              *string `json:"name" validate:"omitempty,min=1,max=200,text"`
 	MinResponses      *int    `json:"min_responses" validate:"omitempty,min_responses"`
 	ReminderAfterDays *int    `json:"reminder_after_days" validate:"omitempty,reminder_after_days"`
 	MaxReminders      *int    `json:"max_reminders" validate:"omitempty,max_reminders"`

@@ -22,6 +22,12 @@ const (
 	MinReminderAfterDays, MaxReminderAfterDays = 1, 30
 	MaxMaxReminders                            = 3
 	MinLinkLifetimeDays, MaxLinkLifetimeDays   = 1, 60
+	// MaxMinResponses bounds min_responses: a threshold no program can
+	// reach only hides its reports, and the column is a 32-bit integer.
+	MaxMinResponses = 1000
+	// MaxID bounds every id a client sends: the largest integer a
+	// JavaScript client can hold exactly.
+	MaxID = 1<<53 - 1
 )
 
 // msgInvalid is the message of every failed input check.
@@ -31,6 +37,16 @@ type inputValidator struct{ v *validator.Validate }
 
 func newValidator() inputValidator {
 	v := validator.New(validator.WithRequiredStructEnabled())
+	RegisterRules(v)
+	return inputValidator{v: v}
+}
+
+// RegisterRules gives v the input rules every request shape shares: JSON
+// field names in errors, the numeric ranges as aliases (pgy_year,
+// min_responses, id, …), and the text checks "text" (one line) and
+// "multiline", both surveys.CheckText. The HTTP layer's validator installs
+// them too, so a field means the same thing on every path.
+func RegisterRules(v *validator.Validate) {
 	v.RegisterTagNameFunc(func(f reflect.StructField) string {
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if name == "-" {
@@ -39,14 +55,33 @@ func newValidator() inputValidator {
 		if name == "" {
 			name, _, _ = strings.Cut(f.Tag.Get("form"), ",")
 		}
+		if name == "" {
+			name, _, _ = strings.Cut(f.Tag.Get("query"), ",")
+		}
 		return name
 	})
 	v.RegisterAlias("pgy_year", fmt.Sprintf("min=%d,max=%d", models.MinPGYYear, models.MaxPGYYear))
-	v.RegisterAlias("min_responses", fmt.Sprintf("min=%d", models.MinMinResponses))
+	v.RegisterAlias("min_responses", fmt.Sprintf("min=%d,max=%d", models.MinMinResponses, MaxMinResponses))
 	v.RegisterAlias("reminder_after_days", fmt.Sprintf("min=%d,max=%d", MinReminderAfterDays, MaxReminderAfterDays))
 	v.RegisterAlias("max_reminders", fmt.Sprintf("min=0,max=%d", MaxMaxReminders))
 	v.RegisterAlias("link_lifetime_days", fmt.Sprintf("min=%d,max=%d", MinLinkLifetimeDays, MaxLinkLifetimeDays))
-	return inputValidator{v: v}
+	v.RegisterAlias("id", fmt.Sprintf("min=1,max=%d", MaxID))
+	must(v.RegisterValidation("text", func(fl validator.FieldLevel) bool { return checkText(fl, false) == nil }))
+	must(v.RegisterValidation("multiline", func(fl validator.FieldLevel) bool { return checkText(fl, true) == nil }))
+}
+
+// checkText applies surveys.CheckText to a string field.
+func checkText(fl validator.FieldLevel, multiline bool) error {
+	if fl.Field().Kind() != reflect.String {
+		return fmt.Errorf("the text check applies to strings, not %s", fl.Field().Kind())
+	}
+	return surveys.CheckText(fl.Field().String(), multiline)
+}
+
+func must(err error) {
+	if err != nil {
+		panic(err)
+	}
 }
 
 // PGYYears are the PGY years a resident may have, in order, for the pages'
@@ -70,14 +105,14 @@ func (iv inputValidator) check(in any) error {
 	for _, fe := range verrs {
 		// Namespace is "Struct.field.sub"; drop the struct name.
 		_, field, _ := strings.Cut(fe.Namespace(), ".")
-		fields = append(fields, surveys.FieldError{Field: field, Message: fieldMessage(fe)})
+		fields = append(fields, surveys.FieldError{Field: field, Message: FieldMessage(fe)})
 	}
 	return surveys.Invalid(msgInvalid, fields)
 }
 
-// fieldMessage words a failed check; an alias is worded as the check it
-// stands for ("must be at most 7").
-func fieldMessage(fe validator.FieldError) string {
+// FieldMessage words a failed check; an alias is worded as the check it
+// stands for ("must be at most 7"), a text check by what was wrong.
+func FieldMessage(fe validator.FieldError) string {
 	switch fe.ActualTag() {
 	case "required":
 		return "is required"
@@ -97,6 +132,13 @@ func fieldMessage(fe validator.FieldError) string {
 		return "must be one of: " + strings.ReplaceAll(fe.Param(), " ", ", ")
 	case "datetime":
 		return "must be a date like 2026-11-25"
+	case "text", "multiline":
+		if s, ok := fe.Value().(string); ok {
+			if err := surveys.CheckText(s, fe.ActualTag() == "multiline"); err != nil {
+				return err.Error()
+			}
+		}
+		return "must be plain text"
 	}
 	return fmt.Sprintf("failed the %q check", fe.Tag())
 }

@@ -25,10 +25,10 @@ func (s *Server) registerMeetingRoutes(g *echo.Group) {
 
 // createMeetingRequest is the body of POST /api/v1/meetings.
 type createMeetingRequest struct {
-	ResidentID  *int64  `json:"resident_id" validate:"omitempty,gt=0"`
+	ResidentID  *int64  `json:"resident_id" validate:"omitempty,id"`
 	MeetingDate string  `json:"meeting_date" validate:"required,datetime=2006-01-02"`
-	MenteeEmail *string `json:"mentee_email" validate:"omitempty,max=254"`
-	MenteeName  *string `json:"mentee_name" validate:"omitempty,max=200"`
+	MenteeEmail *string `json:"mentee_email" validate:"omitempty,max=254,text"`
+	MenteeName  *string `json:"mentee_name" validate:"omitempty,max=200,text"`
 }
 
 // meetingView is the 201 answer of POST /api/v1/meetings.
@@ -164,7 +164,7 @@ type idNameView struct {
 
 // listMeetingsQuery filters GET /api/v1/programs/{id}/meetings.
 type listMeetingsQuery struct {
-	Status string `query:"status" json:"status" validate:"omitempty,oneof=none queued sent reminded failed completed declined expired"`
+	Status string `query:"status" json:"status" validate:"omitempty,text,oneof=none queued sent reminded failed completed declined expired"`
 	Limit  int    `query:"limit" json:"limit" validate:"omitempty,min=1,max=1000"`
 }
 
@@ -178,7 +178,7 @@ func (s *Server) listMeetings(c echo.Context) error {
 	}
 	var q listMeetingsQuery
 	if err := (&echo.DefaultBinder{}).BindQueryParams(c, &q); err != nil {
-		return surveys.Errorf(surveys.EINVALID, "limit must be a number")
+		return surveys.Invalid("the query is not valid", []surveys.FieldError{{Field: "limit", Message: "must be a number"}})
 	}
 	if err := c.Validate(&q); err != nil {
 		return err

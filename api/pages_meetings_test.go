@@ -192,7 +192,7 @@ func TestDirectorImportsMeetingsOnTheRosterOncePerRow(t *testing.T) {
 		t.Fatalf("import: %d\n%s", w.Code, text(w))
 	}
 	wantText(t, w, "Import finished: 2 recorded, 0 skipped (already recorded), 2 lines not recorded",
-		`Line 4: no resident has email "nobody@example.org"`, "Line 5: meeting_date must be a date like 2026-11-25")
+		"Line 4: resident_email is not the email of a resident of this program", "Line 5: meeting_date must be a date like 2026-11-25")
 	if !strings.Contains(w.Body.String(), "nobody@example.org,three@student.example") {
 		t.Error("the pasted CSV was not kept for fixing")
 	}

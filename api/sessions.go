@@ -11,7 +11,7 @@ import (
 
 // signInRequest is the body of POST /api/v1/session.
 type signInRequest struct {
-	Email    string `json:"email" validate:"required,max=254"`
+	Email    string `json:"email" validate:"required,max=254,text"`
 	Password string `json:"password" validate:"required,max=1024"`
 }
 
@@ -43,7 +43,7 @@ func (s *Server) signOut(c echo.Context) error {
 
 // tokenRequest is the body of POST /api/v1/tokens.
 type tokenRequest struct {
-	Name string `json:"name" validate:"required,max=100"`
+	Name string `json:"name" validate:"required,max=100,text"`
 }
 
 func (s *Server) createToken(c echo.Context) error {

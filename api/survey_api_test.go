@@ -59,7 +59,12 @@ func TestSurveyAPIStatuses(t *testing.T) {
 			wantStatus: 422, wantFields: []string{"answers.A1", "answers.A2", "answers.S3", "answers.Z1", "comments.keep_doing", "comments.mood"},
 		},
 		{name: "submit-422-unknown-top-level-field", link: linkPending, method: "POST", contentType: ctJSON, body: strings.TrimSuffix(validBody, "}") + `,"email":"me@example.org"}`, wantStatus: 422, wantFields: []string{"email"}},
-		{name: "submit-422-malformed-json", link: linkPending, method: "POST", contentType: ctJSON, body: `{"answers":`, wantStatus: 422},
+		{name: "submit-400-malformed-json", link: linkPending, method: "POST", contentType: ctJSON, body: `{"answers":`, wantStatus: 400},
+		{name: "submit-400-empty-body", link: linkPending, method: "POST", contentType: ctJSON, body: ``, wantStatus: 400},
+		{name: "submit-400-not-an-object", link: linkPending, method: "POST", contentType: ctJSON, body: `[1]`, wantStatus: 400},
+		{name: "submit-422-repeated-answer", link: linkPending, method: "POST", contentType: ctJSON, body: strings.Replace(validBody, `"G":`, `"G":1,"G":`, 1), wantStatus: 422, wantFields: []string{"answers.G"}},
+		{name: "submit-422-repeated-comment", link: linkPending, method: "POST", contentType: ctJSON, body: strings.Replace(validBody, `"keep_doing":"Made time."`, `"keep_doing":"a","keep_doing":"b"`, 1), wantStatus: 422, wantFields: []string{"comments.keep_doing"}},
+		{name: "submit-422-comment-nul", link: linkPending, method: "POST", contentType: ctJSON, body: strings.Replace(validBody, `Made time.`, `a\u0000b`, 1), wantStatus: 422, wantFields: []string{"comments.keep_doing"}},
 		{name: "submit-415-text-plain", link: linkPending, method: "POST", contentType: "text/plain", body: validBody, wantStatus: 415},
 		{name: "submit-415-no-content-type", link: linkPending, method: "POST", body: validBody, wantStatus: 415},
 		{name: "submit-415-form-encoded", link: linkPending, method: "POST", contentType: "application/x-www-form-urlencoded", body: "A1=5", wantStatus: 415},
@@ -104,7 +109,7 @@ func TestSurveyAPIStatuses(t *testing.T) {
 						t.Errorf("error fields (-want +got):\n%s", diff)
 					}
 				}
-				if tt.wantStatus == 422 && len(p.Errors) == 0 && tt.name != "submit-422-malformed-json" {
+				if tt.wantStatus == 422 && len(p.Errors) == 0 {
 					t.Errorf("422 without an errors entry: %s", rec.Body)
 				}
 			}

@@ -260,8 +260,8 @@ func headerNames(cols Columns, rec []string, line int) ([]string, error) {
 }
 
 // checkCells rejects a row that no parser should see: more cells than
-// columns, or a cell that no database column can hold as text (PostgreSQL
-// refuses NUL bytes and invalid UTF-8).
+// columns, or a cell that is not one line of text (surveys.CheckText; NUL
+// bytes and invalid UTF-8, which PostgreSQL refuses, get their own words).
 func checkCells(rec, names []string) error {
 	if len(rec) > len(names) {
 		return surveys.Errorf(surveys.EINVALID, "expected at most %d columns (%s), found %d", len(names), strings.Join(names, ","), len(rec))
@@ -272,6 +272,10 @@ func checkCells(rec, names []string) error {
 			return surveys.Invalid("the row is not valid", []surveys.FieldError{{Field: names[i], Message: "cannot contain a NUL byte"}})
 		case !utf8.ValidString(cell):
 			return surveys.Invalid("the row is not valid", []surveys.FieldError{{Field: names[i], Message: "is not valid UTF-8 text; save the file as UTF-8"}})
+		}
+		// Every other rule of text, the one every field has.
+		if err := surveys.CheckText(cell, false); err != nil {
+			return surveys.Invalid("the row is not valid", []surveys.FieldError{{Field: names[i], Message: err.Error()}})
 		}
 	}
 	return nil

@@ -3,6 +3,7 @@ package delivery_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"strings"
 	"sync"
@@ -329,6 +330,86 @@ func TestRecordRejectsBadInput(t *testing.T) {
 	if len(ms) != 0 {
 		t.Errorf("%d meetings stored from bad input", len(ms))
 	}
+}
+
+// TestMeetingDateIsWithinTheLastYearAndNoLaterThanTomorrow: a date typed as
+// 0001-01-01 or 9999-12-31 is refused with the field named, the edges of the
+// window are not, and nothing is stored for a refused date.
+func TestMeetingDateIsWithinTheLastYearAndNoLaterThanTomorrow(t *testing.T) {
+	h := newHarness(t)
+	s := h.newService(h.db)
+	now := h.clock.Now().UTC()
+	day := func(d int) string { return now.AddDate(0, 0, d).Format(time.DateOnly) }
+	tests := []struct {
+		date string
+		ok   bool
+	}{
+		{"0001-01-01", false}, {"9999-12-31", false},
+		{day(-surveys.MaxMeetingAgeDays - 1), false}, {day(2), false},
+		{day(-surveys.MaxMeetingAgeDays), true}, {day(0), true}, {day(1), true},
+	}
+	for i, tt := range tests {
+		t.Run(tt.date, func(t *testing.T) {
+			_, err := s.Record(context.Background(), delivery.NewMeeting{ResidentID: h.resident.ID, MeetingDate: tt.date, MenteeEmail: mentee(i)})
+			if tt.ok {
+				if err != nil {
+					t.Fatalf("Record(%s): %v", tt.date, err)
+				}
+				return
+			}
+			if got := fieldsOf(err); len(got) != 1 || got[0] != "meeting_date" {
+				t.Fatalf("Record(%s): %v, want invalid meeting_date", tt.date, err)
+			}
+		})
+	}
+	ms, _ := h.db.ListMeetings(context.Background(), models.MeetingFilter{})
+	if len(ms) != 3 {
+		t.Errorf("%d meetings stored, want the 3 in the window", len(ms))
+	}
+}
+
+// TestMeetingTextThatNoDatabaseCanHoldIsRefused: NUL bytes, invalid UTF-8,
+// text-direction overrides and invisible names in a mentee's email or name
+// are a 422 naming the field on both engines, never an internal error, and
+// nothing is stored.
+func TestMeetingTextThatNoDatabaseCanHoldIsRefused(t *testing.T) {
+	h := newHarness(t)
+	s := h.newService(h.db)
+	tests := map[string]struct {
+		email, name, field string
+	}{
+		"nul-in-name":          {mentee(1), "Sam\x00Lee", "mentee_name"},
+		"invalid-utf8-name":    {mentee(1), "Sam \xff", "mentee_name"},
+		"bidi-override-name":   {mentee(1), "Sam \u202eeeL", "mentee_name"},
+		"zero-width-only-name": {mentee(1), "\u200b\u200b", "mentee_name"},
+		"nul-in-email":         {"sam\x00@student.example", "", "mentee_email"},
+		"invalid-utf8-email":   {"sam\xff@student.example", "", "mentee_email"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, err := s.Record(context.Background(), delivery.NewMeeting{ResidentID: h.resident.ID, MeetingDate: h.today(), MenteeEmail: tt.email, MenteeName: tt.name})
+			if got := fieldsOf(err); len(got) != 1 || got[0] != tt.field {
+				t.Fatalf("Record: %v, want invalid %s", err, tt.field)
+			}
+		})
+	}
+	ms, _ := h.db.ListMeetings(context.Background(), models.MeetingFilter{})
+	if len(ms) != 0 {
+		t.Errorf("%d meetings stored from bad text", len(ms))
+	}
+}
+
+// fieldsOf names the fields of an invalid error, nil for any other.
+func fieldsOf(err error) []string {
+	var ae *surveys.Error
+	if !errors.As(err, &ae) || ae.Code != surveys.EINVALID {
+		return nil
+	}
+	var out []string
+	for _, f := range ae.Fields {
+		out = append(out, f.Field)
+	}
+	return out
 }
 
 // fullSubmission rates every item 4.

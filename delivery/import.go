@@ -62,6 +62,10 @@ func (s *Service) Import(ctx context.Context, programID int64, r io.Reader, prog
 	return rep, nil
 }
 
+// errNotAResident is every row whose resident_email names no resident of
+// the program. The email is the row's own, shown beside its line number.
+var errNotAResident = surveys.Invalid("the row is not valid", []surveys.FieldError{{Field: "resident_email", Message: "is not the email of a resident of this program"}})
+
 func parseMeetingRow(row csvimport.Row) (meetingRow, error) {
 	if row.Len() < 3 {
 		return meetingRow{}, surveys.Errorf(surveys.EINVALID, "expected resident_email,mentee_email,meeting_date, got %d columns", row.Len())
@@ -76,21 +80,20 @@ func parseMeetingRow(row csvimport.Row) (meetingRow, error) {
 }
 
 // importRow records one row's meeting once its resident is known to be in
-// the program.
+// the program. An email with no account and one whose account is not a
+// resident of the program get the same message: an importer learns nothing
+// about accounts outside their program.
 func (s *Service) importRow(ctx context.Context, programID int64, row meetingRow, residents map[string]*models.User) error {
 	res, ok := residents[row.residentEmail]
 	if !ok {
 		u, err := s.db.UserByEmail(ctx, row.residentEmail)
-		if surveys.ErrorCode(err) == surveys.ENOTFOUND {
-			return surveys.Errorf(surveys.EINVALID, "no resident has email %q", row.residentEmail)
-		}
-		if err != nil {
+		if err != nil && surveys.ErrorCode(err) != surveys.ENOTFOUND {
 			return err
 		}
 		res, residents[row.residentEmail] = u, u
 	}
-	if res.Role != models.RoleResident || res.ProgramID == nil || (programID != 0 && *res.ProgramID != programID) {
-		return surveys.Errorf(surveys.EINVALID, "%s is not a resident of this program", row.residentEmail)
+	if res == nil || res.Role != models.RoleResident || res.ProgramID == nil || (programID != 0 && *res.ProgramID != programID) {
+		return errNotAResident
 	}
 	n := row.meeting
 	n.ResidentID = res.ID

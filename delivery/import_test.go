@@ -47,8 +47,8 @@ func TestImportingTheSameFileTwiceSendsOneEmailPerRow(t *testing.T) {
 	}
 	want := &delivery.ImportReport{Rows: 9, Created: 3, Skipped: 1, Errors: []csvimport.Error{
 		{Line: 6, Message: "meeting_date must be a date like 2026-11-25"},
-		{Line: 7, Message: `no resident has email "nobody@hospital.example"`},
-		{Line: 8, Message: "zoe@hospital.example is not a resident of this program"},
+		{Line: 7, Message: notAResident},
+		{Line: 8, Message: notAResident},
 		{Line: 9, Message: "mentee_email is empty: an import sends links by email"},
 		{Line: 10, Message: "mentee_email must be an email address"},
 	}}
@@ -152,5 +152,50 @@ func TestImportRejectsARowWithANULByteOrInvalidUTF8AndRecordsTheRest(t *testing.
 	}
 	if n := countMeetings(t, h.db); n != 2 {
 		t.Errorf("%d meetings recorded, want 2", n)
+	}
+}
+
+// notAResident is the one message of a row whose resident_email names no
+// resident of the program, whatever the reason.
+const notAResident = "resident_email is not the email of a resident of this program"
+
+// TestImportTellsNothingAboutAccountsOutsideTheProgram: a director who puts
+// guessed addresses in resident_email cannot tell an address with no account
+// from one that has an account elsewhere (a resident or director of another
+// program, or an admin), nor learn the addresses back from the report.
+func TestImportTellsNothingAboutAccountsOutsideTheProgram(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	other := &models.Program{Name: "Surgery"}
+	if err := h.db.CreateProgram(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []*models.User{
+		{Email: "res@surgery.example", Name: "Dr. Res", Role: models.RoleResident, ProgramID: &other.ID},
+		{Email: "dir@surgery.example", Name: "Dr. Dir", Role: models.RoleDirector, ProgramID: &other.ID},
+		{Email: "admin@hospital.example", Name: "Admin", Role: models.RoleAdmin},
+	} {
+		if err := h.db.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	day := h.today()
+	guesses := []string{"nobody@surgery.example", "res@surgery.example", "dir@surgery.example", "admin@hospital.example", "NOBODY@surgery.example"}
+	var csv strings.Builder
+	csv.WriteString("resident_email,mentee_email,meeting_date\n")
+	for i, g := range guesses {
+		fmt.Fprintf(&csv, "%s,%s,%s\n", g, mentee(i), day)
+	}
+	rep, err := h.newService(h.db).Import(ctx, h.program.ID, strings.NewReader(csv.String()), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Created != 0 || len(rep.Errors) != len(guesses) {
+		t.Fatalf("report %+v, want every row refused", rep)
+	}
+	for i, e := range rep.Errors {
+		if e.Message != notAResident {
+			t.Errorf("row for %s: %q, want the same message as every other row: %q", guesses[i], e.Message, notAResident)
+		}
 	}
 }

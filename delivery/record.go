@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
-	"unicode"
 
 	"github.com/mentorpulse/mentorpulse/models"
 	"github.com/mentorpulse/mentorpulse/surveys"
@@ -118,26 +116,27 @@ func (s *Service) checkMeeting(n NewMeeting) (NewMeeting, []string, error) {
 	if n.ResidentID <= 0 {
 		fields = append(fields, surveys.FieldError{Field: "resident_id", Message: "is required"})
 	}
-	if d, err := time.Parse(time.DateOnly, n.MeetingDate); err != nil {
-		fields = append(fields, surveys.FieldError{Field: "meeting_date", Message: "must be a date like 2026-11-25"})
-	} else if d.After(s.db.Now().UTC().AddDate(0, 0, 1)) {
-		// A day of slack for time zones ahead of UTC.
-		fields = append(fields, surveys.FieldError{Field: "meeting_date", Message: "cannot be in the future: record a meeting once it has happened"})
+	if err := surveys.CheckMeetingDate(n.MeetingDate, s.db.Now()); err != nil {
+		fields = append(fields, surveys.FieldError{Field: "meeting_date", Message: err.Error()})
 	}
 	n.MenteeEmail = strings.TrimSpace(n.MenteeEmail)
-	if n.MenteeEmail != "" {
+	if err := surveys.CheckText(n.MenteeEmail, false); err != nil {
+		fields = append(fields, surveys.FieldError{Field: "mentee_email", Message: err.Error()})
+	} else if n.MenteeEmail != "" {
 		email, err := models.NormalizeEmail(n.MenteeEmail)
 		if err != nil {
 			fields = append(fields, surveys.FieldError{Field: "mentee_email", Message: "must be an email address"})
 		}
 		n.MenteeEmail = email
 	}
+	// Runs of spaces, tabs and line breaks fold to one space first, as
+	// before; what remains must pass the one text check.
 	n.MenteeName = strings.Join(strings.Fields(n.MenteeName), " ")
-	switch {
+	switch nameErr := surveys.CheckText(n.MenteeName, false); {
+	case nameErr != nil:
+		fields = append(fields, surveys.FieldError{Field: "mentee_name", Message: nameErr.Error()})
 	case len([]rune(n.MenteeName)) > MaxNameLength:
 		fields = append(fields, surveys.FieldError{Field: "mentee_name", Message: fmt.Sprintf("must have at most %d characters", MaxNameLength)})
-	case strings.IndexFunc(n.MenteeName, unicode.IsControl) >= 0:
-		fields = append(fields, surveys.FieldError{Field: "mentee_name", Message: "must not contain control characters"})
 	case n.MenteeName != "" && n.MenteeEmail == "":
 		// A name is kept only to greet someone in an email.
 		n.MenteeName = ""

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -136,20 +135,23 @@ func parseComment(v json.RawMessage, max int) (string, error) {
 	return CleanComment(s, max)
 }
 
-// CleanComment trims a comment and checks it: valid UTF-8, no NUL or other
-// control characters (C0, DEL and C1) except line breaks and tabs, at most
-// max characters.
+// CleanComment trims a comment and checks it as multi-line text (CheckText:
+// valid UTF-8, no control characters but line breaks and tabs, no
+// text-direction overrides, something visible), at most max characters.
+// Messages are sentences of their own, shown to the mentee beside the box.
 func CleanComment(s string, max int) (string, error) {
 	if !utf8.ValidString(s) {
 		return "", fmt.Errorf("contains characters that are not valid text")
 	}
 	s = strings.TrimSpace(lineBreaks.Replace(s))
-	for _, r := range s {
-		// unicode.IsControl also covers C1 (U+0080..U+009F), which terminals
-		// and some viewers act on just like C0.
-		if unicode.IsControl(r) && r != '\n' && r != '\t' {
-			return "", fmt.Errorf("contains control characters; please use plain text")
-		}
+	switch err := CheckText(s, true); err {
+	case nil:
+	case errTextControl:
+		return "", fmt.Errorf("contains control characters; please use plain text")
+	case errTextBidi:
+		return "", fmt.Errorf("contains invisible text-direction characters; please use plain text")
+	default:
+		return "", fmt.Errorf("contains only invisible characters; write something or leave it empty")
 	}
 	if n := utf8.RuneCountInString(s); n > max {
 		return "", fmt.Errorf("is %d characters long; the limit is %d", n, max)

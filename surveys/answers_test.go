@@ -1,6 +1,7 @@
 package surveys_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -114,12 +115,10 @@ func TestDecodeSubmissionRejects(t *testing.T) {
 			body:       string(submissionJSON(t, with(with(with(rated, "A1", deleteKey{}), "C1", 9), "Z", 1), map[string]any{"keep_doing": strings.Repeat("x", 1001), "next_time": 7})),
 			wantFields: []string{"answers.A1", "answers.C1", "answers.Z", "comments.keep_doing", "comments.next_time"},
 		},
-		{"reject-malformed-json", `{"answers":{"A1":5,}`, nil},
-		{"reject-empty-body", ``, nil},
-		{"reject-not-an-object", `[1,2]`, nil},
-		{"reject-two-objects", string(submissionJSON(t, rated, nil)) + `{}`, nil},
-		{"reject-trailing-brace", string(submissionJSON(t, rated, nil)) + `}`, nil},
-		{"reject-trailing-garbage", string(submissionJSON(t, rated, nil)) + `x`, nil},
+		{"reject-repeated-answer", strings.Replace(string(submissionJSON(t, rated, nil)), `"G":3`, `"G":3,"G":1`, 1), []string{"answers.G"}},
+		{"reject-repeated-comment", string(submissionJSON(t, rated, nil)[:len(submissionJSON(t, rated, nil))-1]) + `,"comments":{"keep_doing":"a","keep_doing":"b"}}`, []string{"comments.keep_doing"}},
+		{"reject-repeated-answers-object", string(submissionJSON(t, rated, nil)[:len(submissionJSON(t, rated, nil))-1]) + `,"answers":{}}`, []string{"answers"}},
+		{"reject-comment-bidi-override", string(submissionJSON(t, rated, map[string]any{"keep_doing": "fine \u202egnikoms"})), []string{"comments.keep_doing"}},
 		{"reject-over-16-kib", strings.TrimSuffix(string(submissionJSON(t, rated, nil)), "}") + `,"comments":{"keep_doing":"` + strings.Repeat(" ", surveys.MaxBodyBytes) + `"}}`, nil},
 	}
 	for _, tt := range tests {
@@ -163,6 +162,29 @@ func TestCleanComment(t *testing.T) {
 			}
 			if got != tt.want {
 				t.Errorf("CleanComment(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestDecodeSubmissionRejectsUnreadableBodiesAsMalformed: a body that is
+// not one JSON object is malformed (a 400), never an invalid submission
+// without fields to show.
+func TestDecodeSubmissionRejectsUnreadableBodiesAsMalformed(t *testing.T) {
+	valid := string(submissionJSON(t, answersAll(3), nil))
+	for name, body := range map[string]string{
+		"malformed-json":   `{"answers":{"A1":5,}`,
+		"empty-body":       ``,
+		"not-an-object":    `[1,2]`,
+		"two-objects":      valid + `{}`,
+		"trailing-brace":   valid + `}`,
+		"trailing-garbage": valid + `x`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := surveys.Default().DecodeSubmission([]byte(body))
+			var ae *surveys.Error
+			if !errors.As(err, &ae) || ae.Code != surveys.EMALFORMED || len(ae.Fields) != 0 {
+				t.Fatalf("DecodeSubmission(%q) = %v, want a malformed error without fields", body, err)
 			}
 		})
 	}

@@ -10,7 +10,10 @@ import (
 
 // Application error codes. api maps each one to an HTTP status exactly once.
 const (
-	EINVALID      = "invalid"
+	EINVALID = "invalid"
+	// EMALFORMED is a request that cannot be read at all (an empty body, or
+	// one that is not a JSON object); unlike EINVALID it names no field.
+	EMALFORMED    = "malformed"
 	ENOTFOUND     = "not_found"
 	EGONE         = "gone"
 	ECONFLICT     = "conflict"

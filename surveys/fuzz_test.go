@@ -12,7 +12,8 @@ import (
 
 // FuzzDecodeSubmission checks the invariants of answer validation on any
 // body: it never panics; what it accepts is complete and clean; what it
-// rejects is an invalid application error. Seeds run in the normal suite;
+// rejects is an invalid application error naming its fields, or a malformed
+// one naming none. Seeds run in the normal suite;
 // more live in testdata/fuzz/FuzzDecodeSubmission.
 func FuzzDecodeSubmission(f *testing.F) {
 	for _, seed := range []string{
@@ -36,8 +37,13 @@ func FuzzDecodeSubmission(f *testing.F) {
 		sub, err := in.DecodeSubmission(body)
 		if err != nil {
 			var ae *surveys.Error
-			if !errors.As(err, &ae) || ae.Code != surveys.EINVALID {
-				t.Fatalf("rejection %v (%T) is not an invalid *surveys.Error", err, err)
+			switch {
+			case !errors.As(err, &ae):
+				t.Fatalf("rejection %v (%T) is not a *surveys.Error", err, err)
+			case ae.Code == surveys.EINVALID && len(ae.Fields) == 0 && len(body) <= surveys.MaxBodyBytes:
+				t.Fatalf("invalid without fields: %v", err)
+			case ae.Code != surveys.EINVALID && ae.Code != surveys.EMALFORMED:
+				t.Fatalf("rejection %v has code %q", err, ae.Code)
 			}
 			return
 		}

@@ -14,6 +14,7 @@ import (
 // statusOf maps application error codes to HTTP statuses, in one place.
 var statusOf = map[string]int{
 	surveys.EINVALID:      http.StatusUnprocessableEntity,
+	surveys.EMALFORMED:    http.StatusBadRequest,
 	surveys.ENOTFOUND:     http.StatusNotFound,
 	surveys.EGONE:         http.StatusGone,
 	surveys.ECONFLICT:     http.StatusConflict,

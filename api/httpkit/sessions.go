@@ -10,8 +10,13 @@ import (
 
 // startSession checks the rate limits and the credentials, ends any session
 // the browser already had, and starts a new one (a new id at every sign-in).
-// Both outcomes are audited.
+// Both outcomes are audited. An email that is not text (surveys.CheckText)
+// is invalid before anything else: no account could have it, and PostgreSQL
+// could not even look it up.
 func (s *Kit) StartSession(c echo.Context, email, password string) (*models.User, string, *models.Session, error) {
+	if err := surveys.CheckText(email, false); err != nil {
+		return nil, "", nil, surveys.Invalid("the request has invalid fields", []surveys.FieldError{{Field: "email", Message: err.Error()}})
+	}
 	if err := s.AllowSignIn(c, email); err != nil {
 		return nil, "", nil, err
 	}

@@ -2,12 +2,10 @@ package httpkit
 
 import (
 	"errors"
-	"fmt"
-	"reflect"
 	"strings"
 
 	"github.com/go-playground/validator/v10"
-	"github.com/mentorpulse/mentorpulse/models"
+	"github.com/mentorpulse/mentorpulse/accounts"
 	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
@@ -15,20 +13,12 @@ import (
 // reports failures with JSON field names.
 type requestValidator struct{ v *validator.Validate }
 
+// NewValidator is the validator of the HTTP layer's own request shapes
+// (sign-in, tokens, meetings, queries), with the accounts rules: the same
+// ranges, text checks and messages as the use cases' inputs.
 func NewValidator() *requestValidator {
 	v := validator.New(validator.WithRequiredStructEnabled())
-	v.RegisterTagNameFunc(func(f reflect.StructField) string {
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "-" {
-			return ""
-		}
-		if name == "" {
-			name, _, _ = strings.Cut(f.Tag.Get("form"), ",")
-		}
-		return name
-	})
-	// The same bound as the accounts inputs, for the report queries.
-	v.RegisterAlias("pgy_year", fmt.Sprintf("min=%d,max=%d", models.MinPGYYear, models.MaxPGYYear))
+	accounts.RegisterRules(v)
 	return &requestValidator{v: v}
 }
 
@@ -43,31 +33,7 @@ func (rv *requestValidator) Validate(i any) error {
 	for _, fe := range verrs {
 		// Namespace is "Struct.field.sub"; drop the struct name.
 		_, field, _ := strings.Cut(fe.Namespace(), ".")
-		fields = append(fields, surveys.FieldError{Field: field, Message: fieldMessage(fe)})
+		fields = append(fields, surveys.FieldError{Field: field, Message: accounts.FieldMessage(fe)})
 	}
 	return surveys.Invalid("the request has invalid fields", fields)
-}
-
-func fieldMessage(fe validator.FieldError) string {
-	switch fe.ActualTag() {
-	case "required":
-		return "is required"
-	case "email":
-		return "must be an email address"
-	case "min":
-		if fe.Kind() == reflect.String {
-			return fmt.Sprintf("must have at least %s characters", fe.Param())
-		}
-		return fmt.Sprintf("must be at least %s", fe.Param())
-	case "max":
-		if fe.Kind() == reflect.String {
-			return fmt.Sprintf("must have at most %s characters", fe.Param())
-		}
-		return fmt.Sprintf("must be at most %s", fe.Param())
-	case "oneof":
-		return "must be one of: " + strings.ReplaceAll(fe.Param(), " ", ", ")
-	case "datetime":
-		return "must be a date like 2026-11-25"
-	}
-	return fmt.Sprintf("failed the %q check", fe.Tag())
 }

@@ -68,6 +68,10 @@ func (s *Server) forgotPasswordForm(c echo.Context) error {
 		d.Error = "Please enter the email address you sign in with."
 		return s.renderForgot(c, http.StatusUnprocessableEntity, d)
 	}
+	if err := surveys.CheckText(d.Email, false); err != nil {
+		d.Error, d.Email = "The email address "+err.Error()+".", ""
+		return s.renderForgot(c, http.StatusUnprocessableEntity, d)
+	}
 	if err := s.AllowResetRequest(c, d.Email); err != nil {
 		d.Error = "Too many requests. Please wait " + c.Response().Header().Get("Retry-After") + " seconds and try again."
 		return s.renderForgot(c, http.StatusTooManyRequests, d)

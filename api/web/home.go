@@ -119,8 +119,8 @@ func (s *Server) newLinkForm(c echo.Context) error {
 	case set && days <= 0:
 		// The API reads 0 as "the default"; a typed 0 is a mistake.
 		f.add(newLinkFields, "expires_in_days", fmt.Sprintf("must be from %d to %d", accounts.MinLinkLifetimeDays, accounts.MaxLinkLifetimeDays))
-	default:
-		in.ExpiresInDays = days
+	case set:
+		in.ExpiresInDays = &days
 	}
 	err := s.Accounts.Check(in)
 	if err == nil && !f.HasErrors() {

@@ -69,6 +69,10 @@ func (s *Server) loginForm(c echo.Context) error {
 	case surveys.EUNAUTHORIZED:
 		d.Error = "The email or password is incorrect."
 		return s.renderLogin(c, http.StatusUnauthorized, d)
+	case surveys.EINVALID:
+		// What was typed is not text: show the reason, not the bytes.
+		d.Error, d.Email = "The email address "+fieldMessage(err, "email")+".", ""
+		return s.renderLogin(c, http.StatusUnprocessableEntity, d)
 	case surveys.ERATELIMITED:
 		d.Error = "Too many sign-in attempts. Please wait " + c.Response().Header().Get("Retry-After") + " seconds and try again."
 		return s.renderLogin(c, http.StatusTooManyRequests, d)
@@ -77,6 +81,19 @@ func (s *Server) loginForm(c echo.Context) error {
 	}
 	s.SetSessionCookie(c, value, sess.ExpiresAt)
 	return c.Redirect(http.StatusSeeOther, d.Next)
+}
+
+// fieldMessage is the message an invalid error gives for field.
+func fieldMessage(err error, field string) string {
+	var ae *surveys.Error
+	if errors.As(err, &ae) {
+		for _, fe := range ae.Fields {
+			if fe.Field == field {
+				return fe.Message
+			}
+		}
+	}
+	return "is not valid"
 }
 
 // safeNext keeps a post-sign-in redirect on this site.

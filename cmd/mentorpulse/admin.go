@@ -142,7 +142,7 @@ func cmdInvite(ctx context.Context, e *env, args []string) error {
 	// One transaction for all of them: either every link works or none exists.
 	err = db.WithTx(ctx, func(ctx context.Context) error {
 		for range *count {
-			inv, err := svc.CreateInvitation(ctx, accounts.Operator(), accounts.NewInvitation{ResidentID: u.ID, MeetingDate: date, Lifetime: *expires})
+			inv, err := svc.CreateInvitation(ctx, accounts.Operator(), accounts.NewInvitation{ResidentID: &u.ID, MeetingDate: date, Lifetime: *expires})
 			if err != nil {
 				return err
 			}
