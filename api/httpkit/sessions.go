@@ -19,7 +19,7 @@ func (s *Kit) StartSession(c echo.Context, email, password string) (*models.User
 	u, err := s.DB.Authenticate(ctx, email, password)
 	if err != nil {
 		if surveys.ErrorCode(err) == surveys.EUNAUTHORIZED {
-			s.AuditFailedSignIn(ctx, u, email)
+			s.AuditFailedSignIn(ctx, u)
 		}
 		return nil, "", nil, err
 	}
@@ -43,10 +43,10 @@ func (s *Kit) StartSession(c echo.Context, email, password string) (*models.User
 	return u, value, sess, nil
 }
 
-// auditFailedSignIn records a failed attempt. The typed email is kept only
-// when it names no account, so a password typed into the email field of a
-// known account is never stored.
-func (s *Kit) AuditFailedSignIn(ctx context.Context, u *models.User, email string) {
+// AuditFailedSignIn records a failed attempt. What was typed into the email
+// field is never kept: for an address of no account it may well be the
+// password, typed into the wrong box, and the log is kept forever.
+func (s *Kit) AuditFailedSignIn(ctx context.Context, u *models.User) {
 	e := models.AuditEntry{Action: models.ActionSignInFailed}
 	if u != nil {
 		e.Target, e.ProgramID = UserTarget(u.ID), u.ProgramID
@@ -54,10 +54,7 @@ func (s *Kit) AuditFailedSignIn(ctx context.Context, u *models.User, email strin
 			e.Detail = "account deactivated"
 		}
 	} else {
-		if len(email) > 254 {
-			email = email[:254]
-		}
-		e.Detail = "unknown email " + email
+		e.Detail = "unknown email"
 	}
 	if err := s.DB.Audit(ctx, e); err != nil {
 		s.Log.Warn("audit failed sign-in", "err", err)
