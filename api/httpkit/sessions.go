@@ -8,19 +8,24 @@ import (
 	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
-// startSession checks the rate limits and the credentials, ends any session
+// StartSession checks the rate limits and the credentials, ends any session
 // the browser already had, and starts a new one (a new id at every sign-in).
 // Both outcomes are audited.
 func (s *Kit) StartSession(c echo.Context, email, password string) (*models.User, string, *models.Session, error) {
-	if err := s.AllowSignIn(c, email); err != nil {
+	notFailed, err := s.AllowSignIn(c, email)
+	if err != nil {
 		return nil, "", nil, err
 	}
 	ctx := c.Request().Context()
 	u, err := s.DB.Authenticate(ctx, email, password)
+	if surveys.ErrorCode(err) == surveys.EUNAUTHORIZED {
+		s.AuditFailedSignIn(ctx, u)
+		return nil, "", nil, err
+	}
+	// Only a failed sign-in counts against the account: switching between
+	// accounts, or signing in on several devices, locks nobody out.
+	notFailed()
 	if err != nil {
-		if surveys.ErrorCode(err) == surveys.EUNAUTHORIZED {
-			s.AuditFailedSignIn(ctx, u)
-		}
 		return nil, "", nil, err
 	}
 	if old, err := c.Cookie(SessionCookie); err == nil {
