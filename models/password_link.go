@@ -111,8 +111,9 @@ func (d *DB) OpenPasswordLink(ctx context.Context, token string) (*PasswordLink,
 // UsePasswordLink sets the user's password through a link and uses the link
 // up, in one transaction: the claim is a conditional update, so two
 // concurrent uses cannot both succeed. The user's other unused links are
-// retired, and every session of the user ends, since a reset usually means
-// the old password may be known to someone else.
+// retired, and every session and API token of the user ends (see
+// replacePassword), since a reset usually means the old password may be
+// known to someone else.
 func (d *DB) UsePasswordLink(ctx context.Context, token, password string) (*User, error) {
 	l, u, err := d.OpenPasswordLink(ctx, token)
 	if err != nil {
@@ -139,17 +140,28 @@ func (d *DB) UsePasswordLink(ctx context.Context, token, password string) (*User
 			Update("used_at", now).Error; err != nil {
 			return fmt.Errorf("retire other password links: %w", err)
 		}
-		if err := d.db(ctx).Model(&User{}).Where("id = ?", u.ID).
-			Updates(map[string]any{"password_hash": hash, "updated_at": now}).Error; err != nil {
-			return fmt.Errorf("set password: %w", err)
-		}
-		return d.DeleteUserSessions(ctx, u.ID)
+		return d.replacePassword(ctx, u.ID, hash)
 	})
 	if err != nil {
 		return nil, err
 	}
 	u.PasswordHash = hash
 	return u, nil
+}
+
+// replacePassword stores a user's new password hash and ends whatever the
+// old password opened: every session, and every API token (made while the
+// old password was known, possibly by someone else). Call it in a
+// transaction; every way of setting a password goes through it.
+func (d *DB) replacePassword(ctx context.Context, userID int64, hash string) error {
+	if err := d.db(ctx).Model(&User{}).Where("id = ?", userID).
+		Updates(map[string]any{"password_hash": hash, "updated_at": d.now()}).Error; err != nil {
+		return fmt.Errorf("set password: %w", err)
+	}
+	if err := d.DeleteUserSessions(ctx, userID); err != nil {
+		return err
+	}
+	return d.RevokeUserAPITokens(ctx, userID)
 }
 
 // ErrBadCredentials is the one answer to a failed sign-in, whether the email

@@ -67,3 +67,42 @@ func TestResetRequestLeavesAnUnusedSetupLinkWorking(t *testing.T) {
 		t.Errorf("a reset link still works after the setup link set the password: %v", err)
 	}
 }
+
+// Setting a password through a link ends everything the old password
+// opened: sessions and API tokens alike (a token made by whoever knew the
+// old password would otherwise outlive the reset).
+func TestPasswordResetRevokesSessionsAndAPITokens(t *testing.T) {
+	db := dbtest.New(t)
+	ctx := context.Background()
+	newClock(db)
+	p := mustProgram(t, db, "Oncology")
+	u, err := db.CreateMember(ctx, p.ID, models.NewMember{Email: "onc@example.org", Name: "Onc", Role: models.RoleResident, PGYYear: pgy(2)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cookie, _, err := db.CreateSession(ctx, u.ID, models.SessionLimits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, secret, err := db.CreateAPIToken(ctx, u.ID, "script")
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, _, err := db.CreatePasswordLink(ctx, u.ID, models.PurposeReset)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.UsePasswordLink(ctx, token, "harbour cinnamon violin"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := db.SessionByToken(ctx, cookie, models.SessionLimits{}); surveys.ErrorCode(err) != surveys.EUNAUTHORIZED {
+		t.Errorf("session after a reset: %v, want unauthorized", err)
+	}
+	if _, _, err := db.APITokenUser(ctx, secret); surveys.ErrorCode(err) != surveys.EUNAUTHORIZED {
+		t.Errorf("API token after a reset: %v, want unauthorized", err)
+	}
+	ts, err := db.APITokens(ctx, u.ID)
+	if err != nil || len(ts) != 1 || ts[0].RevokedAt == nil {
+		t.Errorf("tokens after a reset: %+v, %v; want the one token listed as revoked", ts, err)
+	}
+}
