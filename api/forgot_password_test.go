@@ -39,15 +39,20 @@ func (f *acctFixture) forgotForm() (token string, cookie *http.Cookie) {
 	return m[1], c
 }
 
-// requestReset posts the form from remote (an IP:port) for email.
+// requestReset posts the form from remote (an IP:port) for email, and waits
+// for the work the answer leaves behind.
 func (f *acctFixture) requestReset(email, remote string) *http.Response {
 	f.t.Helper()
 	token, cookie := f.forgotForm()
 	form := url.Values{"csrf_token": {token}, "email": {email}}
-	return f.do("POST", "/forgot-password", "application/x-www-form-urlencoded", form.Encode(), func(r *http.Request) {
+	w := f.do("POST", "/forgot-password", "application/x-www-form-urlencoded", form.Encode(), func(r *http.Request) {
 		r.AddCookie(cookie)
 		r.RemoteAddr = remote
-	}).Result()
+	})
+	if err := f.srv.WaitAfterResponse(f.t.Context()); err != nil {
+		f.t.Fatal(err)
+	}
+	return w.Result()
 }
 
 // newForgotFixture is the accounts fixture with a running delivery service
