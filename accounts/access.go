@@ -40,17 +40,43 @@ func (s *Service) Program(ctx context.Context, a Actor, programID int64, manage 
 
 // User loads a user the actor may see: themselves, anyone for an admin, or
 // someone sharing one of their programs; anyone else is not_found. To
-// manage, the actor must be an admin or a director of one of the user's
-// programs (forbidden otherwise).
+// manage (change, deactivate, issue a password link), see
+// Actor.ManagesAccount; a user the actor may see but not manage is
+// forbidden.
 func (s *Service) User(ctx context.Context, a Actor, userID int64, manage bool) (*models.User, error) {
-	u, managed, err := s.userRelation(ctx, a, userID)
+	u, programs, _, err := s.userRelation(ctx, a, userID)
 	if err != nil {
 		return nil, err
 	}
-	if manage && !managed {
+	if manage && !a.ManagesAccount(u, programs) {
 		return nil, surveys.Errorf(surveys.EFORBIDDEN, "your role may not change this account")
 	}
 	return u, nil
+}
+
+// ManagesAccount reports whether the actor may change an account that
+// belongs to programs (models.DB.UserPrograms): an admin or the operator
+// any account; a director their own, and a resident all of whose programs
+// they lead; nobody else. Staff accounts (directors, admins) are the
+// admins' alone: a director who could set a co-director's password could
+// sign in as them and read the programs only the co-director leads.
+func (a Actor) ManagesAccount(u *models.User, programs []int64) bool {
+	switch {
+	case a.Admin():
+		return true
+	case a.user == nil || a.user.Role != models.RoleDirector:
+		return false
+	case a.is(u.ID):
+		return true // what they may change of it is the use case's call
+	case u.Role != models.RoleResident || len(programs) == 0:
+		return false
+	}
+	for _, id := range programs {
+		if !a.Manages(id) {
+			return false
+		}
+	}
+	return true
 }
 
 // Resident loads the account whose links and reports the actor asks for:
@@ -59,7 +85,7 @@ func (s *Service) User(ctx context.Context, a Actor, userID int64, manage bool) 
 // not check that the account is a resident's: the caller says what a
 // non-resident means for it.
 func (s *Service) Resident(ctx context.Context, a Actor, residentID int64) (*models.User, error) {
-	u, managed, err := s.userRelation(ctx, a, residentID)
+	u, _, managed, err := s.userRelation(ctx, a, residentID)
 	if err != nil {
 		return nil, err
 	}
@@ -70,25 +96,26 @@ func (s *Service) Resident(ctx context.Context, a Actor, residentID int64) (*mod
 }
 
 // userRelation loads a user the actor may see (not_found otherwise, exactly
-// like an unknown id) and tells whether the actor may manage them.
-func (s *Service) userRelation(ctx context.Context, a Actor, userID int64) (u *models.User, managed bool, err error) {
+// like an unknown id), the programs they belong to (not looked up for an
+// admin, who needs none), and whether the actor directs one of them or is
+// an admin.
+func (s *Service) userRelation(ctx context.Context, a Actor, userID int64) (u *models.User, programs []int64, managed bool, err error) {
 	if !a.known() {
-		return nil, false, errSignIn()
+		return nil, nil, false, errSignIn()
 	}
 	notFound := surveys.Errorf(surveys.ENOTFOUND, "user %d does not exist", userID)
 	u, err = s.db.UserByID(ctx, userID)
 	if surveys.ErrorCode(err) == surveys.ENOTFOUND {
-		return nil, false, notFound
+		return nil, nil, false, notFound
 	}
 	if err != nil {
-		return nil, false, err
+		return nil, nil, false, err
 	}
 	if a.Admin() {
-		return u, true, nil
+		return u, nil, true, nil // an admin acts in every program
 	}
-	programs, err := s.db.UserPrograms(ctx, u)
-	if err != nil {
-		return nil, false, err
+	if programs, err = s.db.UserPrograms(ctx, u); err != nil {
+		return nil, nil, false, err
 	}
 	shared := false
 	for _, id := range programs {
@@ -98,7 +125,7 @@ func (s *Service) userRelation(ctx context.Context, a Actor, userID int64) (u *m
 		}
 	}
 	if !shared && !a.is(u.ID) {
-		return nil, false, notFound
+		return nil, nil, false, notFound
 	}
-	return u, managed, nil
+	return u, programs, managed, nil
 }

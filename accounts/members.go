@@ -205,12 +205,18 @@ type PasswordLink struct {
 }
 
 // IssuePasswordLink issues a single-use set-password link for an active
-// account the actor manages: setup if they never set a password, reset
-// otherwise. Their older links stop working.
+// account the actor manages (see Actor.ManagesAccount): setup if they never
+// set a password, reset otherwise. Their older links of the same purpose
+// stop working. A director may not issue one for themselves: whoever holds
+// their session could otherwise replace their password (forgotten
+// passwords go through the emailed link).
 func (s *Service) IssuePasswordLink(ctx context.Context, a Actor, in PasswordLinkRequest) (*PasswordLink, error) {
 	u, err := s.User(ctx, a, in.UserID, Manage)
 	if err != nil {
 		return nil, err
+	}
+	if a.is(u.ID) && !a.Admin() {
+		return nil, surveys.Errorf(surveys.EFORBIDDEN, "your role may not change this account")
 	}
 	if !u.Active {
 		return nil, surveys.Errorf(surveys.EINVALID, "%s is deactivated; reactivate the account first", u.Email)

@@ -82,6 +82,9 @@ func newAcctFixture(t *testing.T, cfg api.Config) *acctFixture {
 		t.Fatal(err)
 	}
 	f := &acctFixture{t: t, db: db, srv: srv, clock: clk, tokens: map[*models.User]string{}, delivery: cfg.Delivery}
+	// Work left after a response (a reset request) ends before the
+	// database closes.
+	t.Cleanup(func() { f.srv.WaitAfterResponse(context.Background()) })
 	f.progA = &models.Program{Name: "Program A"}
 	f.progB = &models.Program{Name: "Program B"}
 	for _, p := range []*models.Program{f.progA, f.progB} {

@@ -19,7 +19,7 @@ import (
 	"github.com/riverqueue/river"
 )
 
-const forgotAnswer = "If an account exists for that address, we have emailed a link to set a new password. It works once, for 7 days."
+const forgotAnswer = "If an account exists for that address, we have emailed a link to set a new password. It works once, for 1 hour."
 
 var setPasswordLinkRE = regexp.MustCompile(`https?://[^\s"<>]+/set-password/([A-Za-z0-9_-]+)`)
 
@@ -39,15 +39,20 @@ func (f *acctFixture) forgotForm() (token string, cookie *http.Cookie) {
 	return m[1], c
 }
 
-// requestReset posts the form from remote (an IP:port) for email.
+// requestReset posts the form from remote (an IP:port) for email, and waits
+// for the work the answer leaves behind.
 func (f *acctFixture) requestReset(email, remote string) *http.Response {
 	f.t.Helper()
 	token, cookie := f.forgotForm()
 	form := url.Values{"csrf_token": {token}, "email": {email}}
-	return f.do("POST", "/forgot-password", "application/x-www-form-urlencoded", form.Encode(), func(r *http.Request) {
+	w := f.do("POST", "/forgot-password", "application/x-www-form-urlencoded", form.Encode(), func(r *http.Request) {
 		r.AddCookie(cookie)
 		r.RemoteAddr = remote
-	}).Result()
+	})
+	if err := f.srv.WaitAfterResponse(f.t.Context()); err != nil {
+		f.t.Fatal(err)
+	}
+	return w.Result()
 }
 
 // newForgotFixture is the accounts fixture with a running delivery service
@@ -154,8 +159,9 @@ func TestForgottenPasswordEmailsAWorkingLinkOnlyToActiveAccounts(t *testing.T) {
 		t.Fatalf("%d emails and %d jobs, want one of each (for the active account only)", len(mails), len(jobs.Jobs))
 	}
 	m := mails[0]
-	// The fixture's clock reads 2 March 2026, 09:00 UTC: the link lasts 7 days.
-	if m.To != "res.a1@example.org" || !strings.Contains(m.Text, "stays open until Monday 9 March 2026, 09:00 UTC") {
+	// The fixture's clock reads 2 March 2026, 09:00 UTC: a reset link lasts
+	// an hour.
+	if m.To != "res.a1@example.org" || !strings.Contains(m.Text, "stays open until Monday 2 March 2026, 10:00 UTC") {
 		t.Errorf("email to %q:\n%s", m.To, m.Text)
 	}
 	if strings.Contains(string(jobs.Jobs[0].EncodedArgs), "@") {

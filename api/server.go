@@ -101,7 +101,9 @@ func (s *Server) Serve(ctx context.Context, addr string, grace time.Duration, re
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
-	return nil
+	// Requests are done; what they left to do after answering (a reset
+	// email to queue) finishes before the job queue and database close.
+	return s.WaitAfterResponse(shutdownCtx)
 }
 
 // The session cookie and the CSRF header, for clients and tests.

@@ -55,12 +55,13 @@ func (d *DB) EnsureAdmin(ctx context.Context, email, password string) (*Bootstra
 		case err == nil && u.Role != RoleAdmin:
 			return fmt.Errorf("bootstrap admin: %s already exists as a %s; choose another MENTORPULSE_ADMIN_EMAIL", u.Email, u.Role)
 		case err == nil:
-			changes := map[string]any{"active": true, "updated_at": d.now()}
-			if hash != "" {
-				changes["password_hash"] = hash
-			}
-			if err := d.db(ctx).Model(&User{}).Where("id = ?", u.ID).Updates(changes).Error; err != nil {
+			if err := d.db(ctx).Model(&User{}).Where("id = ?", u.ID).Updates(map[string]any{"active": true, "updated_at": d.now()}).Error; err != nil {
 				return fmt.Errorf("bootstrap admin: %w", err)
+			}
+			if hash != "" {
+				if err := d.replacePassword(ctx, u.ID, hash); err != nil {
+					return fmt.Errorf("bootstrap admin: %w", err)
+				}
 			}
 		default:
 			u = &User{Email: email, Name: "Administrator", Role: RoleAdmin, PasswordHash: hash}

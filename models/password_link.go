@@ -17,8 +17,21 @@ const (
 	PurposeReset = "reset" // a forgotten password is replaced
 )
 
-// PasswordLinkLifetime is how long a set-password link stays usable.
-const PasswordLinkLifetime = 7 * 24 * time.Hour
+// How long a set-password link stays usable. A new member may take days to
+// open their first email; a reset is asked for by someone waiting for it,
+// and a reset link that lies in a mailbox for days is a way in.
+const (
+	SetupLinkLifetime = 7 * 24 * time.Hour
+	ResetLinkLifetime = time.Hour
+)
+
+// PasswordLinkLifetime is how long a link of purpose stays usable.
+func PasswordLinkLifetime(purpose string) time.Duration {
+	if purpose == PurposeReset {
+		return ResetLinkLifetime
+	}
+	return SetupLinkLifetime
+}
 
 // PasswordLink is a single-use link to set a password. Only its token's hash
 // is stored.
@@ -41,17 +54,19 @@ var (
 )
 
 // CreatePasswordLink issues a set-password link for a user and returns its
-// token, which exists only here. Older unused links of the user stop
-// working, so at most one is live at a time.
+// token, which exists only here. Older unused links of the user with the
+// same purpose stop working, so at most one of each is live at a time: a
+// reset, which anyone may ask for by email address, never retires the setup
+// link a new member was given (using either link retires the other).
 func (d *DB) CreatePasswordLink(ctx context.Context, userID int64, purpose string) (string, *PasswordLink, error) {
 	if purpose != PurposeSetup && purpose != PurposeReset {
 		return "", nil, fmt.Errorf("create password link: unknown purpose %q", purpose)
 	}
 	token, hash := surveys.NewToken()
 	now := d.now()
-	l := &PasswordLink{TokenHash: hash, UserID: userID, Purpose: purpose, CreatedAt: now, ExpiresAt: now.Add(PasswordLinkLifetime)}
+	l := &PasswordLink{TokenHash: hash, UserID: userID, Purpose: purpose, CreatedAt: now, ExpiresAt: now.Add(PasswordLinkLifetime(purpose))}
 	err := d.WithTx(ctx, func(ctx context.Context) error {
-		if err := d.db(ctx).Model(&PasswordLink{}).Where("user_id = ? AND used_at IS NULL", userID).
+		if err := d.db(ctx).Model(&PasswordLink{}).Where("user_id = ? AND purpose = ? AND used_at IS NULL", userID, purpose).
 			Update("used_at", now).Error; err != nil {
 			return fmt.Errorf("retire old password links: %w", err)
 		}
@@ -95,8 +110,10 @@ func (d *DB) OpenPasswordLink(ctx context.Context, token string) (*PasswordLink,
 
 // UsePasswordLink sets the user's password through a link and uses the link
 // up, in one transaction: the claim is a conditional update, so two
-// concurrent uses cannot both succeed. Every session of the user ends, since
-// a reset usually means the old password may be known to someone else.
+// concurrent uses cannot both succeed. The user's other unused links are
+// retired, and every session and API token of the user ends (see
+// replacePassword), since a reset usually means the old password may be
+// known to someone else.
 func (d *DB) UsePasswordLink(ctx context.Context, token, password string) (*User, error) {
 	l, u, err := d.OpenPasswordLink(ctx, token)
 	if err != nil {
@@ -119,17 +136,32 @@ func (d *DB) UsePasswordLink(ctx context.Context, token, password string) (*User
 		if res.RowsAffected != 1 {
 			return errPasswordLinkGone
 		}
-		if err := d.db(ctx).Model(&User{}).Where("id = ?", u.ID).
-			Updates(map[string]any{"password_hash": hash, "updated_at": now}).Error; err != nil {
-			return fmt.Errorf("set password: %w", err)
+		if err := d.db(ctx).Model(&PasswordLink{}).Where("user_id = ? AND used_at IS NULL", u.ID).
+			Update("used_at", now).Error; err != nil {
+			return fmt.Errorf("retire other password links: %w", err)
 		}
-		return d.DeleteUserSessions(ctx, u.ID)
+		return d.replacePassword(ctx, u.ID, hash)
 	})
 	if err != nil {
 		return nil, err
 	}
 	u.PasswordHash = hash
 	return u, nil
+}
+
+// replacePassword stores a user's new password hash and ends whatever the
+// old password opened: every session, and every API token (made while the
+// old password was known, possibly by someone else). Call it in a
+// transaction; every way of setting a password goes through it.
+func (d *DB) replacePassword(ctx context.Context, userID int64, hash string) error {
+	if err := d.db(ctx).Model(&User{}).Where("id = ?", userID).
+		Updates(map[string]any{"password_hash": hash, "updated_at": d.now()}).Error; err != nil {
+		return fmt.Errorf("set password: %w", err)
+	}
+	if err := d.DeleteUserSessions(ctx, userID); err != nil {
+		return err
+	}
+	return d.RevokeUserAPITokens(ctx, userID)
 }
 
 // ErrBadCredentials is the one answer to a failed sign-in, whether the email

@@ -54,6 +54,7 @@ type Kit struct {
 	// handlers and the pages alike.
 	Accounts *accounts.Service
 	limits   *rateLimits
+	after    *afterResponse
 	// routingPage shows a browser's 404 or 405 for a path no route group
 	// claims; nil until the pages are registered.
 	routingPage PageRenderer
@@ -69,6 +70,6 @@ func NewKit(db *models.DB, cfg Config) *Kit {
 		cfg.Logger = slog.Default()
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	return &Kit{DB: db, Cfg: cfg, Log: cfg.Logger, limits: newRateLimits(cfg),
+	return &Kit{DB: db, Cfg: cfg, Log: cfg.Logger, limits: newRateLimits(cfg), after: newAfterResponse(),
 		Accounts: accounts.New(db, accounts.Config{BaseURL: cfg.BaseURL})}
 }

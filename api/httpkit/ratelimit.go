@@ -10,7 +10,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/mentorpulse/mentorpulse/surveys"
-	"golang.org/x/time/rate"
 )
 
 // RateLimit allows bursts of up to Events requests, refilled at Events per
@@ -52,6 +51,9 @@ func ParseRateLimit(s string) (RateLimit, error) {
 
 // limiterSet keeps one token bucket per key (an IP address or an account) in
 // process memory. Buckets idle long enough to have refilled are dropped.
+// The buckets are written here rather than taken from x/time/rate because
+// the sign-in limit gives a token back when an attempt succeeds, which that
+// package cannot do exactly.
 type limiterSet struct {
 	limit     RateLimit
 	mu        sync.Mutex
@@ -59,13 +61,24 @@ type limiterSet struct {
 	lastSweep time.Time
 }
 
+// bucket holds tokens as of last: up to limit.Events, refilled at
+// limit.Events per limit.Per.
 type bucket struct {
-	lim  *rate.Limiter
-	seen time.Time
+	tokens float64
+	last   time.Time
 }
 
 func newLimiterSet(l RateLimit) *limiterSet {
 	return &limiterSet{limit: l, buckets: map[string]*bucket{}}
+}
+
+// refill brings b up to now.
+func (ls *limiterSet) refill(b *bucket, now time.Time) {
+	if now.After(b.last) {
+		perToken := ls.limit.Per / time.Duration(ls.limit.Events)
+		b.tokens = min(float64(ls.limit.Events), b.tokens+float64(now.Sub(b.last))/float64(perToken))
+		b.last = now
+	}
 }
 
 // allow takes one token for key, or says how long until one is available.
@@ -77,7 +90,7 @@ func (ls *limiterSet) allow(key string, now time.Time) (bool, time.Duration) {
 	defer ls.mu.Unlock()
 	if now.Sub(ls.lastSweep) >= time.Minute {
 		for k, b := range ls.buckets {
-			if now.Sub(b.seen) > ls.limit.Per {
+			if now.Sub(b.last) > ls.limit.Per {
 				delete(ls.buckets, k)
 			}
 		}
@@ -85,17 +98,30 @@ func (ls *limiterSet) allow(key string, now time.Time) (bool, time.Duration) {
 	}
 	b := ls.buckets[key]
 	if b == nil {
-		every := ls.limit.Per / time.Duration(ls.limit.Events)
-		b = &bucket{lim: rate.NewLimiter(rate.Every(every), ls.limit.Events)}
+		b = &bucket{tokens: float64(ls.limit.Events), last: now}
 		ls.buckets[key] = b
 	}
-	b.seen = now
-	r := b.lim.ReserveN(now, 1)
-	if d := r.DelayFrom(now); d > 0 {
-		r.CancelAt(now)
-		return false, d
+	ls.refill(b, now)
+	if b.tokens < 1 {
+		perToken := ls.limit.Per / time.Duration(ls.limit.Events)
+		return false, time.Duration((1 - b.tokens) * float64(perToken))
 	}
+	b.tokens--
 	return true, 0
+}
+
+// giveBack returns a token allow took for key. A bucket dropped meanwhile
+// was full anyway.
+func (ls *limiterSet) giveBack(key string, now time.Time) {
+	if ls == nil || !ls.limit.Enabled() {
+		return
+	}
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	if b := ls.buckets[key]; b != nil {
+		ls.refill(b, now)
+		b.tokens = min(float64(ls.limit.Events), b.tokens+1)
+	}
 }
 
 // rateLimits are the server's limiters.
@@ -128,17 +154,22 @@ func TooMany(c echo.Context, wait time.Duration, what string) error {
 	return surveys.Errorf(surveys.ERATELIMITED, "too many %s from here; try again in %d seconds", what, secs)
 }
 
-// allowSignIn applies the per-IP and the per-account sign-in limits. Every
-// attempt counts, successful or not.
-func (s *Kit) AllowSignIn(c echo.Context, email string) error {
+// AllowSignIn applies the per-IP and the per-account sign-in limits before
+// the password is checked. Every attempt takes a token from the IP's
+// bucket, since each costs a password hash whatever its outcome; the
+// account's token is taken now, so that parallel guesses cannot outrun the
+// limit, and given back by the returned function when the attempt turns out
+// not to be a failure: only failed sign-ins count against an account.
+func (s *Kit) AllowSignIn(c echo.Context, email string) (notFailed func(), err error) {
 	now := s.limits.now()
 	if ok, wait := s.limits.loginIP.allow(c.RealIP(), now); !ok {
-		return TooMany(c, wait, "sign-in attempts")
+		return nil, TooMany(c, wait, "sign-in attempts")
 	}
-	if ok, wait := s.limits.loginAccount.allow(strings.ToLower(strings.TrimSpace(email)), now); !ok {
-		return TooMany(c, wait, "sign-in attempts for this account")
+	key := strings.ToLower(strings.TrimSpace(email))
+	if ok, wait := s.limits.loginAccount.allow(key, now); !ok {
+		return nil, TooMany(c, wait, "sign-in attempts for this account")
 	}
-	return nil
+	return func() { s.limits.loginAccount.giveBack(key, s.limits.now()) }, nil
 }
 
 // LimitSurveys bounds requests per IP to the public survey endpoints, which

@@ -8,7 +8,7 @@ import (
 	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
-// startSession checks the rate limits and the credentials, ends any session
+// StartSession checks the rate limits and the credentials, ends any session
 // the browser already had, and starts a new one (a new id at every sign-in).
 // Both outcomes are audited. An email that is not text (surveys.CheckText)
 // is invalid before anything else: no account could have it, and PostgreSQL
@@ -17,15 +17,20 @@ func (s *Kit) StartSession(c echo.Context, email, password string) (*models.User
 	if err := surveys.CheckText(email, false); err != nil {
 		return nil, "", nil, surveys.Invalid("the request has invalid fields", []surveys.FieldError{{Field: "email", Message: err.Error()}})
 	}
-	if err := s.AllowSignIn(c, email); err != nil {
+	notFailed, err := s.AllowSignIn(c, email)
+	if err != nil {
 		return nil, "", nil, err
 	}
 	ctx := c.Request().Context()
 	u, err := s.DB.Authenticate(ctx, email, password)
+	if surveys.ErrorCode(err) == surveys.EUNAUTHORIZED {
+		s.AuditFailedSignIn(ctx, u)
+		return nil, "", nil, err
+	}
+	// Only a failed sign-in counts against the account: switching between
+	// accounts, or signing in on several devices, locks nobody out.
+	notFailed()
 	if err != nil {
-		if surveys.ErrorCode(err) == surveys.EUNAUTHORIZED {
-			s.AuditFailedSignIn(ctx, u, email)
-		}
 		return nil, "", nil, err
 	}
 	if old, err := c.Cookie(SessionCookie); err == nil {
@@ -48,10 +53,10 @@ func (s *Kit) StartSession(c echo.Context, email, password string) (*models.User
 	return u, value, sess, nil
 }
 
-// auditFailedSignIn records a failed attempt. The typed email is kept only
-// when it names no account, so a password typed into the email field of a
-// known account is never stored.
-func (s *Kit) AuditFailedSignIn(ctx context.Context, u *models.User, email string) {
+// AuditFailedSignIn records a failed attempt. What was typed into the email
+// field is never kept: for an address of no account it may well be the
+// password, typed into the wrong box, and the log is kept forever.
+func (s *Kit) AuditFailedSignIn(ctx context.Context, u *models.User) {
 	e := models.AuditEntry{Action: models.ActionSignInFailed}
 	if u != nil {
 		e.Target, e.ProgramID = UserTarget(u.ID), u.ProgramID
@@ -59,10 +64,7 @@ func (s *Kit) AuditFailedSignIn(ctx context.Context, u *models.User, email strin
 			e.Detail = "account deactivated"
 		}
 	} else {
-		if len(email) > 254 {
-			email = email[:254]
-		}
-		e.Detail = "unknown email " + email
+		e.Detail = "unknown email"
 	}
 	if err := s.DB.Audit(ctx, e); err != nil {
 		s.Log.Warn("audit failed sign-in", "err", err)

@@ -50,8 +50,10 @@ func (s *Server) renderForgot(c echo.Context, status int, d forgotPageData) erro
 
 // forgotPasswordForm answers every well-formed request with the same page,
 // whether or not the address belongs to an account, so the form cannot be
-// used to find out who has one. Only for an active account is a reset link
-// made and emailed.
+// used to find out who has one. The answer is written before the address is
+// even looked up: what follows (a reset link made and emailed for an active
+// account, an audit entry for any account) runs after the response, so
+// neither the page nor its timing depends on the address.
 func (s *Server) forgotPasswordForm(c echo.Context) error {
 	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, maxAccountFormBytes)
 	if err := c.Request().ParseForm(); err != nil {
@@ -76,33 +78,34 @@ func (s *Server) forgotPasswordForm(c echo.Context) error {
 		d.Error = "Too many requests. Please wait " + c.Response().Header().Get("Retry-After") + " seconds and try again."
 		return s.renderForgot(c, http.StatusTooManyRequests, d)
 	}
-	if err := s.requestPasswordReset(c.Request().Context(), d.Email); err != nil {
+	if err := s.renderForgot(c, http.StatusOK, forgotPageData{Sent: true}); err != nil {
 		return err
 	}
-	return s.renderForgot(c, http.StatusOK, forgotPageData{Sent: true})
+	email := d.Email
+	s.AfterResponse(c, "password reset request", func(ctx context.Context) error {
+		return s.requestPasswordReset(ctx, email)
+	})
+	return nil
 }
 
 // requestPasswordReset queues a reset email for an active account, and
-// audits the request for any account. An unknown address still costs a
-// token and a sealing, so the two answers take comparable time; what is
-// left is one short write transaction.
+// audits the request for any account; an unknown address gets nothing. It
+// runs after the answer (see forgotPasswordForm). Its errors never name the
+// address.
 func (s *Server) requestPasswordReset(ctx context.Context, email string) error {
 	u, err := s.DB.UserByEmail(ctx, email)
 	if surveys.ErrorCode(err) == surveys.ENOTFOUND {
-		s.decoyResetWork()
 		return nil
 	}
 	if err != nil {
-		return err
+		return err // "find user: …", from the driver: no address in it
 	}
 	entry := models.AuditEntry{Action: resetAuditAction, Target: httpkit.UserTarget(u.ID), ProgramID: u.ProgramID}
 	switch {
 	case !u.Active:
-		s.decoyResetWork()
 		entry.Detail = resetDetailInactive
 		return s.DB.Audit(ctx, entry)
 	case s.Cfg.Delivery == nil:
-		s.decoyResetWork()
 		s.Log.Warn("a password reset was requested but email delivery is not configured: nothing was sent", "user_id", u.ID)
 		entry.Detail = resetDetailNoDelivery
 		return s.DB.Audit(ctx, entry)
@@ -114,10 +117,4 @@ func (s *Server) requestPasswordReset(ctx context.Context, email string) error {
 		}
 		return s.DB.Audit(ctx, entry)
 	})
-}
-
-// decoyResetWork makes a token and its hash, as a real reset does, and
-// throws them away.
-func (s *Server) decoyResetWork() {
-	_, _ = surveys.NewToken()
 }

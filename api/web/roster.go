@@ -55,6 +55,9 @@ type rosterRow struct {
 	PGYYear     int // 0: none (directors)
 	Active      bool
 	Self        bool // the signed-in director: no deactivate button
+	// Manageable: the signed-in user may deactivate the member and issue
+	// them a password link (a co-director's account is the admins').
+	Manageable  bool
 	HasPassword bool
 	Links       models.LinkCounts
 }
@@ -134,11 +137,14 @@ func (s *Server) renderRoster(c echo.Context, status int, prog *models.Program, 
 	if err != nil {
 		return err
 	}
-	me := httpkit.CurrentUser(c)
+	me, actor := httpkit.CurrentUser(c), httpkit.ActorOf(c)
 	d.Nav, d.Program, d.PGYYears = s.nav(c), prog, accounts.PGYYears()
 	for _, u := range members {
 		row := rosterRow{ID: u.ID, Name: u.Name, Email: u.Email, Role: u.Role,
-			Active: u.Active, Self: u.ID == me.ID, HasPassword: u.PasswordHash != "", Links: counts[u.ID]}
+			Active: u.Active, Self: u.ID == me.ID, HasPassword: u.PasswordHash != "", Links: counts[u.ID],
+			// A resident listed here belongs to this program only; for
+			// anyone else the programs do not change the answer.
+			Manageable: actor.ManagesAccount(&u, []int64{prog.ID})}
 		if u.PGYYear != nil {
 			row.PGYYear = *u.PGYYear
 		}

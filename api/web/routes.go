@@ -31,6 +31,12 @@ func (s *Server) registerPages(e *httpkit.Routes) {
 	get := func(roles ...string) []echo.MiddlewareFunc {
 		return append(append([]echo.MiddlewareFunc{}, page...), httpkit.RequireRole(roles...))
 	}
+	// A program's pages check no role: rosterProgram asks accounts, which
+	// answers another program's roster 404 like a missing one and a
+	// resident's own 403, for every role alike.
+	programForm := func(limit int64) []echo.MiddlewareFunc {
+		return append([]echo.MiddlewareFunc{formBody(limit)}, page...)
+	}
 	resident, director, admin := models.RoleResident, models.RoleDirector, models.RoleAdmin
 
 	e.GET("/", s.rootPage, s.Authenticate)
@@ -40,14 +46,14 @@ func (s *Server) registerPages(e *httpkit.Routes) {
 	e.POST("/home/links", s.newLinkForm, form(maxFormBytes, resident)...)
 	if s.Cfg.Delivery != nil {
 		e.POST("/home/meetings", s.recordMeetingForm, form(maxFormBytes, resident)...)
-		e.POST("/programs/:id/roster/meetings/import", s.importMeetingsForm, form(csvimport.MaxBytes+64<<10, director, admin)...)
+		e.POST("/programs/:id/roster/meetings/import", s.importMeetingsForm, programForm(csvimport.MaxBytes+64<<10)...)
 	}
 
-	e.GET("/programs/:id/roster", s.rosterPage, get(director, admin)...)
-	e.POST("/programs/:id/roster/members", s.addMemberForm, form(maxFormBytes, director, admin)...)
-	e.POST("/programs/:id/roster/import", s.importMembersForm, form(csvimport.MaxBytes+64<<10, director, admin)...)
-	e.POST("/programs/:id/roster/members/:uid", s.updateMemberForm, form(maxFormBytes, director, admin)...)
-	e.POST("/programs/:id/roster/members/:uid/password-link", s.passwordLinkForm, form(maxFormBytes, director, admin)...)
+	e.GET("/programs/:id/roster", s.rosterPage, page...)
+	e.POST("/programs/:id/roster/members", s.addMemberForm, programForm(maxFormBytes)...)
+	e.POST("/programs/:id/roster/import", s.importMembersForm, programForm(csvimport.MaxBytes+64<<10)...)
+	e.POST("/programs/:id/roster/members/:uid", s.updateMemberForm, programForm(maxFormBytes)...)
+	e.POST("/programs/:id/roster/members/:uid/password-link", s.passwordLinkForm, programForm(maxFormBytes)...)
 
 	e.GET("/admin/programs", s.adminProgramsPage, get(admin)...)
 	e.POST("/admin/programs", s.createProgramForm, form(maxFormBytes, admin)...)

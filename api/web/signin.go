@@ -4,8 +4,10 @@ import (
 	"crypto/subtle"
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/labstack/echo/v4"
 	"github.com/mentorpulse/mentorpulse/api/httpkit"
@@ -96,12 +98,20 @@ func fieldMessage(err error, field string) string {
 	return "is not valid"
 }
 
-// safeNext keeps a post-sign-in redirect on this site.
+// safeNext keeps a post-sign-in redirect on this site: next must parse
+// (net/url refuses control characters such as the tab that browsers strip)
+// as a path-absolute reference, with no scheme, host or user, whose path
+// does not start with a second slash or a backslash (which browsers read as
+// "//host"). Anything else goes home. What is returned is the parsed URL
+// written out again, so the redirect is what was checked.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Opaque != "" || u.User != nil || u.Host != "" ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") || strings.ContainsRune(u.Path, '\\') ||
+		strings.ContainsFunc(u.Path, unicode.IsControl) {
 		return "/"
 	}
-	return next
+	return (&url.URL{Path: u.Path, RawPath: u.RawPath, RawQuery: u.RawQuery, Fragment: u.Fragment, RawFragment: u.RawFragment}).String()
 }
 
 // logoutForm ends the session (the form carries csrf_token) and returns to

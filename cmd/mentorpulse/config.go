@@ -50,7 +50,7 @@ var configVars = [][3]string{
 	{"MENTORPULSE_SESSION_IDLE_TIMEOUT", "8h", "a session ends after this long without a request"},
 	{"MENTORPULSE_SESSION_MAX_AGE", "168h", "a session ends this long after sign-in, whatever its use"},
 	{"MENTORPULSE_LOGIN_RATE_LIMIT", "30/1m", "sign-in attempts per client IP: bursts of N, refilled at N per duration; off disables"},
-	{"MENTORPULSE_LOGIN_ACCOUNT_RATE_LIMIT", "5/15m", "sign-in attempts per account, same form"},
+	{"MENTORPULSE_LOGIN_ACCOUNT_RATE_LIMIT", "5/15m", "failed sign-in attempts per account, same form"},
 	{"MENTORPULSE_SURVEY_RATE_LIMIT", "120/1m", "requests per client IP to the public survey endpoints (/s/…, /api/v1/surveys/…); off disables (load tests)"},
 	{"MENTORPULSE_TRUST_PROXY", "false", "true behind a reverse proxy: take the client IP from X-Forwarded-For for rate limits"},
 	{"MENTORPULSE_SMTP_URL", "", "smtp://user:pass@host:port (STARTTLS when offered) or smtps://… (implicit TLS); unset: emails are written to the log"},
