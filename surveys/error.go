@@ -17,6 +17,7 @@ const (
 	EFORBIDDEN    = "forbidden"
 	EUNAUTHORIZED = "unauthorized"
 	ERATELIMITED  = "rate_limited"
+	ETOOLARGE     = "too_large" // an input over a size limit
 	EINTERNAL     = "internal"
 )
 

@@ -20,6 +20,7 @@ var statusOf = map[string]int{
 	surveys.EFORBIDDEN:    http.StatusForbidden,
 	surveys.EUNAUTHORIZED: http.StatusUnauthorized,
 	surveys.ERATELIMITED:  http.StatusTooManyRequests,
+	surveys.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	surveys.EINTERNAL:     http.StatusInternalServerError,
 }
 
