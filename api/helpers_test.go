@@ -37,7 +37,12 @@ type fixture struct {
 // PostgreSQL when MENTORPULSE_TEST_DATABASE_URL is set), logging to a buffer.
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	db := dbtest.New(t)
+	return newFixtureOn(t, dbtest.New(t))
+}
+
+// newFixtureOn is newFixture on a database the test opened itself.
+func newFixtureOn(t testing.TB, db *models.DB) *fixture {
+	t.Helper()
 	db.Now = func() time.Time { return testNow }
 	logs := &syncBuffer{}
 	srv, err := api.New(db, api.Config{

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"io"
 	"mime"
 	"net/http"
@@ -125,6 +126,10 @@ func csvBody(c echo.Context) (io.ReadCloser, error) {
 		return req.Body, nil
 	case echo.MIMEMultipartForm:
 		fh, err := c.FormFile("file")
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, surveys.Errorf(surveys.ETOOLARGE, "the upload is larger than %d MiB; split the file", csvimport.MaxBytes>>20)
+		}
 		if err != nil {
 			return nil, surveys.Invalid("the upload has no CSV file", []surveys.FieldError{{Field: "file", Message: "is required"}})
 		}

@@ -1,8 +1,10 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"mime/multipart"
 	"net/http"
 	"strconv"
 	"strings"
@@ -10,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/mentorpulse/mentorpulse/api"
+	"github.com/mentorpulse/mentorpulse/csvimport"
 	"github.com/mentorpulse/mentorpulse/models"
 )
 
@@ -358,6 +361,105 @@ func TestImportMembersOverTheRowLimitCreatesNobodyAndABadCellRejectsOnlyItsRow(t
 	}
 	want := map[string]any{"created": 1.0, "updated": 0.0,
 		"errors": []any{map[string]any{"line": 2.0, "message": "name cannot contain a NUL byte"}}}
+	if diff := cmp.Diff(want, decode[map[string]any](t, w.Body.Bytes())); diff != "" {
+		t.Errorf("answer (-want +got):\n%s", diff)
+	}
+}
+
+// A CSV over the importer's byte limit is 413 and applies nothing, for
+// members and meetings, as a body, a JSON-API upload or a page's form. The
+// meetings import used to answer 422 for a body between the limit and the
+// multipart slack above it, and 422 "no CSV file" for an upload over both.
+func TestImportOverTheByteLimitIs413AndAppliesNothing(t *testing.T) {
+	f := newAcctFixture(t, api.Config{})
+	a := strconv.FormatInt(f.progA.ID, 10)
+	rows := func(n int, row func(i int) string) string {
+		var b strings.Builder
+		for i := 0; b.Len() < n; i++ {
+			b.WriteString(row(i))
+		}
+		return b.String()[:n]
+	}
+	member := func(i int) string { return fmt.Sprintf("big%d@example.org,Big %d,resident,1\n", i, i) }
+	meeting := func(i int) string { return fmt.Sprintf("res.a1@example.org,big%d@student.example,2026-03-01\n", i) }
+	upload := func(fields map[string]string, file, csv string) (string, string) {
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		for k, v := range fields {
+			mw.WriteField(k, v)
+		}
+		fw, _ := mw.CreateFormFile(file, "big.csv")
+		fw.Write([]byte(csv))
+		mw.Close()
+		return buf.String(), mw.FormDataContentType()
+	}
+	opt, csrf := f.browserSession(f.dirA)
+	just := csvimport.MaxBytes + 1
+	slack := csvimport.MaxBytes + 48<<10
+	over := csvimport.MaxBytes + 128<<10
+	type req struct{ path, ct, body string }
+	cases := map[string]func() req{
+		"members-body-just-over": func() req {
+			return req{"/api/v1/programs/" + a + "/members/import", "text/csv", rows(just, member)}
+		},
+		"meetings-body-just-over": func() req {
+			return req{"/api/v1/programs/" + a + "/meetings/import", "text/csv", rows(just, meeting)}
+		},
+		"meetings-body-within-slack": func() req {
+			return req{"/api/v1/programs/" + a + "/meetings/import", "text/csv", rows(slack, meeting)}
+		},
+		"meetings-upload-just-over": func() req {
+			body, ct := upload(nil, "file", rows(just, meeting))
+			return req{"/api/v1/programs/" + a + "/meetings/import", ct, body}
+		},
+		"meetings-upload-over-slack": func() req {
+			body, ct := upload(nil, "file", rows(over, meeting))
+			return req{"/api/v1/programs/" + a + "/meetings/import", ct, body}
+		},
+		"members-page-upload-just-over": func() req {
+			body, ct := upload(map[string]string{"csrf_token": csrf}, "csv_file", rows(just, member))
+			return req{f.rosterPath(f.progA) + "/import", ct, body}
+		},
+		"meetings-page-upload-just-over": func() req {
+			body, ct := upload(map[string]string{"csrf_token": csrf}, "meetings_file", rows(just, meeting))
+			return req{f.rosterPath(f.progA) + "/meetings/import", ct, body}
+		},
+	}
+	ctx := context.Background()
+	before, _ := f.db.Members(ctx, f.progA.ID)
+	for name, mk := range cases {
+		t.Run(name, func(t *testing.T) {
+			r := mk()
+			opts := []func(*http.Request){f.as(f.dirA)}
+			if strings.HasPrefix(r.path, "/programs/") {
+				opts = []func(*http.Request){opt}
+			}
+			w := f.do("POST", r.path, r.ct, r.body, opts...)
+			if w.Code != http.StatusRequestEntityTooLarge {
+				t.Errorf("%d bytes: status %d, want 413\n%.300s", len(r.body), w.Code, w.Body)
+			}
+		})
+	}
+	if after, _ := f.db.Members(ctx, f.progA.ID); len(after) != len(before) {
+		t.Errorf("refused imports changed the roster from %d to %d members", len(before), len(after))
+	}
+	if n := f.queuedEmails(); n != 0 {
+		t.Errorf("refused imports queued %d emails", n)
+	}
+}
+
+// A cell that is not UTF-8 (PostgreSQL cannot store it) is its row's error;
+// the rows around it are applied, and nothing answers 500.
+func TestImportMembersInvalidUTF8CellRejectsOnlyItsRow(t *testing.T) {
+	f := newAcctFixture(t, api.Config{})
+	path := "/api/v1/programs/" + strconv.FormatInt(f.progA.ID, 10) + "/members/import"
+	csv := "one@example.org,One,resident,1\ntwo@example.org,Tw\xffo,resident,1\nthree@example.org,Three,resident,1\n"
+	w := f.do("POST", path, "text/csv", csv, f.as(f.dirA))
+	if w.Code != http.StatusOK {
+		t.Fatalf("invalid UTF-8 in a cell: %d %s, want 200", w.Code, w.Body)
+	}
+	want := map[string]any{"created": 2.0, "updated": 0.0,
+		"errors": []any{map[string]any{"line": 2.0, "message": "name is not valid UTF-8 text; save the file as UTF-8"}}}
 	if diff := cmp.Diff(want, decode[map[string]any](t, w.Body.Bytes())); diff != "" {
 		t.Errorf("answer (-want +got):\n%s", diff)
 	}

@@ -1,8 +1,9 @@
 package api
 
 import (
-	"encoding/csv"
+	"bufio"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -22,16 +23,21 @@ var programCSVHeader = []string{
 // export streams with flat memory however many residents there are.
 const csvFlushEvery = 50
 
-// writeProgramCSV streams a program report as CSV. Quoting of commas,
-// quotes and line breaks is encoding/csv's; cells a spreadsheet would read
-// as a formula are neutralised by safeCell.
+// utf8BOM opens the export so that Excel on Windows reads it as UTF-8
+// ("Chloé", not "ChloÃ©"); other spreadsheets and csv readers skip it.
+const utf8BOM = "\ufeff"
+
+// writeProgramCSV streams a program report as CSV: a byte-order mark, then
+// rows whose cells are quoted by csvWriter and neutralised by safeCell when a
+// spreadsheet would read them as a formula.
 func writeProgramCSV(c echo.Context, rep *surveys.ProgramReport) error {
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="program-%d-report-%s-to-%s.csv"`,
 		rep.Program.ID, rep.Period.From, rep.Period.To))
 	c.Response().WriteHeader(http.StatusOK)
-	w := csv.NewWriter(c.Response())
+	w := newCSVWriter(c.Response())
+	w.w.WriteString(utf8BOM)
 	if err := w.Write(programCSVHeader); err != nil {
 		return err
 	}
@@ -59,6 +65,53 @@ func writeProgramCSV(c echo.Context, rep *surveys.ProgramReport) error {
 	w.Flush()
 	return w.Error()
 }
+
+// csvWriter writes comma-separated rows like encoding/csv, but quotes every
+// cell that holds a separator of any common locale: a spreadsheet that
+// splits on ";" or tab would otherwise cut "Res;=1+1;A2" into cells, the
+// second of which runs as a formula past safeCell. encoding/csv quotes only
+// its own separator.
+type csvWriter struct {
+	w   *bufio.Writer
+	err error
+}
+
+func newCSVWriter(w io.Writer) *csvWriter { return &csvWriter{w: bufio.NewWriter(w)} }
+
+// csvQuoted are the characters that make a cell quoted: the separators of
+// common locales, the quote itself and line breaks.
+const csvQuoted = ",;\t\"\r\n"
+
+// Write writes one row, ending in a newline as encoding/csv does by default.
+func (cw *csvWriter) Write(row []string) error {
+	if cw.err != nil {
+		return cw.err
+	}
+	for i, cell := range row {
+		if i > 0 {
+			cw.w.WriteByte(',')
+		}
+		if !strings.ContainsAny(cell, csvQuoted) && strings.TrimSpace(cell) == cell {
+			cw.w.WriteString(cell)
+			continue
+		}
+		cw.w.WriteByte('"')
+		cw.w.WriteString(strings.ReplaceAll(cell, `"`, `""`))
+		cw.w.WriteByte('"')
+	}
+	_, cw.err = cw.w.WriteString("\n")
+	return cw.err
+}
+
+// Flush sends buffered rows to the underlying writer.
+func (cw *csvWriter) Flush() {
+	if err := cw.w.Flush(); err != nil && cw.err == nil {
+		cw.err = err
+	}
+}
+
+// Error reports the first write or flush error.
+func (cw *csvWriter) Error() error { return cw.err }
 
 // safeCell neutralises spreadsheet formula injection: a cell that starts
 // with =, +, -, @, a tab or a carriage return gets a leading single quote,

@@ -20,6 +20,10 @@ func validForm() url.Values {
 	}
 }
 
+// answeredText is what a used link's page says: most often it answers the
+// mentee's own retry, so it reads as the success it was, not as a refusal.
+const answeredText = "This link has been used, and the answers sent with it are stored."
+
 func TestSurveyPageStatuses(t *testing.T) {
 	tests := []struct {
 		name       string
@@ -35,12 +39,12 @@ func TestSurveyPageStatuses(t *testing.T) {
 		{name: "page-200-form", link: linkPending, method: "GET", wantStatus: 200, wantText: "How was your meeting with Dr. Ada Lovelace?"},
 		{name: "page-404-unknown-token", link: linkUnknown, method: "GET", wantStatus: 404, wantText: "Survey link not found"},
 		{name: "page-404-malformed-token", link: linkMalformed, method: "GET", wantStatus: 404, wantText: "Survey link not found"},
-		{name: "page-410-already-answered", link: linkAnswered, method: "GET", wantStatus: 410, wantText: models.MsgCompleted, wantStored: 1},
+		{name: "page-410-already-answered", link: linkAnswered, method: "GET", wantStatus: 410, wantText: answeredText, wantStored: 1},
 		{name: "page-410-expired", link: linkExpired, method: "GET", wantStatus: 410, wantText: models.MsgExpired},
 		{name: "page-410-declined", link: linkDeclined, method: "GET", wantStatus: 410, wantText: models.MsgDeclined},
 		{name: "form-200-thank-you", link: linkPending, method: "POST", form: validForm(), wantStatus: 200, wantText: "Your feedback was received.", wantStored: 1},
 		{name: "form-404-unknown-token", link: linkUnknown, method: "POST", form: validForm(), wantStatus: 404, wantText: "Survey link not found"},
-		{name: "form-410-already-answered", link: linkAnswered, method: "POST", form: validForm(), wantStatus: 410, wantText: models.MsgCompleted, wantStored: 1},
+		{name: "form-410-already-answered", link: linkAnswered, method: "POST", form: validForm(), wantStatus: 410, wantText: answeredText, wantStored: 1},
 		{name: "form-410-expired", link: linkExpired, method: "POST", form: validForm(), wantStatus: 410, wantText: models.MsgExpired},
 		{name: "form-410-declined", link: linkDeclined, method: "POST", form: validForm(), wantStatus: 410, wantText: models.MsgDeclined},
 		{name: "form-422-nothing-chosen", link: linkPending, method: "POST", form: url.Values{}, wantStatus: 422, wantText: "9 statements still need an answer"},
@@ -50,7 +54,7 @@ func TestSurveyPageStatuses(t *testing.T) {
 		{name: "form-400-malformed-encoding", link: linkPending, method: "POST", raw: "A1=%zz&A2=5", wantStatus: 400},
 		{name: "decline-form-200-closed", link: linkPending, method: "POST", suffix: "/decline", form: url.Values{"reason": {"meeting_did_not_happen"}}, wantStatus: 200, wantText: "no answers were stored"},
 		{name: "decline-form-404-unknown-token", link: linkUnknown, method: "POST", suffix: "/decline", wantStatus: 404, wantText: "Survey link not found"},
-		{name: "decline-form-410-already-answered", link: linkAnswered, method: "POST", suffix: "/decline", wantStatus: 410, wantText: models.MsgCompleted, wantStored: 1},
+		{name: "decline-form-410-already-answered", link: linkAnswered, method: "POST", suffix: "/decline", wantStatus: 410, wantText: answeredText, wantStored: 1},
 		{name: "decline-form-410-expired", link: linkExpired, method: "POST", suffix: "/decline", wantStatus: 410, wantText: models.MsgExpired},
 	}
 	shared := newFixture(t)
@@ -220,10 +224,10 @@ func TestSurveyPageClosedTitles(t *testing.T) {
 		form       url.Values
 		wantTitle  string
 	}{
-		{name: "page-410-titled-already-answered", link: linkAnswered, wantTitle: "Already answered"},
+		{name: "page-410-titled-already-answered", link: linkAnswered, wantTitle: "Your answers were received"},
 		{name: "page-410-titled-expired", link: linkExpired, wantTitle: "This link has expired"},
 		{name: "page-410-titled-declined", link: linkDeclined, wantTitle: "Survey closed"},
-		{name: "form-410-titled-already-answered", link: linkAnswered, form: validForm(), wantTitle: "Already answered"},
+		{name: "form-410-titled-already-answered", link: linkAnswered, form: validForm(), wantTitle: "Your answers were received"},
 		{name: "form-410-titled-expired-with-invalid-form", link: linkExpired, form: url.Values{}, wantTitle: "This link has expired"},
 		{name: "form-410-titled-declined", link: linkDeclined, form: validForm(), wantTitle: "Survey closed"},
 	}

@@ -149,7 +149,7 @@ func read(r io.Reader, cols Columns) ([]readRow, error) {
 		return nil, fmt.Errorf("read CSV: %w", err)
 	}
 	if len(data) > MaxBytes {
-		return nil, surveys.Errorf(surveys.EINVALID, "the file is larger than %d MiB; split it", MaxBytes>>20)
+		return nil, surveys.Errorf(surveys.ETOOLARGE, "the file is larger than %d MiB; split it", MaxBytes>>20)
 	}
 	cr := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\ufeff"))))
 	cr.FieldsPerRecord = -1

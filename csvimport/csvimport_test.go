@@ -104,7 +104,6 @@ func TestImportRefusesTheWholeFileBeforeApplyingAnyRow(t *testing.T) {
 		"header-only":       "email,name\n",
 		"blank-lines-only":  "\n \n",
 		"too-many-rows":     strings.Repeat(row, csvimport.MaxRows+1),
-		"too-many-bytes":    strings.Repeat(row, csvimport.MaxBytes/len(row)+1),
 		"unknown-column":    "email,name,colour\n" + row,
 		"repeated-column":   "email,name,name\n" + row,
 		"missing-column":    "email,year\n" + row,
@@ -125,6 +124,23 @@ func TestImportRefusesTheWholeFileBeforeApplyingAnyRow(t *testing.T) {
 	}
 	if _, _, err := run(t, strings.Repeat(row, csvimport.MaxRows)); err != nil {
 		t.Errorf("a file of exactly %d rows: %v", csvimport.MaxRows, err)
+	}
+}
+
+// A file over the byte limit is too large, not invalid: the HTTP layer
+// answers 413 for it however the file arrived, and applies nothing.
+func TestImportOverTheByteLimitIsTooLargeAndAppliesNothing(t *testing.T) {
+	row := "a@example.org,A,1\n"
+	res, applied, err := run(t, strings.Repeat(row, csvimport.MaxBytes/len(row)+1))
+	if surveys.ErrorCode(err) != surveys.ETOOLARGE {
+		t.Errorf("err %v (result %+v), want too large", err, res)
+	}
+	if len(applied) != 0 {
+		t.Errorf("%d rows applied from a file over the byte limit", len(applied))
+	}
+	body := strings.Repeat(row, csvimport.MaxBytes/len(row))
+	if _, _, err := run(t, body+strings.Repeat(" ", csvimport.MaxBytes-len(body))); err != nil && surveys.ErrorCode(err) == surveys.ETOOLARGE {
+		t.Errorf("a file of exactly %d bytes: %v", csvimport.MaxBytes, err)
 	}
 }
 

@@ -222,18 +222,26 @@ func (d *DB) submitPostgres(ctx context.Context, p submitParams) (bool, error) {
 }
 
 // submitStmt prepares the submission statement once per pool; database/sql
-// prepares it again on each connection as needed.
+// prepares it again on each connection as needed. A failed preparation is
+// not kept: the first submission during an outage would otherwise fail every
+// later one until a restart.
 func (d *DB) submitStmt(ctx context.Context) (*sql.Stmt, error) {
-	d.submitOnce.Do(func() {
-		pool, err := d.gorm.DB()
-		if err != nil {
-			d.submitErr = err
-			return
-		}
-		// Not the request context: the statement outlives the request.
-		d.submitPrepared, d.submitErr = pool.PrepareContext(context.WithoutCancel(ctx), pgSubmitPositional)
-	})
-	return d.submitPrepared, d.submitErr
+	d.submitMu.Lock()
+	defer d.submitMu.Unlock()
+	if d.submitPrepared != nil {
+		return d.submitPrepared, nil
+	}
+	pool, err := d.gorm.DB()
+	if err != nil {
+		return nil, err
+	}
+	// Not the request context: the statement outlives the request.
+	stmt, err := pool.PrepareContext(context.WithoutCancel(ctx), pgSubmitPositional)
+	if err != nil {
+		return nil, fmt.Errorf("prepare submission: %w", err)
+	}
+	d.submitPrepared = stmt
+	return stmt, nil
 }
 
 // submitSQLite does the same in an immediate transaction, step by step:

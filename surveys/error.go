@@ -20,6 +20,8 @@ const (
 	EFORBIDDEN    = "forbidden"
 	EUNAUTHORIZED = "unauthorized"
 	ERATELIMITED  = "rate_limited"
+	ETOOLARGE     = "too_large"   // an input over a size limit
+	EUNAVAILABLE  = "unavailable" // the database is out of reach; try again
 	EINTERNAL     = "internal"
 )
 

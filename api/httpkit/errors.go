@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/mentorpulse/mentorpulse/models"
 	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
@@ -21,8 +22,14 @@ var statusOf = map[string]int{
 	surveys.EFORBIDDEN:    http.StatusForbidden,
 	surveys.EUNAUTHORIZED: http.StatusUnauthorized,
 	surveys.ERATELIMITED:  http.StatusTooManyRequests,
+	surveys.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	surveys.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	surveys.EINTERNAL:     http.StatusInternalServerError,
 }
+
+// unavailableRetrySeconds is the Retry-After of a 503: long enough for a
+// database restart or failover, short enough that a mentee waits it out.
+const unavailableRetrySeconds = 30
 
 // StatusOf is the HTTP status of an application error code.
 func StatusOf(code string) int {
@@ -88,6 +95,9 @@ func (s *Kit) ErrorHandler(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
+	// A database out of reach is a 503 to retry, not an internal error;
+	// models decides which errors say so, once.
+	err = models.Classify(err)
 	p := ProblemFor(err)
 	if p.Status >= 500 {
 		s.Log.Error("request failed", "route", c.Path(), "method", c.Request().Method,
@@ -95,6 +105,9 @@ func (s *Kit) ErrorHandler(err error, c echo.Context) {
 	}
 	if p.Status == http.StatusTooManyRequests && c.Response().Header().Get("Retry-After") == "" {
 		c.Response().Header().Set("Retry-After", strconv.Itoa(60))
+	}
+	if p.Status == http.StatusServiceUnavailable {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(unavailableRetrySeconds))
 	}
 	render, ok := c.Get(rendererKey).(PageRenderer)
 	if !ok && s.routingPage != nil && isRoutingError(err) && acceptsHTML(c) {

@@ -7,11 +7,9 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
 func NewRequestID() string {
@@ -43,7 +41,7 @@ func (s *Kit) LogRequests(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Error(err)
 		}
 		s.Log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
-			slog.String("method", c.Request().Method),
+			slog.String("method", methodForLog(c.Request().Method)),
 			slog.String("route", routeForLog(c)),
 			slog.Int("status", c.Response().Status),
 			slog.Duration("duration", time.Since(start)),
@@ -53,54 +51,43 @@ func (s *Kit) LogRequests(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// tokenPrefixes are the paths whose next segment is a secret.
-var tokenPrefixes = []string{"/s/", "/api/v1/surveys/", "/set-password/"}
+// unmatchedRoute is logged for a request no route took. Its path is never
+// logged: tokens live in paths, and a link mangled by a mail client
+// ("/s/<token>." or "//s/<token>") matches no route yet still carries one.
+// Redacting by the route, not by the shape of a segment, leaves nothing for
+// punctuation to slip past.
+const unmatchedRoute = "(unmatched)"
 
-// routeForLog returns the matched route pattern, or for an unmatched request
-// its path with any secret segment replaced.
+// routeForLog returns the pattern of the route that took the request, which
+// holds no request text, or unmatchedRoute. The router gives a request it
+// could not place the pattern of the nearest node, so a 404 or 405 counts as
+// matched only when that pattern is a registered route (a 405 is: the path
+// matched, the method did not; a handler's own 404 is too).
 func routeForLog(c echo.Context) string {
-	if p := c.Path(); p != "" && (strings.Contains(p, ":") || !hasTokenPrefix(p)) {
+	p := c.Path()
+	if p == "" {
+		return unmatchedRoute
+	}
+	if st := c.Response().Status; st != http.StatusNotFound && st != http.StatusMethodNotAllowed {
 		return p
 	}
-	return RedactPath(c.Request().URL.Path)
-}
-
-func hasTokenPrefix(p string) bool {
-	for _, pre := range tokenPrefixes {
-		if strings.HasPrefix(p, pre) {
-			return true
+	for _, r := range c.Echo().Routes() {
+		if r.Path == p {
+			return p
 		}
 	}
-	return false
+	return unmatchedRoute
 }
 
-// RedactPath replaces the secret segment of a token-bearing path with
-// :token. Any other segment that looks like a token is replaced too, so a
-// mangled link (//s/…, a mistyped prefix) cannot carry one into the logs.
-func RedactPath(p string) string {
-	for _, pre := range tokenPrefixes {
-		if rest, ok := strings.CutPrefix(p, pre); ok {
-			if _, tail, found := strings.Cut(rest, "/"); found {
-				p = pre + ":token/" + tail
-			} else {
-				p = pre + ":token"
-			}
-			break
-		}
+// methodForLog returns the request method, or OTHER for one HTTP does not
+// define: a method is request text too.
+func methodForLog(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodConnect, http.MethodOptions, http.MethodTrace:
+		return m
 	}
-	segs := strings.Split(p, "/")
-	for i, seg := range segs {
-		if looksLikeToken(seg) {
-			segs[i] = ":token"
-		}
-	}
-	return strings.Join(segs, "/")
-}
-
-// looksLikeToken reports whether a path segment is a long run of URL-safe
-// base64 characters, the shape of every secret we put in a URL.
-func looksLikeToken(seg string) bool {
-	return len(seg) >= 16 && surveys.URLSafe(seg)
+	return "OTHER"
 }
 
 // RecoverPanics turns a panic into a 500 and a log line with the stack.

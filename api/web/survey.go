@@ -46,8 +46,10 @@ func (s *Server) submitSurveyForm(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, "the form could not be read; please send it again")
 	}
 	var form map[string]string
+	var asked *surveys.Instrument
 	err := s.DB.Submit(c.Request().Context(), c.Param("token"), func(inst *surveys.Instrument) (surveys.Submission, error) {
 		var raw surveys.RawSubmission
+		asked = inst
 		form, raw = formSubmission(c, inst)
 		return inst.Validate(raw)
 	})
@@ -55,6 +57,11 @@ func (s *Server) submitSurveyForm(c echo.Context) error {
 	var ae *surveys.Error
 	if errors.As(err, &invalid) && errors.As(err, &ae) && ae.Code == surveys.EINVALID {
 		return s.renderSurvey(c, http.StatusUnprocessableEntity, invalid.Link, invalid.Instrument, form, ae.Fields)
+	}
+	if err != nil && asked != nil && surveys.ErrorCode(err) == surveys.EINTERNAL {
+		// The error handler decides whether the database was out of reach;
+		// if so, renderError shows the form again with these answers.
+		return &keptAnswers{err: err, instrument: asked, form: form}
 	}
 	if err != nil {
 		return err
@@ -111,8 +118,26 @@ func (s *Server) declineSurveyForm(c echo.Context) error {
 	})
 }
 
+// keptAnswers is a submission of the form that failed for a reason of ours:
+// the answers as typed and the instrument they were read with, so that a
+// 503 can show the form again instead of losing them.
+type keptAnswers struct {
+	err        error
+	instrument *surveys.Instrument
+	form       map[string]string
+}
+
+func (e *keptAnswers) Error() string { return e.err.Error() }
+func (e *keptAnswers) Unwrap() error { return e.err }
+
 // renderError shows a problem as a page a person can act on.
 func (s *Server) renderError(c echo.Context, p httpkit.Problem, err error) error {
+	var kept *keptAnswers
+	if p.Status == http.StatusServiceUnavailable && errors.As(err, &kept) {
+		// The link could not be read either: the form goes without the
+		// resident's name, with every answer in place and a notice.
+		return s.renderSurveyKept(c, p.Status, kept.instrument, kept.form)
+	}
 	page := messagePage{Title: p.Title, Detail: sentence(p.Detail), Nav: s.nav(c)}
 	switch p.Status {
 	case http.StatusForbidden:
@@ -130,6 +155,14 @@ func (s *Server) renderError(c echo.Context, p httpkit.Problem, err error) error
 		}
 	case http.StatusInternalServerError:
 		page.Detail = "Something went wrong on our side. Your answers were not lost if you go back and send them again."
+	case http.StatusServiceUnavailable:
+		page.Title = "Please try again in a minute"
+		page.Hint = "Nothing you sent was lost. Reload this page in a minute."
+	}
+	if errors.Is(err, models.ErrLinkCompleted) {
+		// Most often the mentee's own retry after an answer whose
+		// confirmation never arrived: it reads as the success it was.
+		page.Detail = "This link has been used, and the answers sent with it are stored."
 	}
 	httpkit.NoStore(c)
 	return s.render(c, p.Status, "error", page)
@@ -141,7 +174,7 @@ func (s *Server) renderError(c echo.Context, p httpkit.Problem, err error) error
 func closedTitle(err error) (title, hint string) {
 	switch {
 	case errors.Is(err, models.ErrLinkCompleted):
-		return "Already answered", "Thank you. Nothing else is needed from you."
+		return "Your answers were received", "Thank you. Nothing else is needed from you."
 	case errors.Is(err, models.ErrLinkExpired):
 		return "This link has expired", ""
 	case errors.Is(err, models.ErrLinkDeclined):

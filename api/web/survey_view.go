@@ -29,6 +29,10 @@ type surveyPageData struct {
 	Errors []errorLink
 	// AnswersError is about the answers as a whole, shown above the first.
 	AnswersError string
+	// Unavailable heads a form shown again because the database was out of
+	// reach: the answers are kept, to send again in a minute (a link takes
+	// one answer, so a second send never stores twice).
+	Unavailable bool
 }
 
 type itemView struct {
@@ -55,10 +59,22 @@ type errorLink struct {
 	Number       int
 }
 
+// renderSurveyKept shows the form again after the database was out of
+// reach: the mentee's answers in place under a notice to send them again.
+// Nothing about the link could be read, so the page names no resident and
+// no closing date.
+func (s *Server) renderSurveyKept(c echo.Context, status int, inst *surveys.Instrument, form map[string]string) error {
+	return s.renderSurveyPage(c, status, &models.LinkView{}, inst, form, nil, true)
+}
+
 // renderSurvey shows the form; after a failed submission it keeps the
 // mentee's input, puts each error beside its item, and heads the page with a
 // summary that links to each one.
 func (s *Server) renderSurvey(c echo.Context, status int, link *models.LinkView, inst *surveys.Instrument, form map[string]string, fieldErrs []surveys.FieldError) error {
+	return s.renderSurveyPage(c, status, link, inst, form, fieldErrs, false)
+}
+
+func (s *Server) renderSurveyPage(c echo.Context, status int, link *models.LinkView, inst *surveys.Instrument, form map[string]string, fieldErrs []surveys.FieldError, unavailable bool) error {
 	errs := map[string]string{}
 	for _, fe := range fieldErrs {
 		errs[fe.Field] = fe.Message
@@ -69,6 +85,7 @@ func (s *Server) renderSurvey(c echo.Context, status int, link *models.LinkView,
 		ProgramName:  link.ProgramName,
 		MeetingDate:  link.MeetingDate,
 		ExpiresAt:    link.ExpiresAt,
+		Unavailable:  unavailable,
 	}
 	if _, ok := errs["answers"]; ok {
 		d.AnswersError = "Rate at least one statement: every answer is \u201cNot applicable\u201d."

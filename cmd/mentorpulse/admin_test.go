@@ -200,3 +200,28 @@ func TestErrorLine(t *testing.T) {
 		})
 	}
 }
+
+// Help is read once: a command that prints its usage twice buries the flags
+// under a repeat, and scripts that capture it get doubled text.
+func TestHelpPrintsUsageOnce(t *testing.T) {
+	c := newCLI(t)
+	for _, args := range [][]string{
+		{"--help"},
+		{"serve", "--help"}, {"migrate", "--help"}, {"demo", "--help"}, {"healthcheck", "--help"},
+		{"program", "--help"}, {"program", "create", "--help"},
+		{"user", "--help"}, {"user", "create", "-h"},
+		{"invite", "--help"},
+		{"meetings", "--help"}, {"meetings", "import", "--help"}, {"meetings", "import", "-h"},
+	} {
+		name := strings.Join(args, " ")
+		t.Run(name, func(t *testing.T) {
+			out, _, err := c.run(args...)
+			if err != nil {
+				t.Fatalf("mentorpulse %s: %v", name, err)
+			}
+			if n := strings.Count(out, "Usage: mentorpulse"); n != 1 {
+				t.Errorf("mentorpulse %s printed its usage %d times, want once:\n%s", name, n, out)
+			}
+		})
+	}
+}

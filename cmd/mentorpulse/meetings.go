@@ -39,7 +39,7 @@ func cmdMeetings(ctx context.Context, e *env, args []string) error {
 	}
 	if err := fs.Parse(rest); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fs.Usage()
+			// Parse printed the usage already.
 			return nil
 		}
 		return usageError{fmt.Sprintf("meetings import: %v (see mentorpulse meetings import --help)", err)}

@@ -122,11 +122,11 @@ func newFlags(e *env, name, usage string) *flag.FlagSet {
 // errHelp means --help was printed; the command succeeds.
 var errHelp = errors.New("help printed")
 
-// parseFlags parses args and rejects stray positional arguments.
+// parseFlags parses args and rejects stray positional arguments. On --help
+// the flag package has already printed the usage once; errHelp only says so.
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fs.Usage()
 			return errHelp
 		}
 		return usageError{fmt.Sprintf("%s: %v (see mentorpulse %s --help)", fs.Name(), err, fs.Name())}
