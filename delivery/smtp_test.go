@@ -131,3 +131,14 @@ func TestMenteeNamesWithQuotesAndBracketsAreDelivered(t *testing.T) {
 		})
 	}
 }
+
+// RFC 5322: one pair of angle brackets around a Message-ID.
+func TestMessageIDHasOnePairOfAngleBrackets(t *testing.T) {
+	h := newHarness(t)
+	s := h.running()
+	rec := h.record(s, mentee(1))
+	got := h.smtp.WaitForMails(1)[0].MessageID
+	if want := fmt.Sprintf("<meeting-%d-email-0@feedback.example.org>", rec.Meeting.ID); got != want {
+		t.Errorf("Message-ID %q, want %q", got, want)
+	}
+}
