@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mentorpulse/mentorpulse/delivery/deliverytest"
 )
@@ -28,6 +29,8 @@ func serveUntil(t *testing.T, c *cli, want string) (line, addr string, logs *lin
 	case line = <-logs.hit:
 	case err := <-done:
 		t.Fatalf("serve stopped early: %v\n%s", err, logs)
+	case <-time.After(30 * time.Second):
+		t.Fatalf("no line with %q in 30 s:\n%s", want, logs)
 	}
 	deliverytest.WaitFor(t, "the serving line", func() bool { return strings.Contains(logs.String(), "msg=serving") })
 	m := regexp.MustCompile(`msg=serving addr=(127\.0\.0\.1:\d+)`).FindStringSubmatch(logs.String())
