@@ -298,6 +298,31 @@ func TestDirectorSeesFailedDeliveriesWithTheReason(t *testing.T) {
 	}
 }
 
+// The delivery view says in words what the status alone hides: a retried
+// email is "queued, retrying: <reason>" from its first failed attempt.
+func TestDeliveryViewShowsARetriedEmailAsQueuedRetrying(t *testing.T) {
+	e := newMeetingEnv(t)
+	e.smtp.SetDown(true)
+	e.svc.Stop(context.Background()) // keep the email queued: the attempt is noted below
+	rid := meetingItoa(e.resident.ID)
+	code, rec := e.postJSON("/api/v1/meetings", `{"resident_id": `+rid+`, "meeting_date": "`+e.today+`", "mentee_email": "slow@student.example"}`)
+	if code != http.StatusCreated {
+		t.Fatalf("record: %d %v", code, rec)
+	}
+	id := int64(rec["id"].(float64))
+	if err := e.db.NoteDeliveryError(context.Background(), id, "attempt 1 of 10 failed: 421 4.3.0 service not available"); err != nil {
+		t.Fatal(err)
+	}
+	code, body, _ := e.do(http.MethodGet, "/api/v1/programs/"+meetingItoa(e.program.ID)+"/meetings", "", nil)
+	if code != http.StatusOK {
+		t.Fatalf("%d %v", code, body)
+	}
+	m := body["meetings"].([]any)[0].(map[string]any)
+	if m["delivery_status"] != "queued" || m["delivery_summary"] != "queued, retrying: attempt 1 of 10 failed: 421 4.3.0 service not available" {
+		t.Errorf("retried meeting %v: want delivery_summary queued, retrying with the reason", m)
+	}
+}
+
 // waitSendJobs waits until every email job has finished.
 func waitSendJobs(t *testing.T, s *delivery.Service) {
 	t.Helper()

@@ -155,11 +155,14 @@ type meetingStatusView struct {
 	Resident       idNameView `json:"resident"`
 	MeetingDate    string     `json:"meeting_date"`
 	DeliveryStatus string     `json:"delivery_status"`
-	RemindersSent  int        `json:"reminders_sent"`
-	LastError      *string    `json:"last_error"`
-	SentAt         *time.Time `json:"sent_at"`
-	ExpiresAt      time.Time  `json:"expires_at"`
-	CreatedAt      time.Time  `json:"created_at"`
+	// DeliverySummary is the status in words: "queued, retrying: …" from
+	// the first failed attempt, "not sent: no mail server configured".
+	DeliverySummary string     `json:"delivery_summary"`
+	RemindersSent   int        `json:"reminders_sent"`
+	LastError       *string    `json:"last_error"`
+	SentAt          *time.Time `json:"sent_at"`
+	ExpiresAt       time.Time  `json:"expires_at"`
+	CreatedAt       time.Time  `json:"created_at"`
 }
 
 type idNameView struct {
@@ -210,7 +213,8 @@ func (s *Server) listMeetings(c echo.Context) error {
 	for _, m := range ms {
 		out.Meetings = append(out.Meetings, meetingStatusView{
 			ID: m.ID, Resident: idNameView{m.ResidentID, m.ResidentName}, MeetingDate: m.MeetingDate,
-			DeliveryStatus: m.DeliveryStatus, RemindersSent: m.RemindersSent, LastError: m.LastError,
+			DeliveryStatus: m.DeliveryStatus, DeliverySummary: delivery.StatusText(m.DeliveryStatus, m.LastError),
+			RemindersSent: m.RemindersSent, LastError: m.LastError,
 			SentAt: m.SentAt, ExpiresAt: m.ExpiresAt.UTC(), CreatedAt: m.CreatedAt.UTC(),
 		})
 	}

@@ -149,7 +149,7 @@ func TestFailedEmailShowsItsReasonToResidentDirectorAndAdmin(t *testing.T) {
 			t.Fatalf("roster as %s: %d", u.Email, w.Code)
 		}
 		wantText(t, w, "Survey emails", "res.a1 1 queued 0 sent 0 reminded 1 failed 0 completed 0 expired",
-			"Failed emails", "res.a1 Fri 27 Feb 2026 The mentee's mail server refused the address.", "550 5.1.1 <mentee address>: mailbox unavailable",
+			"Emails not delivered", "res.a1 Fri 27 Feb 2026 failed The mentee's mail server refused the address.", "550 5.1.1 <mentee address>: mailbox unavailable",
 			"Import meetings (CSV: resident_email,mentee_email,meeting_date)")
 		if strings.Contains(w.Body.String(), "student.example") {
 			t.Errorf("the roster shows a mentee's address to %s", u.Email)
@@ -160,6 +160,33 @@ func TestFailedEmailShowsItsReasonToResidentDirectorAndAdmin(t *testing.T) {
 			t.Errorf("a page shows a mentee's address to %s", u.Email)
 		}
 	}
+}
+
+// The roster tells the truth about emails that have not gone out: retried
+// ones read "queued, retrying" with the reason from the first failure, ones
+// written to the log "not sent: no mail server configured", never "sent" or
+// "accepted".
+func TestRosterShowsRetriedAndUnsentEmailsAsNotDelivered(t *testing.T) {
+	f := newAcctFixture(t, api.Config{})
+	ctx := context.Background()
+	retried, err := f.delivery.Record(ctx, delivery.NewMeeting{ResidentID: f.resA1.ID, MeetingDate: "2026-02-27", MenteeEmail: "slow@student.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.db.NoteDeliveryError(ctx, retried.Meeting.ID, "attempt 1 of 10 failed: 421 4.3.0 service not available"); err != nil {
+		t.Fatal(err)
+	}
+	f.failMeeting("logged@student.example", delivery.ErrNotSent.Error())
+
+	w := f.getPage(f.dirA, f.rosterPath(f.progA))
+	wantText(t, w, "Emails not delivered",
+		"res.a1 Fri 27 Feb 2026 queued, retrying The last attempt failed; it is tried again automatically. attempt 1 of 10 failed: 421 4.3.0 service not available",
+		"res.a1 Fri 27 Feb 2026 not sent: no mail server configured")
+	if body := text(w); strings.Contains(body, "every email so far was accepted") || strings.Contains(body, "no email has failed") {
+		t.Errorf("the roster says all is well with two emails undelivered:\n%s", body)
+	}
+	home := f.getPage(f.resA1, "/home")
+	wantText(t, home, "queued, retrying", "not sent: no mail server configured")
 }
 
 // multipartMeetings is the roster's meeting import form with an uploaded

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -422,8 +423,9 @@ func fullSubmission() surveys.Submission {
 	return sub
 }
 
-// Without an SMTP server the email, link included, is written to the log.
-func TestWithoutSMTPTheEmailIsWrittenToTheLog(t *testing.T) {
+// Without an SMTP server the email, link included, is written to the log,
+// and the meeting says it was not sent: the log is not a mail server.
+func TestWithoutSMTPTheEmailIsWrittenToTheLogAndShownAsNotSent(t *testing.T) {
 	h := newHarness(t)
 	var buf syncBuffer
 	log := slog.New(slog.NewTextHandler(&buf, nil))
@@ -438,8 +440,86 @@ func TestWithoutSMTPTheEmailIsWrittenToTheLog(t *testing.T) {
 	if !strings.Contains(out, rec.SurveyURL) || !strings.Contains(out, mentee(1)) {
 		t.Errorf("log lacks the email:\n%s", out)
 	}
-	if m := h.meeting(rec.Meeting.ID); m.DeliveryStatus != models.DeliverySent {
-		t.Errorf("status %q, want sent", m.DeliveryStatus)
+	ms, err := h.db.ListMeetings(context.Background(), models.MeetingFilter{ProgramID: h.program.ID})
+	if err != nil || len(ms) != 1 {
+		t.Fatalf("meetings %v (%v)", ms, err)
+	}
+	if got := delivery.StatusText(ms[0].DeliveryStatus, ms[0].LastError); got != "not sent: no mail server configured" {
+		t.Errorf("status %q shown as %q, want not sent", ms[0].DeliveryStatus, got)
+	}
+	if ms[0].DeliveryStatus == models.DeliverySent || ms[0].SentAt != nil {
+		t.Errorf("an email written to the log is recorded as sent (%q, sent_at %v)", ms[0].DeliveryStatus, ms[0].SentAt)
+	}
+	if strings.Contains(out, "level=WARN") || strings.Contains(out, "level=ERROR") {
+		t.Errorf("the log mailer raised an alarm for a configuration:\n%s", out)
+	}
+}
+
+// Every failed attempt is one WARN line and the last one an ERROR, each with
+// the reason and never the mentee's address, name or link.
+func TestEveryFailedAttemptIsLoggedWithoutTheMentee(t *testing.T) {
+	h := newHarness(t)
+	var buf syncBuffer
+	h.log = slog.New(slog.NewTextHandler(&buf, nil))
+	h.maxAttempts = 2
+	h.smtp.SetDown(true)
+	s := h.running()
+	rec, err := s.Record(context.Background(), delivery.NewMeeting{
+		ResidentID: h.resident.ID, MeetingDate: h.today(), MenteeEmail: "Quinn.Private@student.example", MenteeName: "Quinn Privatename",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deliverytest.WaitForFailedAttempts(t, s, rec.SendJobID, 1)
+	h.clock.Advance(time.Hour)
+	h.runDue(s)
+	deliverytest.WaitForJob(t, s, rec.SendJobID)
+	out := buf.String()
+	var warns, errs int
+	for _, line := range strings.Split(out, "\n") {
+		switch {
+		case strings.Contains(line, "level=WARN") && strings.Contains(line, "survey email attempt failed"):
+			warns++
+			if !strings.Contains(line, "421") || !strings.Contains(line, fmt.Sprintf("meeting_id=%d", rec.Meeting.ID)) {
+				t.Errorf("attempt line lacks the meeting or the reason: %s", line)
+			}
+		case strings.Contains(line, "level=ERROR") && strings.Contains(line, "survey email failed"):
+			errs++
+		}
+	}
+	if warns != 2 || errs != 1 {
+		t.Errorf("%d WARN attempt lines and %d ERROR lines, want 2 and 1:\n%s", warns, errs, out)
+	}
+	_, token, _ := strings.Cut(rec.SurveyURL, "/s/")
+	for _, secret := range []string{"quinn", "privatename", token} {
+		if strings.Contains(strings.ToLower(out), strings.ToLower(secret)) {
+			t.Errorf("the log holds %q:\n%s", secret, out)
+		}
+	}
+}
+
+// From the first failed attempt the meeting reads "queued, retrying: …",
+// not "queued" as if all were well.
+func TestARetriedEmailShowsAsRetryingFromTheFirstFailure(t *testing.T) {
+	h := newHarness(t)
+	h.smtp.SetDown(true)
+	s := h.running()
+	rec := h.record(s, mentee(1))
+	deliverytest.WaitForFailedAttempts(t, s, rec.SendJobID, 1)
+	ms, err := h.db.ListMeetings(context.Background(), models.MeetingFilter{ProgramID: h.program.ID, Undelivered: true})
+	if err != nil || len(ms) != 1 || ms[0].ID != rec.Meeting.ID {
+		t.Fatalf("undelivered meetings %v (%v), want the retried one", ms, err)
+	}
+	got := delivery.StatusText(ms[0].DeliveryStatus, ms[0].LastError)
+	if !strings.HasPrefix(got, "queued, retrying: attempt 1 of ") || !strings.Contains(got, "421") {
+		t.Errorf("shown as %q, want queued, retrying with the 421", got)
+	}
+	h.smtp.SetDown(false)
+	h.clock.Advance(time.Minute)
+	h.runDue(s)
+	deliverytest.WaitForJob(t, s, rec.SendJobID)
+	if ms, _ := h.db.ListMeetings(context.Background(), models.MeetingFilter{ProgramID: h.program.ID, Undelivered: true}); len(ms) != 0 {
+		t.Errorf("a delivered email is still listed as undelivered: %v", ms)
 	}
 }
 

@@ -28,6 +28,10 @@ type harness struct {
 	resident *models.User
 	// maxAttempts for services made by newService (0: the default).
 	maxAttempts int
+	// smtpURL, when set, replaces the test server's plain URL.
+	smtpURL string
+	// log receives the services' lines (nil: discarded).
+	log *slog.Logger
 }
 
 func newHarness(t *testing.T) *harness {
@@ -74,16 +78,24 @@ func (h *harness) addResident(email, name string) *models.User {
 // newService builds a delivery service on db that is not yet working jobs.
 func (h *harness) newService(db *models.DB) *delivery.Service {
 	h.t.Helper()
-	mailer, err := delivery.NewSMTPMailer(h.smtp.URL())
+	url := h.smtp.URL()
+	if h.smtpURL != "" {
+		url = h.smtpURL
+	}
+	mailer, err := delivery.NewSMTPMailer(url)
 	if err != nil {
 		h.t.Fatal(err)
+	}
+	log := h.log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
 	}
 	s, err := delivery.New(db, delivery.Config{
 		BaseURL:      baseURL,
 		From:         "Mentorpulse <feedback@example.org>",
 		Mailer:       mailer,
 		Keyring:      h.keyring,
-		Logger:       slog.New(slog.DiscardHandler),
+		Logger:       log,
 		PollInterval: 20 * time.Millisecond,
 		MaxAttempts:  h.maxAttempts,
 		Clock:        h.clock.Now,

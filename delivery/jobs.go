@@ -120,7 +120,7 @@ func (s *Service) deliver(ctx context.Context, job *rivertype.JobRow, meetingID 
 		return err
 	}
 	if err := s.cfg.Mailer.Send(ctx, msg); err != nil {
-		return s.sendFailed(ctx, job, m, err)
+		return s.sendFailed(ctx, job, m, n, err)
 	}
 	return s.recordSent(ctx, m, n, now)
 }
@@ -149,11 +149,26 @@ func (s *Service) compose(m *models.MeetingDelivery, token string, n int) (Messa
 	}, nil
 }
 
-// sendFailed records a failed attempt. A permanent refusal, or the last
-// attempt, marks the meeting failed with the reason; anything else is
-// retried with River's backoff. The reason never holds the mentee's address.
-func (s *Service) sendFailed(ctx context.Context, job *rivertype.JobRow, m *models.MeetingDelivery, sendErr error) error {
-	reason := scrub(sendErr, *m.MenteeEmail)
+// sendFailed records a failed attempt, with a reason that never holds the
+// mentee's address or name. Every failed attempt is one WARN line; a
+// permanent refusal, or the last attempt, marks the meeting failed with the
+// reason and logs an ERROR; anything else is retried with River's backoff,
+// the meeting showing "queued, retrying" meanwhile. An email the LogMailer
+// wrote to the log is not sent, and is marked so, without an alarm.
+func (s *Service) sendFailed(ctx context.Context, job *rivertype.JobRow, m *models.MeetingDelivery, n int, sendErr error) error {
+	name := ""
+	if m.MenteeName != nil {
+		name = *m.MenteeName
+	}
+	reason := failureReason(sendErr, *m.MenteeEmail, name)
+	if errors.Is(sendErr, ErrNotSent) {
+		if _, err := s.db.MarkMeetingFailed(ctx, m.ID, reason); err != nil {
+			return err
+		}
+		return nil
+	}
+	s.log.Warn("survey email attempt failed", "meeting_id", m.ID, "reminder", n,
+		"attempt", job.Attempt, "max_attempts", job.MaxAttempts, "reason", reason)
 	if errors.Is(sendErr, ErrPermanent) {
 		s.markFailed(ctx, m.ID, reason)
 		return river.JobCancel(errors.New(reason))
@@ -162,18 +177,20 @@ func (s *Service) sendFailed(ctx context.Context, job *rivertype.JobRow, m *mode
 		s.markFailed(ctx, m.ID, fmt.Sprintf("gave up after %d attempts: %s", job.Attempt, reason))
 		return errors.New(reason)
 	}
-	if err := s.db.NoteDeliveryError(ctx, m.ID, fmt.Sprintf("attempt %d of %d failed, will retry: %s", job.Attempt, job.MaxAttempts, reason)); err != nil {
+	if err := s.db.NoteDeliveryError(ctx, m.ID, fmt.Sprintf("attempt %d of %d failed: %s", job.Attempt, job.MaxAttempts, reason)); err != nil {
 		s.log.Warn("note delivery error", "meeting_id", m.ID, "err", err)
 	}
 	return errors.New(reason)
 }
 
+// markFailed records that a meeting's email will not be sent, and says so
+// in one ERROR line.
 func (s *Service) markFailed(ctx context.Context, meetingID int64, reason string) {
 	if _, err := s.db.MarkMeetingFailed(ctx, meetingID, reason); err != nil {
 		s.log.Error("mark meeting failed", "meeting_id", meetingID, "err", err)
 		return
 	}
-	s.log.Warn("survey email failed", "meeting_id", meetingID, "reason", reason)
+	s.log.Error("survey email failed", "meeting_id", meetingID, "reason", reason)
 }
 
 // recordSent records email n and, in the same transaction, schedules the

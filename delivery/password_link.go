@@ -74,7 +74,7 @@ func (s *Service) sendPasswordLink(ctx context.Context, job *rivertype.JobRow, l
 	token, err := s.cfg.Keyring.OpenPasswordToken(*l.SealedToken, l.ID)
 	if err != nil {
 		erase()
-		s.log.Warn("password link email failed", "link_id", l.ID, "user_id", u.ID, "reason", err.Error())
+		s.log.Error("password link email failed", "link_id", l.ID, "user_id", u.ID, "reason", err.Error())
 		return river.JobCancel(err)
 	}
 	msg, err := s.composePasswordLink(l, u, token)
@@ -82,19 +82,33 @@ func (s *Service) sendPasswordLink(ctx context.Context, job *rivertype.JobRow, l
 		return err
 	}
 	if err := s.cfg.Mailer.Send(ctx, msg); err != nil {
-		reason := scrub(err, u.Email)
-		if errors.Is(err, ErrPermanent) || job.Attempt >= job.MaxAttempts {
-			erase()
-			s.log.Warn("password link email failed", "link_id", l.ID, "user_id", u.ID, "reason", reason)
-			if errors.Is(err, ErrPermanent) {
-				return river.JobCancel(errors.New(reason))
-			}
-		}
-		return errors.New(reason)
+		return s.passwordSendFailed(job, l, u, err, erase)
 	}
 	erase()
 	s.log.Info("password link email sent", "link_id", l.ID, "user_id", u.ID)
 	return nil
+}
+
+// passwordSendFailed is sendFailed for a set-password email: one WARN line
+// per failed attempt, an ERROR when it is given up, and a reason without the
+// address or name. The sealed token is erased once nothing will be sent.
+func (s *Service) passwordSendFailed(job *rivertype.JobRow, l *models.PasswordLink, u *models.User, sendErr error, erase func()) error {
+	reason := failureReason(sendErr, u.Email, u.Name)
+	if errors.Is(sendErr, ErrNotSent) {
+		erase()
+		return nil
+	}
+	s.log.Warn("password link email attempt failed", "link_id", l.ID, "user_id", u.ID,
+		"attempt", job.Attempt, "max_attempts", job.MaxAttempts, "reason", reason)
+	permanent := errors.Is(sendErr, ErrPermanent)
+	if permanent || job.Attempt >= job.MaxAttempts {
+		erase()
+		s.log.Error("password link email failed", "link_id", l.ID, "user_id", u.ID, "reason", reason)
+		if permanent {
+			return river.JobCancel(errors.New(reason))
+		}
+	}
+	return errors.New(reason)
 }
 
 // composePasswordLink builds the email for a set-password link.

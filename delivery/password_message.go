@@ -3,7 +3,6 @@ package delivery
 import (
 	"bytes"
 	htmltemplate "html/template"
-	"net/url"
 	"strconv"
 	texttemplate "text/template"
 )
@@ -58,9 +57,5 @@ func composePasswordEmail(d passwordEmailData) (subject, text, html string, err 
 // passwordMessageID is stable per link, so a message sent again after a
 // crash is recognisably the same one.
 func (s *Service) passwordMessageID(linkID int64) string {
-	host := "mentorpulse"
-	if u, err := url.Parse(s.cfg.BaseURL); err == nil && u.Hostname() != "" {
-		host = u.Hostname()
-	}
-	return "<password-link-" + strconv.FormatInt(linkID, 10) + "@" + host + ">"
+	return "password-link-" + strconv.FormatInt(linkID, 10) + "@" + s.messageHost()
 }

@@ -144,13 +144,18 @@ func (s *Service) River() *river.Client[*sql.Tx] { return s.river }
 // surveyURL is the mentee's page for a token.
 func (s *Service) surveyURL(token string) string { return surveys.SurveyURL(s.cfg.BaseURL, token) }
 
-// messageID is stable per meeting and email.
+// messageID is stable per meeting and email: meeting-1-email-0@host, which
+// the mailer writes as <meeting-1-email-0@host>.
 func (s *Service) messageID(meetingID int64, reminder int) string {
-	host := "mentorpulse"
+	return fmt.Sprintf("meeting-%d-email-%d@%s", meetingID, reminder, s.messageHost())
+}
+
+// messageHost is the right-hand side of our Message-IDs.
+func (s *Service) messageHost() string {
 	if u, err := url.Parse(s.cfg.BaseURL); err == nil && u.Hostname() != "" {
-		host = u.Hostname()
+		return u.Hostname()
 	}
-	return fmt.Sprintf("<meeting-%d-email-%d@%s>", meetingID, reminder, host)
+	return "mentorpulse"
 }
 
 func cmpOr(v, def int) int {

@@ -31,7 +31,10 @@ type MeetingFilter struct {
 	ProgramID  int64
 	ResidentID int64
 	Status     string
-	Limit      int
+	// Undelivered keeps the meetings whose email failed, or whose last
+	// attempt failed and is being retried.
+	Undelivered bool
+	Limit       int
 }
 
 // openDelivery are the statuses a meeting has while its link is pending.
@@ -64,6 +67,10 @@ func (d *DB) ListMeetings(ctx context.Context, f MeetingFilter) ([]MeetingStatus
 				q = q.Where("NOT (i.status = ? AND i.expires_at <= ?)", StatusPending, now)
 			}
 		}
+	}
+	if f.Undelivered {
+		q = q.Where("m.delivery_status = ? OR (m.last_error IS NOT NULL AND m.delivery_status IN ? AND NOT (i.status = ? AND i.expires_at <= ?))",
+			DeliveryFailed, []string{DeliveryQueued, DeliverySent, DeliveryReminded}, StatusPending, now)
 	}
 	if f.Limit > 0 {
 		q = q.Limit(f.Limit)

@@ -71,13 +71,13 @@ func (s *Server) recordedNotice(c echo.Context, meetingID int64) string {
 	}
 	var b strings.Builder
 	b.WriteString("Meeting on " + longDate(m.MeetingDate) + " recorded. ")
-	switch m.DeliveryStatus {
-	case models.DeliveryQueued:
+	switch {
+	case m.DeliveryStatus == models.DeliveryQueued && m.LastError == nil:
 		b.WriteString("Email queued to " + to)
-	case models.DeliveryNone:
+	case m.DeliveryStatus == models.DeliveryNone:
 		return strings.TrimSpace(b.String())
 	default:
-		b.WriteString("Email to " + to + ": " + statusLabel(m.DeliveryStatus))
+		b.WriteString("Email to " + to + ": " + deliveryLabel(m.DeliveryStatus, m.LastError))
 	}
 	b.WriteString(" — ")
 	switch {
@@ -131,13 +131,16 @@ func newDeliveryRows(ms []models.MeetingStatus) []deliveryRow {
 	out := make([]deliveryRow, 0, len(ms))
 	for _, m := range ms {
 		r := deliveryRow{ID: m.ID, ResidentName: m.ResidentName, MeetingDate: &m.MeetingDate, Status: m.DeliveryStatus,
-			Label: statusLabel(m.DeliveryStatus), RemindersSent: m.RemindersSent, CreatedAt: m.CreatedAt, Closes: m.ExpiresAt}
+			Label: deliveryLabel(m.DeliveryStatus, m.LastError), RemindersSent: m.RemindersSent, CreatedAt: m.CreatedAt, Closes: m.ExpiresAt}
 		if m.LastError != nil {
 			r.Detail = *m.LastError
-			switch m.DeliveryStatus {
-			case models.DeliveryFailed:
+			switch {
+			case delivery.NotSent(m.DeliveryStatus, m.LastError):
+				r.Detail = "" // the label says it all
+				r.Reason = "The email was written to the server log: set MENTORPULSE_SMTP_URL to send emails."
+			case m.DeliveryStatus == models.DeliveryFailed:
 				r.Reason = failureReason(*m.LastError)
-			case models.DeliveryQueued, models.DeliverySent, models.DeliveryReminded:
+			case delivery.Retrying(m.DeliveryStatus, m.LastError):
 				r.Reason = "The last attempt failed; it is tried again automatically."
 			default:
 				r.Detail = ""
@@ -146,6 +149,21 @@ func newDeliveryRows(ms []models.MeetingStatus) []deliveryRow {
 		out = append(out, r)
 	}
 	return out
+}
+
+// deliveryLabel names a meeting's delivery on the pages: its status, but
+// "queued, retrying" from the first failed attempt and "not sent: no mail
+// server configured" for an email written to the log, never "sent".
+func deliveryLabel(status string, lastError *string) string {
+	switch {
+	case delivery.NotSent(status, lastError):
+		return *lastError
+	case status == models.DeliveryQueued && lastError != nil:
+		return "queued, retrying"
+	case delivery.Retrying(status, lastError):
+		return statusLabel(status) + ", reminder retrying"
+	}
+	return statusLabel(status)
 }
 
 // statusLabels name the delivery statuses on the pages.
@@ -196,15 +214,16 @@ func (s *Server) renderLinkPage(c echo.Context, url string, meetingDate *string,
 	})
 }
 
-// rosterDeliveryLimit bounds the failed deliveries listed on the roster.
+// rosterDeliveryLimit bounds the undelivered emails listed on the roster.
 const rosterDeliveryLimit = 50
 
 // rosterDelivery is the roster's view of emailed links: counts per
 // resident from the same summary as GET /api/v1/programs/{id}/meetings, and
-// the failures with their reasons.
+// the emails not delivered (failed, not sent, or retrying) with their
+// reasons.
 type rosterDelivery struct {
-	Residents []residentDeliveryRow
-	Failed    []deliveryRow
+	Residents   []residentDeliveryRow
+	Undelivered []deliveryRow
 }
 
 // residentDeliveryRow counts one resident's meetings by delivery status.
@@ -233,11 +252,11 @@ func (s *Server) loadRosterDelivery(c echo.Context, programID int64) (*rosterDel
 	if err != nil {
 		return nil, err
 	}
-	failed, err := s.DB.ListMeetings(ctx, models.MeetingFilter{ProgramID: programID, Status: models.DeliveryFailed, Limit: rosterDeliveryLimit})
+	undelivered, err := s.DB.ListMeetings(ctx, models.MeetingFilter{ProgramID: programID, Undelivered: true, Limit: rosterDeliveryLimit})
 	if err != nil {
 		return nil, err
 	}
-	out := &rosterDelivery{Failed: newDeliveryRows(failed)}
+	out := &rosterDelivery{Undelivered: newDeliveryRows(undelivered)}
 	for _, r := range summary {
 		row := residentDeliveryRow{Name: r.ResidentName}
 		for _, st := range rosterStatuses {

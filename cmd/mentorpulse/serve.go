@@ -23,7 +23,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err := bootstrapAdmin(ctx, e, db); err != nil {
 		return err
 	}
-	mail, err := newDelivery(ctx, e, db)
+	mail, mailer, err := newDelivery(ctx, e, db)
 	if err != nil {
 		return err
 	}
@@ -40,13 +40,14 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		mail.Stop(context.WithoutCancel(ctx))
 		return err
 	}
-	// The session sweep stops with ctx; wait for it before the deferred
-	// db.Close so it never runs against a closed pool.
+	// The session sweep and the mail check stop with ctx; wait for them
+	// before the deferred db.Close so they never run against a closed pool.
 	bgCtx, stopBackground := context.WithCancel(ctx)
 	var background sync.WaitGroup
 	defer background.Wait()
 	defer stopBackground()
 	background.Go(func() { sweepSessions(bgCtx, e, db) })
+	background.Go(func() { checkMail(bgCtx, e, mailer) })
 	err = srv.Serve(ctx, e.cfg.Addr, e.cfg.ShutdownTimeout, func(a net.Addr) {
 		e.log.Info("serving", "addr", a.String(), "base_url", e.cfg.BaseURL)
 	})

@@ -23,7 +23,9 @@ import (
 
 // Mail is one message the server accepted, decoded.
 type Mail struct {
-	From, To  string
+	From, To string
+	// ToHeader is the To header as written, display name included.
+	ToHeader  string
 	MessageID string
 	Subject   string
 	Text      string
@@ -40,6 +42,11 @@ type SMTPServer struct {
 	down   *smtp.SMTPError
 	refuse map[string]*smtp.SMTPError
 	tries  int
+	// AUTH, when RequireAuth set it (see auth.go).
+	user, pass  string
+	mechs       []string
+	authFailing bool
+	authUsed    []string
 }
 
 // NewSMTPServer starts a server for the test's lifetime.
@@ -117,9 +124,10 @@ func (s *SMTPServer) WaitForAttempts(n int) {
 }
 
 type session struct {
-	s    *SMTPServer
-	from string
-	to   []string
+	s      *SMTPServer
+	from   string
+	to     []string
+	authed bool
 }
 
 func (ss *session) Reset()        { ss.from, ss.to = "", nil }
@@ -129,6 +137,9 @@ func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
 	ss.s.mu.Lock()
 	defer ss.s.mu.Unlock()
 	ss.s.tries++
+	if ss.s.user != "" && !ss.authed {
+		return smtp.ErrAuthRequired
+	}
 	if ss.s.down != nil {
 		return ss.s.down
 	}
@@ -174,7 +185,7 @@ func decode(raw []byte) (Mail, error) {
 	if err != nil {
 		return Mail{}, err
 	}
-	m := Mail{Subject: subject, MessageID: msg.Header.Get("Message-Id")}
+	m := Mail{Subject: subject, MessageID: msg.Header.Get("Message-Id"), ToHeader: msg.Header.Get("To")}
 	err = walkParts(msg.Header.Get("Content-Type"), msg.Header.Get("Content-Transfer-Encoding"), msg.Body, &m)
 	return m, err
 }
