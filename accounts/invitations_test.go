@@ -23,7 +23,9 @@ func TestCreateInvitation(t *testing.T) {
 		wantLife   time.Duration
 	}{
 		{name: "link-resident-self-implicit", actor: func(w *world) accounts.Actor { return w.asResA1 },
-			in:      func(*world) accounts.NewInvitation { return accounts.NewInvitation{MeetingDate: ptr(time.Now().UTC().Format(time.DateOnly))} },
+			in: func(*world) accounts.NewInvitation {
+				return accounts.NewInvitation{MeetingDate: ptr(time.Now().UTC().Format(time.DateOnly))}
+			},
 			wantFor: func(w *world) *models.User { return w.resA1 }, wantLife: models.DefaultLinkLifetime},
 		{name: "link-own-director-days", actor: func(w *world) accounts.Actor { return w.asDirA },
 			in: func(w *world) accounts.NewInvitation {
