@@ -218,7 +218,7 @@ func TestCSRFTokenRequiredForCookieRequestsThatChangeState(t *testing.T) {
 		want int
 	}{
 		{"missing", []func(*http.Request){withSession(cookie, "")}, http.StatusForbidden},
-		{"wrong", []func(*http.Request){withSession(cookie, "x"+csrf[1:])}, http.StatusForbidden},
+		{"wrong", []func(*http.Request){withSession(cookie, otherToken(csrf))}, http.StatusForbidden},
 		{"other-session", []func(*http.Request){withSession(cookie, func() string { _, c := f.session(f.dirA); return c }())}, http.StatusForbidden},
 		{"right", []func(*http.Request){withSession(cookie, csrf)}, http.StatusCreated},
 		{"bearer-needs-none", []func(*http.Request){withBearer(f.tokens[f.dirA])}, http.StatusCreated},
@@ -319,4 +319,15 @@ func TestPublicSurveyEndpointsAreRateLimitedPerIP(t *testing.T) {
 	if w := f.do("GET", "/healthz", "", "", from("198.51.100.20")); w.Code != http.StatusOK {
 		t.Errorf("/healthz from a limited IP: %d", w.Code)
 	}
+}
+
+// otherToken is a token of the same shape that is certainly not tok: its
+// first character changed (a fixed replacement would equal tok whenever tok
+// already started with it).
+func otherToken(tok string) string {
+	first := byte('x')
+	if tok[0] == first {
+		first = 'y'
+	}
+	return string(first) + tok[1:]
 }
