@@ -40,6 +40,9 @@ type DB struct {
 	submitOnce     sync.Once
 	submitPrepared *sql.Stmt
 	submitErr      error
+	// The key mentee keys are made with, loaded once (see mentee_key.go).
+	menteeKeyMu sync.Mutex
+	menteeKey   []byte
 }
 
 // ParseURL splits a database URL into dialect and driver DSN.
@@ -101,13 +104,15 @@ func Open(url string) (*DB, error) {
 // sqliteDSN adds the pragmas every connection needs: WAL so readers do not
 // block the writer, a busy timeout so concurrent writers wait instead of
 // failing with "database is locked", immediate transactions so a reader never
-// has to upgrade to a writer mid-transaction, and foreign keys.
+// has to upgrade to a writer mid-transaction, foreign keys, and
+// secure_delete, so that deleted rows (held answers once mixed, erased
+// contact details) are overwritten with zeros rather than left in free pages.
 func sqliteDSN(path string) string {
 	sep := "?"
 	if strings.Contains(path, "?") {
 		sep = "&"
 	}
-	return path + sep + "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	return path + sep + "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=secure_delete(1)&_txlock=immediate"
 }
 
 func configurePool(sqlDB *sql.DB, dialect, dsn string) {
