@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"time"
 
 	"github.com/mentorpulse/mentorpulse/delivery"
 	"github.com/mentorpulse/mentorpulse/models"
@@ -15,6 +16,10 @@ func newDelivery(ctx context.Context, e *env, db *models.DB) (*delivery.Service,
 		return nil, err
 	}
 	cfg := delivery.Config{BaseURL: e.cfg.BaseURL, From: e.cfg.MailFrom, Keyring: keys, Logger: e.log}
+	if e.cfg.ClockOffset != 0 {
+		// Jobs fall due by the shifted clock too.
+		cfg.Clock = func() time.Time { return db.Now() }
+	}
 	if e.cfg.SMTPURL != "" {
 		m, err := delivery.NewSMTPMailer(e.cfg.SMTPURL)
 		if err != nil {
