@@ -13,8 +13,6 @@ import (
 	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
-var year2026 = surveys.Period{From: "2026-01", To: "2026-12"}
-
 // With the default quarters from July, October–December 2026 is "2026-10".
 var (
 	octQ    = time.Date(2026, 10, 5, 10, 0, 0, 0, time.UTC)

@@ -212,3 +212,38 @@ func optional(s string) *string {
 	}
 	return &s
 }
+
+// CountAnswers counts the answers stored about a resident (0 for all), held
+// or mixed: what a submission adds to, for checks and tests. Reports never
+// count held answers.
+func (d *DB) CountAnswers(ctx context.Context, residentID int64) (int64, error) {
+	mixed, err := d.CountResponses(ctx, residentID)
+	if err != nil {
+		return 0, err
+	}
+	q := d.db(ctx).Table("held_responses")
+	if residentID != 0 {
+		q = q.Where("resident_id = ?", residentID)
+	}
+	var held int64
+	if err := q.Count(&held).Error; err != nil {
+		return 0, fmt.Errorf("count held answers: %w", err)
+	}
+	return mixed + held, nil
+}
+
+// StoredAnswersFor returns a resident's answers, held or mixed, for checks
+// and tests only; held ones have no release. No report may call it.
+func (d *DB) StoredAnswersFor(ctx context.Context, residentID int64) ([]Response, error) {
+	rs, err := d.ResponsesFor(ctx, residentID)
+	if err != nil {
+		return nil, err
+	}
+	var held []Response
+	err = d.db(ctx).Raw(`SELECT id, resident_id, program_id, instrument_key, instrument_version, window_id, answers, keep_doing, next_time
+		FROM held_responses WHERE resident_id = ? ORDER BY id`, residentID).Scan(&held).Error
+	if err != nil {
+		return nil, fmt.Errorf("list held answers: %w", err)
+	}
+	return append(rs, held...), nil
+}
