@@ -52,11 +52,21 @@ type ProgramChanges struct {
 	ReminderAfterDays *int    `json:"reminder_after_days" validate:"omitempty,reminder_after_days"`
 	MaxReminders      *int    `json:"max_reminders" validate:"omitempty,max_reminders"`
 	LinkLifetimeDays  *int    `json:"link_lifetime_days" validate:"omitempty,link_lifetime_days"`
+	// The release rule (issue 10): window kind, academic year start, and
+	// the distinct mentees a released group needs (never below 3).
+	ReleaseWindow          *string `json:"release_window" validate:"omitempty,oneof=month quarter half"`
+	AcademicYearStartMonth *int    `json:"academic_year_start_month" validate:"omitempty,min=1,max=12"`
+	MinMentees             *int    `json:"min_mentees" validate:"omitempty,min=3,max=100"`
 }
 
 // changesDelivery reports whether the changes touch the delivery settings.
 func (in ProgramChanges) changesDelivery() bool {
 	return in.ReminderAfterDays != nil || in.MaxReminders != nil || in.LinkLifetimeDays != nil
+}
+
+// changesWindows reports whether the changes touch the release rule.
+func (in ProgramChanges) changesWindows() bool {
+	return in.ReleaseWindow != nil || in.AcademicYearStartMonth != nil || in.MinMentees != nil
 }
 
 // ProgramSettings loads a program whose settings the actor may change. Only
@@ -74,8 +84,8 @@ func (s *Service) ProgramSettings(ctx context.Context, a Actor, programID int64)
 	return prog, nil
 }
 
-// UpdateProgram changes a program's name, min_responses or delivery
-// settings; see ProgramSettings for who may.
+// UpdateProgram changes a program's name, min_responses, delivery settings
+// or release rule; see ProgramSettings for who may.
 func (s *Service) UpdateProgram(ctx context.Context, a Actor, in ProgramChanges) (*models.Program, error) {
 	if _, err := s.ProgramSettings(ctx, a, in.ID); err != nil {
 		return nil, err
@@ -101,6 +111,20 @@ func (s *Service) UpdateProgram(ctx context.Context, a Actor, in ProgramChanges)
 			prog.DeliverySettings = ds
 			detail += fmt.Sprintf(", reminder_after_days %d, max_reminders %d, link_lifetime_days %d",
 				ds.ReminderAfterDays, ds.MaxReminders, ds.LinkLifetimeDays)
+		}
+		if in.changesWindows() {
+			ws := prog.WindowSettings
+			if in.ReleaseWindow != nil {
+				ws.ReleaseWindow = *in.ReleaseWindow
+			}
+			setIf(&ws.AcademicYearStartMonth, in.AcademicYearStartMonth)
+			setIf(&ws.MinMentees, in.MinMentees)
+			if err := s.db.UpdateWindowSettings(ctx, in.ID, ws); err != nil {
+				return err
+			}
+			prog.WindowSettings = ws
+			detail += fmt.Sprintf(", release_window %s, academic_year_start_month %d, min_mentees %d",
+				ws.ReleaseWindow, ws.AcademicYearStartMonth, ws.MinMentees)
 		}
 		return s.audit(ctx, a, models.AuditEntry{Action: models.ActionProgramUpdate, Target: programTarget(in.ID),
 			ProgramID: &in.ID, Detail: detail})

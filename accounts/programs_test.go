@@ -117,6 +117,24 @@ func TestUpdateProgram(t *testing.T) {
 				"max_reminders":       "must be at most " + strconv.Itoa(accounts.MaxMaxReminders),
 				"link_lifetime_days":  "must be at least " + strconv.Itoa(accounts.MinLinkLifetimeDays),
 			}},
+		{name: "update-admin-release-rule", actor: func(w *world) accounts.Actor { return w.asAdmin },
+			in: func(w *world) accounts.ProgramChanges {
+				return accounts.ProgramChanges{ID: w.progA.ID, ReleaseWindow: ptr("half"), AcademicYearStartMonth: ptr(9), MinMentees: ptr(4)}
+			}},
+		{name: "update-403-own-director-release-rule", actor: func(w *world) accounts.Actor { return w.asDirA },
+			in: func(w *world) accounts.ProgramChanges {
+				return accounts.ProgramChanges{ID: w.progA.ID, MinMentees: ptr(3)}
+			},
+			wantCode: surveys.EFORBIDDEN},
+		{name: "update-422-release-rule-bounds", actor: func(w *world) accounts.Actor { return w.asAdmin },
+			in: func(w *world) accounts.ProgramChanges {
+				return accounts.ProgramChanges{ID: w.progA.ID, ReleaseWindow: ptr("week"), AcademicYearStartMonth: ptr(0), MinMentees: ptr(2)}
+			},
+			wantCode: surveys.EINVALID, wantFields: map[string]string{
+				"release_window":            "must be one of: month, quarter, half",
+				"academic_year_start_month": "must be at least 1",
+				"min_mentees":               "must be at least 3",
+			}},
 		{name: "update-422-threshold-below-floor", actor: func(w *world) accounts.Actor { return w.asAdmin },
 			in: func(w *world) accounts.ProgramChanges {
 				return accounts.ProgramChanges{ID: w.progA.ID, MinResponses: ptr(models.MinMinResponses - 1)}
@@ -137,7 +155,7 @@ func TestUpdateProgram(t *testing.T) {
 				if n := w.auditCount(); n != before {
 					t.Errorf("a rejected update wrote %d audit entries", n-before)
 				}
-				if got, _ := w.db.ProgramByID(w.ctx, w.progA.ID); got.Name != w.progA.Name || got.MinResponses != w.progA.MinResponses || got.DeliverySettings != w.progA.DeliverySettings {
+				if got, _ := w.db.ProgramByID(w.ctx, w.progA.ID); got.Name != w.progA.Name || got.MinResponses != w.progA.MinResponses || got.DeliverySettings != w.progA.DeliverySettings || got.WindowSettings != w.progA.WindowSettings {
 					t.Errorf("a rejected update changed the program: %+v", got)
 				}
 				return
@@ -154,6 +172,9 @@ func TestUpdateProgram(t *testing.T) {
 			}
 			if in.MaxReminders != nil && (stored.MaxReminders != 0 || stored.ReminderAfterDays != 5 || stored.LinkLifetimeDays != 30 || stored.MinResponses != 7) {
 				t.Errorf("stored %+v, want the new threshold and delivery settings", stored)
+			}
+			if in.MinMentees != nil && stored.WindowSettings != (models.WindowSettings{ReleaseWindow: "half", AcademicYearStartMonth: 9, MinMentees: 4}) {
+				t.Errorf("stored %+v, want the new release rule", stored.WindowSettings)
 			}
 			es := w.audit(models.ActionProgramUpdate)
 			if len(es) != 1 || *es[0].ProgramID != in.ID {

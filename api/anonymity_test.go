@@ -94,7 +94,7 @@ func TestResponsesCannotBeJoinedToLinks(t *testing.T) {
 			t.Errorf("responses column %s has type %s: a response keeps only its ISO week", c.Name, c.Type)
 		}
 	}
-	if diff := cmp.Diff([]string{"programs", "users"}, f.referencedTables("responses")); diff != "" {
+	if diff := cmp.Diff([]string{"programs", "report_releases", "users"}, f.referencedTables("responses")); diff != "" {
 		t.Errorf("responses references (-want +got):\n%s", diff)
 	}
 	for _, c := range f.columns("invitations") {
@@ -106,41 +106,41 @@ func TestResponsesCannotBeJoinedToLinks(t *testing.T) {
 		t.Errorf("invitations references responses: %v", refs)
 	}
 
-	// The submission changed only the link's status and week, nothing finer.
+	// The submission changed only the link's status (issue 10: no week),
+	// and erased its mentee key.
 	after := f.invitationRow(token)
-	week := surveys.Week(testNow)
 	for k, v := range after {
 		want := before[k]
 		switch k {
 		case "status":
 			want = "completed"
-		case "completed_week":
-			want = week
+		case "mentee_key":
+			want = ""
 		}
 		if v != want {
 			t.Errorf("invitation %s changed from %q to %q on submit; want %q", k, before[k], v, want)
 		}
 	}
-	if !regexp.MustCompile(`^\d{4}-W\d{2}$`).MatchString(after["completed_week"]) {
-		t.Errorf("completed_week = %q, want an ISO week like 2026-W48", after["completed_week"])
+	if _, ok := after["completed_week"]; ok {
+		t.Errorf("invitations still has completed_week")
 	}
 	// Nothing in the response repeats the link's token or its hash.
 	hash := surveys.HashToken(token)
 	f.scanRows(func(r *sql.Rows) error {
-		var id, answers, week string
-		if err := r.Scan(&id, &answers, &week); err != nil {
+		var id, answers, window string
+		if err := r.Scan(&id, &answers, &window); err != nil {
 			return err
 		}
-		for _, v := range []string{id, answers, week} {
+		for _, v := range []string{id, answers, window} {
 			if strings.Contains(v, token) || strings.Contains(v, hash) || strings.Contains(v, hash[:16]) {
-				t.Errorf("response value %q carries the link's token or hash", v)
+				t.Errorf("held answer value %q carries the link's token or hash", v)
 			}
 		}
-		if week != surveys.Week(testNow) {
-			t.Errorf("response week = %q, want %q", week, surveys.Week(testNow))
+		if want := surveys.WindowOf(testNow, surveys.DefaultWindow, surveys.DefaultAcademicYearStartMonth).ID; window != want {
+			t.Errorf("held answer window = %q, want %q", window, want)
 		}
 		return nil
-	}, `SELECT id, answers, week FROM responses`)
+	}, `SELECT id, answers, window_id FROM held_responses`)
 }
 
 // invitationRow returns every column of a link's row as text.
@@ -188,7 +188,7 @@ func TestResponseIDsAreRandom(t *testing.T) {
 				fresh = append(fresh, id)
 			}
 			return err
-		}, `SELECT id FROM responses`)
+		}, `SELECT id FROM held_responses UNION ALL SELECT id FROM responses`)
 		if len(fresh) != 1 {
 			t.Fatalf("a submission added %d new ids, want 1", len(fresh))
 		}

@@ -323,7 +323,7 @@ func TestAuthorizationMatrixPublicRoutesIgnoreCSRF(t *testing.T) {
 	if w.Code != http.StatusOK {
 		t.Fatalf("survey form with a session cookie and no CSRF token: %d", w.Code)
 	}
-	if n, _ := f.db.CountResponses(context.Background(), f.resA1.ID); n != 2 {
+	if n, _ := f.db.CountAnswers(context.Background(), f.resA1.ID); n != 2 {
 		t.Fatalf("stored %d responses, want 2", n)
 	}
 }

@@ -111,7 +111,7 @@ func TestSurveyPageInBrowser(t *testing.T) {
 			t.Errorf("after submitting, the page says %q, want the thank-you page", got)
 		}
 
-		rs, err := db.ResponsesFor(context.Background(), resident.ID)
+		rs, err := db.StoredAnswersFor(context.Background(), resident.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -173,7 +173,7 @@ func TestSurveyPageInBrowser(t *testing.T) {
 		if got := browserEval[string](t, tab, `document.getElementById("next_time").value`); got != "More time for questions." {
 			t.Errorf("comment after the error = %q, want it kept", got)
 		}
-		if n, err := db.CountResponses(context.Background(), resident.ID); err != nil || n != 1 {
+		if n, err := db.CountAnswers(context.Background(), resident.ID); err != nil || n != 1 {
 			t.Fatalf("responses after a failed submission = %d, %v; want only the earlier one", n, err)
 		}
 
@@ -186,7 +186,7 @@ func TestSurveyPageInBrowser(t *testing.T) {
 		if got := browserEval[string](t, tab, `document.querySelector("h1").innerText`); !strings.Contains(got, "Thank you") {
 			t.Errorf("after fixing the error the page says %q", got)
 		}
-		if n, err := db.CountResponses(context.Background(), resident.ID); err != nil || n != 2 {
+		if n, err := db.CountAnswers(context.Background(), resident.ID); err != nil || n != 2 {
 			t.Errorf("responses = %d, %v; want 2", n, err)
 		}
 	})

@@ -118,7 +118,7 @@ func TestDeclineClosesLinkWithoutResponse(t *testing.T) {
 			if got := f.storedResponses(); got != 0 {
 				t.Errorf("stored responses = %d, want 0", got)
 			}
-			if got := f.storedLinkFor(token); got.Status != models.StatusDeclined || got.CompletedWeek != nil {
+			if got := f.storedLinkFor(token); got.Status != models.StatusDeclined || got.MenteeKey != nil {
 				t.Errorf("stored link = %+v, want declined with no completed week", got)
 			}
 		})

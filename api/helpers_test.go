@@ -151,10 +151,10 @@ func (f *fixture) postForm(path string, form url.Values) *httptest.ResponseRecor
 	return f.do(http.MethodPost, path, "application/x-www-form-urlencoded", form.Encode())
 }
 
-// storedResponses counts every stored response.
+// storedResponses counts every stored answer, held or mixed.
 func (f *fixture) storedResponses() int64 {
 	f.t.Helper()
-	n, err := f.db.CountResponses(context.Background(), 0)
+	n, err := f.db.CountAnswers(context.Background(), 0)
 	if err != nil {
 		f.t.Fatalf("count responses: %v", err)
 	}
@@ -257,11 +257,11 @@ func (f *fixture) sqlFor(query string) string {
 
 // storedLink is a link's row as the database holds it.
 type storedLink struct {
-	Status        string
-	CompletedWeek *string
+	Status    string
+	MenteeKey *string
 }
 
-// storedLinkFor reads a link's stored status and completed week.
+// storedLinkFor reads a link's stored status and mentee key.
 func (f *fixture) storedLinkFor(token string) storedLink {
 	f.t.Helper()
 	sqlDB, err := f.db.SQL()
@@ -269,8 +269,8 @@ func (f *fixture) storedLinkFor(token string) storedLink {
 		f.t.Fatal(err)
 	}
 	var l storedLink
-	err = sqlDB.QueryRow(f.sqlFor(`SELECT status, completed_week FROM invitations WHERE token_hash = ?`),
-		surveys.HashToken(token)).Scan(&l.Status, &l.CompletedWeek)
+	err = sqlDB.QueryRow(f.sqlFor(`SELECT status, mentee_key FROM invitations WHERE token_hash = ?`),
+		surveys.HashToken(token)).Scan(&l.Status, &l.MenteeKey)
 	if err != nil {
 		f.t.Fatalf("read link: %v", err)
 	}

@@ -35,7 +35,9 @@ type reportFixture struct {
 }
 
 // newReportFixture makes a program whose residents have the given names,
-// each with responses released in March 2026 (n[i] responses for the i-th).
+// each with n[i] responses from as many mentees in March 2026, then runs the
+// release job in June, after the January–March window has closed: groups of
+// at least three are released, smaller ones carry over.
 func newReportFixture(t *testing.T, names []string, n []int) *reportFixture {
 	t.Helper()
 	db := dbtest.New(t)
@@ -66,7 +68,8 @@ func newReportFixture(t *testing.T, names []string, n []int) *reportFixture {
 		f.residents = append(f.residents, u)
 		for j := range n[i] {
 			db.Now = func() time.Time { return at.Add(time.Duration(i*10+j) * time.Hour) }
-			inv, err := db.CreateInvitation(ctx, models.NewInvitation{ResidentID: u.ID})
+			mentee := int64(100*i + j)
+			inv, err := db.CreateInvitation(ctx, models.NewInvitation{ResidentID: u.ID, MenteeID: &mentee})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -86,6 +89,9 @@ func newReportFixture(t *testing.T, names []string, n []int) *reportFixture {
 		}
 	}
 	db.Now = func() time.Time { return time.Date(2026, 6, 15, 12, 0, 0, 0, time.UTC) }
+	if _, err := db.ReleaseClosedWindows(ctx); err != nil {
+		t.Fatal(err)
+	}
 	return f
 }
 
@@ -125,7 +131,7 @@ func TestResidentReportJSONShape(t *testing.T) {
 	if err := json.Unmarshal(rec.Body.Bytes(), &m); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"attributes", "awaiting_release", "comments", "focus", "min_responses", "period", "resident", "responses", "suppressed", "trend"}
+	want := []string{"attributes", "awaiting_release", "comments", "focus", "mentees", "min_mentees", "min_responses", "period", "release_window", "releases", "resident", "responses", "suppressed", "trend"}
 	if got := keys(m); !slices.Equal(got, want) {
 		t.Errorf("keys %v, want %v", got, want)
 	}
@@ -137,7 +143,8 @@ func TestResidentReportJSONShape(t *testing.T) {
 	}
 	var pm map[string]any
 	json.Unmarshal(f.get(t, fmt.Sprintf("/api/v1/programs/%d/report?from=2026-02&to=2026-04", f.program.ID)).Body.Bytes(), &pm)
-	if p := pm["period"].(map[string]any); p["from"] != "2026-02" || p["to"] != "2026-04" {
+	// Months inside a window select the whole window (quarters from July).
+	if p := pm["period"].(map[string]any); p["from"] != "2026-01" || p["to"] != "2026-06" {
 		t.Errorf("period %v", p)
 	}
 	attrs := m["attributes"].([]any)
@@ -145,7 +152,7 @@ func TestResidentReportJSONShape(t *testing.T) {
 		t.Fatalf("want availability, competence, altruistic_support, overall; got %d", len(attrs))
 	}
 	a := attrs[0].(map[string]any)
-	if got := keys(a); !slices.Equal(got, []string{"ci95", "distribution", "key", "label", "mean", "n", "not_applicable", "program_mean"}) {
+	if got := keys(a); !slices.Equal(got, []string{"ci95", "distribution", "key", "label", "mean", "mentees", "n", "not_applicable", "program_mean", "program_mentees", "program_responses", "responses"}) {
 		t.Errorf("attribute keys %v", got)
 	}
 	if a["key"] != "availability" || a["mean"].(float64) != 2 || len(a["ci95"].([]any)) != 2 {
@@ -155,15 +162,15 @@ func TestResidentReportJSONShape(t *testing.T) {
 		t.Errorf("distribution keys %v", got)
 	}
 	trend := m["trend"].([]any)
-	if len(trend) != 2 || trend[0].(map[string]any)["period"] != "2026-Q1" {
+	if len(trend) != 2 || trend[0].(map[string]any)["period"] != "2026-01" || trend[0].(map[string]any)["window"].(map[string]any)["to"] != "2026-03" {
 		t.Errorf("trend %v", trend)
 	}
-	if tp := trend[0].(map[string]any)["attributes"].(map[string]any)["availability"].(map[string]any); tp["mean"].(float64) != 2 || tp["n"].(float64) != 6 {
+	if tp := trend[0].(map[string]any)["attributes"].(map[string]any)["availability"].(map[string]any); tp["mean"].(float64) != 2 || tp["n"].(float64) != 8 || tp["mentees"].(float64) != 4 {
 		t.Errorf("trend point %v", tp)
 	}
 	c := m["comments"].(map[string]any)
-	if len(c["keep_doing"].([]any)) != 3 || len(c["next_time"].([]any)) != 0 {
-		t.Errorf("3 released comments and one awaiting release: %v", c)
+	if len(c["keep_doing"].([]any)) != 4 || len(c["next_time"].([]any)) != 0 {
+		t.Errorf("the 4 comments of the released group: %v", c)
 	}
 	if got := keys(m["focus"].(map[string]any)); !slices.Equal(got, []string{"focus", "strength", "suggestions"}) {
 		t.Errorf("focus keys %v", got)
@@ -211,7 +218,7 @@ func TestProgramReportJSONShape(t *testing.T) {
 	}
 	var m map[string]any
 	json.Unmarshal(rec.Body.Bytes(), &m)
-	if got := keys(m); !slices.Equal(got, []string{"attributes", "min_responses", "period", "program", "residents"}) {
+	if got := keys(m); !slices.Equal(got, []string{"attributes", "mentees", "min_mentees", "min_responses", "period", "program", "release_window", "residents", "responses"}) {
 		t.Errorf("keys %v", got)
 	}
 	if got := keys(m["attributes"].([]any)[0].(map[string]any)); slices.Contains(got, "program_mean") {
@@ -219,11 +226,11 @@ func TestProgramReportJSONShape(t *testing.T) {
 	}
 	rs := m["residents"].([]any)
 	r0 := rs[0].(map[string]any)
-	want := []string{"attributes", "flags", "id", "invitations", "name", "pgy_year", "response_rate", "responses", "suppressed"}
+	want := []string{"attributes", "flags", "id", "invitations", "mentees", "name", "pgy_year", "response_rate", "responses", "suppressed"}
 	if got := keys(r0); !slices.Equal(got, want) {
 		t.Errorf("resident keys %v, want %v", got, want)
 	}
-	if got := keys(r0["attributes"].(map[string]any)["availability"].(map[string]any)); !slices.Equal(got, []string{"ci95", "mean", "n"}) {
+	if got := keys(r0["attributes"].(map[string]any)["availability"].(map[string]any)); !slices.Equal(got, []string{"ci95", "mean", "mentees", "n", "responses"}) {
 		t.Errorf("resident attribute keys %v", got)
 	}
 	if r0["responses"].(float64) != 6 || r0["response_rate"].(float64) != 1 || !slices.Contains(r0["flags"].([]any), any("below_3:availability")) {
@@ -394,7 +401,8 @@ func TestReportPages(t *testing.T) {
 		t.Fatalf("program page: %d %s", rec.Code, rec.Body)
 	}
 	body = rec.Body.String()
-	for _, want := range []string{fmt.Sprintf(`href="/residents/%d/report?from=2026-03&amp;to=2026-03"`, f.residents[0].ID), "Availability under 3", "format=csv", "Sign out"} {
+	// The page links to the period it shows: March widened to its window.
+	for _, want := range []string{fmt.Sprintf(`href="/residents/%d/report?from=2026-01&amp;to=2026-03"`, f.residents[0].ID), "Availability under 3", "format=csv", "Sign out"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("program page lacks %q", want)
 		}

@@ -51,11 +51,16 @@ type programView struct {
 	ReminderAfterDays int    `json:"reminder_after_days"`
 	MaxReminders      int    `json:"max_reminders"`
 	LinkLifetimeDays  int    `json:"link_lifetime_days"`
+	// The release rule: see docs/reports.md.
+	ReleaseWindow          string `json:"release_window"`
+	AcademicYearStartMonth int    `json:"academic_year_start_month"`
+	MinMentees             int    `json:"min_mentees"`
 }
 
 func newProgramView(p *models.Program) programView {
 	return programView{ID: p.ID, Name: p.Name, MinResponses: p.MinResponses,
-		ReminderAfterDays: p.ReminderAfterDays, MaxReminders: p.MaxReminders, LinkLifetimeDays: p.LinkLifetimeDays}
+		ReminderAfterDays: p.ReminderAfterDays, MaxReminders: p.MaxReminders, LinkLifetimeDays: p.LinkLifetimeDays,
+		ReleaseWindow: p.ReleaseWindow, AcademicYearStartMonth: p.AcademicYearStartMonth, MinMentees: p.MinMentees}
 }
 
 // passwordLinkView is a set-password link, shown once to whoever made it.

@@ -87,6 +87,8 @@ func New(db *models.DB, cfg Config) (*Service, error) {
 	river.AddWorker(workers, &sendReminderWorker{s: s})
 	river.AddWorker(workers, &expireLinksWorker{s: s})
 	river.AddWorker(workers, &sendPasswordLinkWorker{s: s})
+	river.AddWorker(workers, &mixWorker{s: s})
+	river.AddWorker(workers, &releaseWorker{s: s})
 	driver, err := db.RiverDriver()
 	if err != nil {
 		return nil, err
@@ -99,13 +101,13 @@ func New(db *models.DB, cfg Config) (*Service, error) {
 		FetchPollInterval: cfg.PollInterval,
 		FetchCooldown:     min(cfg.PollInterval, 100*time.Millisecond),
 		JobTimeout:        2 * time.Minute,
-		PeriodicJobs: []*river.PeriodicJob{
+		PeriodicJobs: append([]*river.PeriodicJob{
 			// The leader sweeps expired links once a minute, whichever
 			// instance it is.
 			river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
 				func() (river.JobArgs, *river.InsertOpts) { return ExpireLinksArgs{}, nil },
 				&river.PeriodicJobOpts{RunOnStart: true, ID: "expire_links"}),
-		},
+		}, releasePeriodicJobs()...),
 	}
 	if cfg.Clock != nil {
 		rc.Test.Time = clockTime(cfg.Clock)

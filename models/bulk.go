@@ -23,6 +23,9 @@ const (
 // BulkResponse is one answered survey link for a BulkLoader.
 type BulkResponse struct {
 	ResidentID int64
+	// MenteeID is who answered (a roster id); nil counts as no mentee, as a
+	// link made before the roster does.
+	MenteeID *int64
 	// At is when the link was created and answered.
 	At          time.Time
 	MeetingDate *string
@@ -30,52 +33,41 @@ type BulkResponse struct {
 	Submission  surveys.Submission
 }
 
-// BulkLoader stores many answered links quickly, for demo and benchmark data:
-// links and responses go in multi-row INSERTs, and the report aggregates are
-// computed in Go with the same release rule as a live submission
-// (surveys.ReleaseState) and written once at Close. Responses about a
-// resident must come in time order, and the resident must have no links yet.
-// Use it inside one WithTx so a failure leaves nothing behind.
+// BulkLoader stores many answered links quickly, for demo and benchmark
+// data: links, mixed responses and distinct-mentee markers go in multi-row
+// INSERTs (responses shuffled per chunk), and Close then applies the release
+// rule at the close of every window from the oldest response to now, as the
+// release job would have, window by window. Responses about a resident must
+// come in time order, and the resident must have no links yet. Use it inside
+// one WithTx so a failure leaves nothing behind.
 type BulkLoader struct {
 	d         *DB
 	residents map[int64]*bulkResident
-	minOf     map[int64]int
-	links     map[residentMonth]*surveys.LinkCounts
-	released  map[tallyKey]*tallyRow
-	months    map[residentMonth]*releasedMonth
-	batches   []any // flat rows of report_batches
+	programs  map[int64]*Program
+	links     map[residentWindow]*surveys.LinkCounts
+	menteeKey map[int64]string
 	invs      []any // flat rows of invitations
-	resps     []any // flat rows of responses
+	resps     [][]any
+	markers   map[[3]string]bool // resident, window, hash
+	oldest    time.Time
 	count     int
 }
 
 type bulkResident struct {
 	programID int64
-	state     surveys.ReleaseState
-	open      itemCounts
 	lastAt    time.Time
 }
 
-type tallyKey struct {
+type residentWindow struct {
 	resident int64
-	month    string
-	item     string
-}
-
-type residentMonth struct {
-	resident int64
-	month    string
-}
-
-type releasedMonth struct {
-	responses, batches int
+	window   string
 }
 
 // NewBulkLoader starts a bulk load.
 func (d *DB) NewBulkLoader() *BulkLoader {
 	return &BulkLoader{
-		d: d, residents: map[int64]*bulkResident{}, minOf: map[int64]int{},
-		links: map[residentMonth]*surveys.LinkCounts{}, released: map[tallyKey]*tallyRow{}, months: map[residentMonth]*releasedMonth{},
+		d: d, residents: map[int64]*bulkResident{}, programs: map[int64]*Program{},
+		links: map[residentWindow]*surveys.LinkCounts{}, menteeKey: map[int64]string{}, markers: map[[3]string]bool{},
 	}
 }
 
@@ -93,19 +85,18 @@ func (l *BulkLoader) Add(ctx context.Context, r BulkResponse) error {
 	}
 	res.lastAt = r.At
 	at := r.At.UTC()
-	week := surveys.Week(at)
-	month, err := surveys.WeekMonth(week)
-	if err != nil {
-		return err
+	if l.oldest.IsZero() || at.Before(l.oldest) {
+		l.oldest = at
 	}
+	window := l.programs[res.programID].WindowOf(at).ID
 	answers, err := json.Marshal(r.Submission.Answers)
 	if err != nil {
 		return fmt.Errorf("encode answers: %w", err)
 	}
 	_, hash := surveys.NewToken()
 	l.invs = append(l.invs, hash, r.ResidentID, res.programID, r.MeetingDate, r.Instrument.Key, r.Instrument.Version,
-		StatusCompleted, at.Add(DefaultLinkLifetime), at, week)
-	lk := residentMonth{r.ResidentID, surveys.MonthOf(at)}
+		StatusCompleted, at.Add(DefaultLinkLifetime), at)
+	lk := residentWindow{r.ResidentID, window}
 	lc := l.links[lk]
 	if lc == nil {
 		lc = &surveys.LinkCounts{}
@@ -113,34 +104,20 @@ func (l *BulkLoader) Add(ctx context.Context, r BulkResponse) error {
 	}
 	lc.Created++
 	lc.Completed++
-
-	batch, size := res.state.Add(l.minOf[res.programID])
-	l.resps = append(l.resps, newResponseID(), r.ResidentID, res.programID, r.Instrument.Key, r.Instrument.Version, week,
-		string(answers), optional(r.Submission.Comments[surveys.CommentKeepDoing]), optional(r.Submission.Comments[surveys.CommentNextTime]), batch)
-	res.open = res.open.plus(countsOf(r.Submission.Answers))
-	if size > 0 {
-		for _, t := range res.open.rows() {
-			k := tallyKey{r.ResidentID, month, t.Item}
-			rt := l.released[k]
-			if rt == nil {
-				rt = &tallyRow{Item: t.Item, Attribute: t.Attribute}
-				l.released[k] = rt
+	if r.MenteeID != nil {
+		key, ok := l.menteeKey[*r.MenteeID]
+		if !ok {
+			if key, err = l.d.MenteeKey(ctx, *r.MenteeID); err != nil {
+				return err
 			}
-			rt.N1, rt.N2, rt.N3, rt.N4, rt.N5, rt.NA = rt.N1+t.N1, rt.N2+t.N2, rt.N3+t.N3, rt.N4+t.N4, rt.N5+t.N5, rt.NA+t.NA
+			l.menteeKey[*r.MenteeID] = key
 		}
-		res.open = itemCounts{}
-		l.batches = append(l.batches, r.ResidentID, batch, res.programID, month, size)
-		mk := residentMonth{r.ResidentID, month}
-		m := l.months[mk]
-		if m == nil {
-			m = &releasedMonth{}
-			l.months[mk] = m
-		}
-		m.responses += size
-		m.batches++
+		l.markers[[3]string{fmt.Sprint(r.ResidentID), window, menteeHash(key, r.ResidentID)}] = true
 	}
+	l.resps = append(l.resps, []any{newResponseID(), r.ResidentID, res.programID, r.Instrument.Key, r.Instrument.Version, window,
+		string(answers), optional(r.Submission.Comments[surveys.CommentKeepDoing]), optional(r.Submission.Comments[surveys.CommentNextTime])})
 	l.count++
-	if len(l.resps) >= bulkChunk*10 {
+	if len(l.resps) >= bulkChunk {
 		return l.flush(ctx)
 	}
 	return nil
@@ -161,30 +138,32 @@ func (l *BulkLoader) resident(ctx context.Context, id int64) (*bulkResident, err
 	if links > 0 {
 		return nil, surveys.Errorf(surveys.ECONFLICT, "bulk load: resident %d already has survey links", id)
 	}
-	if _, ok := l.minOf[*u.ProgramID]; !ok {
+	if _, ok := l.programs[*u.ProgramID]; !ok {
 		p, err := l.d.ProgramByID(ctx, *u.ProgramID)
 		if err != nil {
 			return nil, err
 		}
-		l.minOf[p.ID] = p.MinResponses
+		l.programs[p.ID] = p
 	}
-	res := &bulkResident{programID: *u.ProgramID, open: itemCounts{}}
+	res := &bulkResident{programID: *u.ProgramID}
 	l.residents[id] = res
 	return res, nil
 }
 
-// flush writes the queued links, responses and batch rows.
+// flush writes the queued links and responses, the responses shuffled.
 func (l *BulkLoader) flush(ctx context.Context) error {
-	if err := insertRows(ctx, l.d, `INSERT INTO invitations (token_hash, resident_id, program_id, meeting_date, instrument_key, instrument_version, status, expires_at, created_at, completed_week) VALUES `, "", 10, l.invs); err != nil {
+	if err := insertRows(ctx, l.d, `INSERT INTO invitations (token_hash, resident_id, program_id, meeting_date, instrument_key, instrument_version, status, expires_at, created_at) VALUES `, "", 9, l.invs); err != nil {
 		return fmt.Errorf("bulk load links: %w", err)
 	}
-	if err := insertRows(ctx, l.d, `INSERT INTO responses (id, resident_id, program_id, instrument_key, instrument_version, week, answers, keep_doing, next_time, batch) VALUES `, "", 10, l.resps); err != nil {
+	shuffle(l.resps)
+	var flat []any
+	for _, r := range l.resps {
+		flat = append(flat, r...)
+	}
+	if err := insertRows(ctx, l.d, `INSERT INTO responses (id, resident_id, program_id, instrument_key, instrument_version, window_id, answers, keep_doing, next_time) VALUES `, "", 9, flat); err != nil {
 		return fmt.Errorf("bulk load responses: %w", err)
 	}
-	if err := insertRows(ctx, l.d, `INSERT INTO report_batches (resident_id, batch, program_id, month, responses) VALUES `, "", 5, l.batches); err != nil {
-		return fmt.Errorf("bulk load batches: %w", err)
-	}
-	l.invs, l.resps, l.batches = l.invs[:0], l.resps[:0], l.batches[:0]
+	l.invs, l.resps = l.invs[:0], l.resps[:0]
 	return nil
 }
 
@@ -210,50 +189,49 @@ func insertRows(ctx context.Context, d *DB, prefix, suffix string, width int, fl
 	return nil
 }
 
-// Close writes what is queued and then every aggregate.
+// Close writes what is queued, the mentee markers and link counts, then
+// judges every loaded resident at the close of each window since the
+// oldest response, in order, as the release job would have.
 func (l *BulkLoader) Close(ctx context.Context) error {
 	if err := l.flush(ctx); err != nil {
 		return err
 	}
-	var counters, released, months, links []any
-	ids := make([]int64, 0, len(l.residents))
-	for id := range l.residents {
-		ids = append(ids, id)
-	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-	for _, id := range ids {
-		res := l.residents[id]
-		open := res.open.pgArray()
-		if l.d.Dialect == SQLite {
-			b, _ := json.Marshal(res.open)
-			open = string(b)
-		}
-		counters = append(counters, id, res.programID, l.minOf[res.programID], res.state.Batch, res.state.Pending, res.state.Released, 0, open)
-	}
-	for k, t := range l.released {
-		released = append(released, k.resident, k.month, k.item, l.residents[k.resident].programID, t.Attribute, t.N1, t.N2, t.N3, t.N4, t.N5, t.NA)
-	}
-	for k, m := range l.months {
-		months = append(months, k.resident, k.month, l.residents[k.resident].programID, m.responses, m.batches)
+	var markers, links []any
+	for k := range l.markers {
+		var id int64
+		fmt.Sscan(k[0], &id)
+		markers = append(markers, id, k[1], k[2], l.residents[id].programID)
 	}
 	for k, c := range l.links {
-		links = append(links, k.resident, k.month, l.residents[k.resident].programID, c.Created, c.Completed, c.Declined)
+		links = append(links, k.resident, k.window, l.residents[k.resident].programID, c.Created, c.Completed, c.Declined)
 	}
 	steps := []struct {
 		name, prefix, suffix string
 		width                int
 		rows                 []any
 	}{
-		{"counters", `INSERT INTO report_counters (resident_id, program_id, min_responses, batch, pending, released, last_size, open_counts) VALUES `, "", 8, counters},
-		{"released tallies", `INSERT INTO report_released (resident_id, month, item, program_id, attribute, n1, n2, n3, n4, n5, na) VALUES `, "", 11, released},
-		{"released months", `INSERT INTO report_months (resident_id, month, program_id, responses, batches) VALUES `, "", 5, months},
-		{"link counts", `INSERT INTO link_stats (resident_id, month, program_id, created, completed, declined) VALUES `,
-			` ON CONFLICT (resident_id, month) DO UPDATE SET created = link_stats.created + excluded.created,
-			completed = link_stats.completed + excluded.completed, declined = link_stats.declined + excluded.declined`, 6, links},
+		{"mentee markers", `INSERT INTO window_mentees (resident_id, window_id, mentee_hash, program_id) VALUES `, ` ON CONFLICT DO NOTHING`, 4, markers},
+		{"link counts", `INSERT INTO window_links (resident_id, window_id, program_id, created, completed, declined) VALUES `,
+			` ON CONFLICT (resident_id, window_id) DO UPDATE SET created = window_links.created + excluded.created,
+			completed = window_links.completed + excluded.completed, declined = window_links.declined + excluded.declined`, 6, links},
 	}
 	for _, s := range steps {
 		if err := insertRows(ctx, l.d, s.prefix, s.suffix, s.width, s.rows); err != nil {
 			return fmt.Errorf("bulk load %s: %w", s.name, err)
+		}
+	}
+	ids := make([]int64, 0, len(l.residents))
+	for id := range l.residents {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	now := l.d.now()
+	for _, id := range ids {
+		p := l.programs[l.residents[id].programID]
+		for w := p.WindowOf(l.oldest); w.End().Before(now) || w.End().Equal(now); w = w.Next(p.ReleaseWindow, p.AcademicYearStartMonth) {
+			if _, _, err := l.d.judge(ctx, p, id, w.Next(p.ReleaseWindow, p.AcademicYearStartMonth), w); err != nil {
+				return fmt.Errorf("bulk load: release: %w", err)
+			}
 		}
 	}
 	// Fresh statistics, or the planner takes a million rows for one until

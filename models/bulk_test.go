@@ -20,6 +20,7 @@ func TestBulkLoadMatchesLiveSubmissions(t *testing.T) {
 	const min = 4
 	type planned struct {
 		resident int
+		mentee   int64
 		at       time.Time
 		sub      surveys.Submission
 	}
@@ -27,23 +28,34 @@ func TestBulkLoadMatchesLiveSubmissions(t *testing.T) {
 	var plan []planned
 	at := time.Date(2026, 2, 2, 8, 0, 0, 0, time.UTC)
 	for i := range 70 {
-		at = at.Add(time.Duration(rng.IntN(60)) * time.Hour)
-		plan = append(plan, planned{rng.IntN(3), at, randomSubmission(rng, fmt.Sprint(i))})
+		at = at.Add(time.Duration(rng.IntN(120)) * time.Hour)
+		r := rng.IntN(3)
+		plan = append(plan, planned{r, int64(10*r + rng.IntN(2+2*r)), at, randomSubmission(rng, fmt.Sprint(i))})
 	}
+	end := at
 	ctx := context.Background()
 
 	live := dbtest.New(t)
 	lf := newFixture(t, live, min, 3)
+	nextClose := lf.program.WindowOf(plan[0].at).End()
+	var sims []simSubmission
 	for _, p := range plan {
-		lf.submitAt(t, p.at, lf.residents[p.resident].ID, p.sub)
+		for !p.at.Before(nextClose) {
+			lf.releaseAt(t, nextClose)
+			nextClose = lf.program.WindowOf(nextClose).End()
+		}
+		lf.submitAs(t, p.at, lf.residents[p.resident].ID, &p.mentee, p.sub)
+		sims = append(sims, simSubmission{lf.residents[p.resident].ID, lf.program.WindowOf(p.at), &p.mentee, p.sub.Answers})
 	}
+	lf.releaseAt(t, end)
 
 	bulk := dbtest.New(t)
+	bulk.Now = func() time.Time { return end }
 	bf := newFixture(t, bulk, min, 3)
 	err := bulk.WithTx(ctx, func(ctx context.Context) error {
 		l := bulk.NewBulkLoader()
 		for _, p := range plan {
-			if err := l.Add(ctx, models.BulkResponse{ResidentID: bf.residents[p.resident].ID, At: p.at, Instrument: surveys.Default(), Submission: p.sub}); err != nil {
+			if err := l.Add(ctx, models.BulkResponse{ResidentID: bf.residents[p.resident].ID, MenteeID: &p.mentee, At: p.at, Instrument: surveys.Default(), Submission: p.sub}); err != nil {
 				return err
 			}
 		}
@@ -52,12 +64,15 @@ func TestBulkLoadMatchesLiveSubmissions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := storedAggregates(t, live)
-	if diff := cmp.Diff(want, storedAggregates(t, bulk), cmp.AllowUnexported(bruteForce{})); diff != "" {
-		t.Errorf("bulk aggregates differ from live ones (-live +bulk):\n%s", diff)
+	want := stored(t, live)
+	if len(want.releases) < 3 {
+		t.Fatalf("the plan should make several releases: %v", want.releases)
 	}
-	if diff := cmp.Diff(computeBruteForce(t, bulk, bf.residents, min), storedAggregates(t, bulk), cmp.AllowUnexported(bruteForce{})); diff != "" {
-		t.Errorf("bulk aggregates differ from brute force (-want +got):\n%s", diff)
+	if diff := cmp.Diff(want, stored(t, bulk), cmp.AllowUnexported(released{})); diff != "" {
+		t.Errorf("bulk releases differ from live ones (-live +bulk):\n%s", diff)
+	}
+	if diff := cmp.Diff(simulate(sims, lf.program, end), want, cmp.AllowUnexported(released{})); diff != "" {
+		t.Errorf("live releases differ from the rule (-want +got):\n%s", diff)
 	}
 	period := surveys.Period{From: "2026-01", To: "2026-12"}
 	for i := range lf.residents {

@@ -40,6 +40,9 @@ type DB struct {
 	// submitStmt).
 	submitMu       sync.Mutex
 	submitPrepared *sql.Stmt
+	// The key mentee keys are made with, loaded once (see mentee_key.go).
+	menteeKeyMu sync.Mutex
+	menteeKey   []byte
 }
 
 // ParseURL splits a database URL into dialect and driver DSN.
@@ -104,7 +107,9 @@ func Open(url string) (*DB, error) {
 // has to upgrade to a writer mid-transaction, foreign keys, and
 // synchronous=FULL so that a commit is on disk before it is acknowledged (in
 // WAL mode NORMAL may lose the last commits in a power cut; the cost is in
-// docs/benchmarks.md, "SQLite durability").
+// docs/benchmarks.md, "SQLite durability");
+// and secure_delete, so that deleted rows (held answers once mixed, erased
+// contact details) are overwritten with zeros rather than left in free pages.
 func sqliteDSN(path string) string {
 	sep := "?"
 	if strings.Contains(path, "?") {
@@ -116,7 +121,7 @@ func sqliteDSN(path string) string {
 		// out without waiting ten seconds.
 		busy = ""
 	}
-	return path + sep + busy + "_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_txlock=immediate"
+	return path + sep + busy + "_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_pragma=secure_delete(1)&_txlock=immediate"
 }
 
 func configurePool(sqlDB *sql.DB, dialect, dsn string) {

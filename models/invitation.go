@@ -34,7 +34,10 @@ type Invitation struct {
 	Status            string    `gorm:"not null"`
 	ExpiresAt         time.Time `gorm:"not null"`
 	CreatedAt         time.Time `gorm:"not null"`
-	CompletedWeek     *string
+	// MenteeKey is the pseudonym of the rostered mentee the link is for
+	// (see DB.MenteeKey), nil for links made before the roster and erased
+	// by the claim, a decline or expiry. Never shown.
+	MenteeKey *string `json:"-"`
 }
 
 // EffectiveStatus is the status a person should see at time now.
@@ -50,6 +53,9 @@ type NewInvitation struct {
 	ResidentID  int64
 	MeetingDate *string // YYYY-MM-DD
 	Lifetime    time.Duration
+	// MenteeID is the rostered mentee the link is for; nil for a link made
+	// without a roster, whose answer never counts as a distinct mentee.
+	MenteeID *int64
 }
 
 // CreatedInvitation is a stored link with its token, which exists only here.
@@ -78,6 +84,18 @@ func (d *DB) CreateInvitation(ctx context.Context, n NewInvitation) (*CreatedInv
 	if !res.Active {
 		return nil, surveys.Errorf(surveys.EINVALID, "%s is deactivated; reactivate them before creating links", res.Email)
 	}
+	prog, err := d.ProgramByID(ctx, *res.ProgramID)
+	if err != nil {
+		return nil, err
+	}
+	var menteeKey *string
+	if n.MenteeID != nil {
+		k, err := d.MenteeKey(ctx, *n.MenteeID)
+		if err != nil {
+			return nil, err
+		}
+		menteeKey = &k
+	}
 	token, hash := surveys.NewToken()
 	now := d.now()
 	in := surveys.Default()
@@ -91,12 +109,13 @@ func (d *DB) CreateInvitation(ctx context.Context, n NewInvitation) (*CreatedInv
 		Status:            StatusPending,
 		ExpiresAt:         now.Add(n.Lifetime),
 		CreatedAt:         now,
+		MenteeKey:         menteeKey,
 	}
 	err = d.WithTx(ctx, func(ctx context.Context) error {
 		if err := d.db(ctx).Create(&inv).Error; err != nil {
 			return fmt.Errorf("create link: %w", err)
 		}
-		return d.countLink(ctx, inv.ResidentID, inv.ProgramID, surveys.MonthOf(now), 1, 0, 0)
+		return d.countLink(ctx, inv.ResidentID, inv.ProgramID, prog.WindowOf(now).ID, 1, 0, 0)
 	})
 	if err != nil {
 		return nil, err
@@ -202,11 +221,10 @@ func (d *DB) DeclineLink(ctx context.Context, token string) error {
 	err := d.WithTx(ctx, func(ctx context.Context) error {
 		var rows []struct {
 			ID, ResidentID, ProgramID int64
-			CreatedAt                 time.Time
 		}
-		err := d.db(ctx).Raw(`UPDATE invitations SET status = ?
+		err := d.db(ctx).Raw(`UPDATE invitations SET status = ?, mentee_key = NULL
 			WHERE token_hash = ? AND status = ? AND expires_at > ?
-			RETURNING id, resident_id, program_id, created_at`,
+			RETURNING id, resident_id, program_id`,
 			StatusDeclined, surveys.HashToken(token), StatusPending, now).Scan(&rows).Error
 		if err != nil {
 			return fmt.Errorf("decline link: %w", err)
@@ -219,7 +237,11 @@ func (d *DB) DeclineLink(ctx context.Context, token string) error {
 		if err := d.closeMeeting(ctx, rows[0].ID, DeliveryDeclined); err != nil {
 			return err
 		}
-		return d.countLink(ctx, rows[0].ResidentID, rows[0].ProgramID, surveys.MonthOf(rows[0].CreatedAt), 0, 0, 1)
+		prog, err := d.ProgramByID(ctx, rows[0].ProgramID)
+		if err != nil {
+			return err
+		}
+		return d.countLink(ctx, rows[0].ResidentID, rows[0].ProgramID, prog.WindowOf(now).ID, 0, 0, 1)
 	})
 	if err != nil || declined {
 		return err
@@ -248,7 +270,7 @@ func (d *DB) whyClosed(ctx context.Context, token string) error {
 func (d *DB) ExpireLinks(ctx context.Context) (int64, error) {
 	var n int64
 	err := d.WithTx(ctx, func(ctx context.Context) error {
-		res := d.db(ctx).Exec(`UPDATE invitations SET status = ? WHERE status = ? AND expires_at <= ?`,
+		res := d.db(ctx).Exec(`UPDATE invitations SET status = ?, mentee_key = NULL WHERE status = ? AND expires_at <= ?`,
 			StatusExpired, StatusPending, d.now())
 		if res.Error != nil {
 			return fmt.Errorf("expire links: %w", res.Error)

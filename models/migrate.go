@@ -109,6 +109,10 @@ func (d *DB) Migrate(ctx context.Context) ([]int, error) {
 	if err := d.migrateRiver(ctx); err != nil {
 		return applied, err
 	}
+	// The mentee key exists before any link needs it (see mentee_key.go).
+	if _, err := d.EnsureStoredSecret(ctx, menteeKeySecret); err != nil {
+		return applied, err
+	}
 	return applied, nil
 }
 

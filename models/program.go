@@ -25,6 +25,7 @@ type Program struct {
 	MinResponses int       `gorm:"not null"`
 	CreatedAt    time.Time `gorm:"not null"`
 	DeliverySettings
+	WindowSettings
 }
 
 // CreateProgram stores a new program; a name already taken (ignoring case) is
@@ -42,6 +43,10 @@ func (d *DB) CreateProgram(ctx context.Context, p *Program) error {
 	}
 	p.DeliverySettings = p.DeliverySettings.withDefaults()
 	if err := p.DeliverySettings.Validate(); err != nil {
+		return err
+	}
+	p.WindowSettings = p.WindowSettings.withDefaults()
+	if err := p.WindowSettings.Validate(); err != nil {
 		return err
 	}
 	p.CreatedAt = d.now()

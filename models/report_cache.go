@@ -9,11 +9,11 @@ import (
 )
 
 // programTallyCache keeps the program-wide tallies a resident report shows
-// beside each attribute. They change only when a batch of the program is
-// released in the period, and every release adds its responses to
-// report_months, so the count and sum of those rows is a version: a cheap
-// query decides whether the cached tallies still hold. Each process keeps
-// its own cache; the version check makes that safe with several.
+// beside each attribute. They change only when a group of the program is
+// released in the period, and every release adds a row to report_releases,
+// so the count and sum of those rows is a version: a cheap query decides
+// whether the cached tallies still hold. Each process keeps its own cache;
+// the version check makes that safe with several.
 type programTallyCache struct {
 	mu      sync.Mutex
 	entries map[programPeriod]cachedTallies
@@ -25,40 +25,52 @@ type programPeriod struct {
 }
 
 type cachedTallies struct {
-	version [2]int64
-	tallies []surveys.Tally
+	version  [2]int64
+	tallies  []surveys.Tally
+	releases []surveys.Release
 }
 
 // maxCachedPeriods bounds the cache; when full it starts again.
 const maxCachedPeriods = 1024
 
-// cachedProgramTallies returns programTallies, from the cache when no batch
-// of the program was released in the period since it was filled.
-func (d *DB) cachedProgramTallies(ctx context.Context, programID int64, period surveys.Period) ([]surveys.Tally, error) {
+// cachedProgramTallies returns programTallies and the program's releases of
+// the period (each counted at the period's first month), from the cache
+// when no group of the program was released in the period since it was
+// filled.
+func (d *DB) cachedProgramTallies(ctx context.Context, p *Program, period surveys.Period) ([]surveys.Tally, []surveys.Release, error) {
 	var v struct{ Rows, Responses int64 }
-	err := d.db(ctx).Raw(`SELECT count(*) AS rows, coalesce(sum(responses), 0) AS responses FROM report_months
-		WHERE program_id = ? AND month BETWEEN ? AND ?`, programID, period.From, period.To).Scan(&v).Error
+	err := d.db(ctx).Raw(`SELECT count(*) AS rows, coalesce(sum(responses), 0) AS responses FROM report_releases
+		WHERE program_id = ? AND window_id BETWEEN ? AND ?`, p.ID, period.From, period.To).Scan(&v).Error
 	if err != nil {
-		return nil, fmt.Errorf("read program version: %w", err)
+		return nil, nil, fmt.Errorf("read program version: %w", err)
 	}
-	key := programPeriod{programID, period}
+	key := programPeriod{p.ID, period}
 	version := [2]int64{v.Rows, v.Responses}
 	c := &d.programCache
 	c.mu.Lock()
 	e, ok := c.entries[key]
 	c.mu.Unlock()
 	if ok && e.version == version {
-		return e.tallies, nil
+		return e.tallies, e.releases, nil
 	}
-	tallies, err := d.programTallies(ctx, programID, period)
+	tallies, err := d.programTallies(ctx, p.ID, period)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	rows, err := d.releases(ctx, "program_id", p.ID, period)
+	if err != nil {
+		return nil, nil, err
+	}
+	releases := make([]surveys.Release, len(rows))
+	for i, r := range rows {
+		releases[i] = r.release(p.WindowSettings)
+		releases[i].Window.ID = period.From
 	}
 	c.mu.Lock()
 	if c.entries == nil || len(c.entries) >= maxCachedPeriods {
 		c.entries = map[programPeriod]cachedTallies{}
 	}
-	c.entries[key] = cachedTallies{version, tallies}
+	c.entries[key] = cachedTallies{version, tallies, releases}
 	c.mu.Unlock()
-	return tallies, nil
+	return tallies, releases, nil
 }

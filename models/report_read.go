@@ -7,8 +7,12 @@ import (
 	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
+// Reports read released groups only (report_releases, report_released and
+// the comments of released responses): never held answers, never a
+// response that is not released, never anything of a window still open.
+
 // maxCommentRows bounds the comments one report carries: those of the
-// latest released batches of the period holding up to this many responses.
+// latest released groups of the period holding up to this many responses.
 const maxCommentRows = 200
 
 // ReportResident returns the resident a report is about, or not_found when
@@ -24,8 +28,25 @@ func (d *DB) ReportResident(ctx context.Context, residentID int64) (*User, error
 	return u, nil
 }
 
-// ResidentReport computes a resident's report over a period. It reads only
-// aggregates: a handful of rows per month, whatever the number of responses.
+// releaseRow is one row of report_releases.
+type releaseRow struct {
+	ID, ResidentID                    int64
+	WindowID, FirstWindow, LastWindow string
+	Responses, Mentees                int64
+}
+
+func (r releaseRow) release(s WindowSettings) surveys.Release {
+	w, err := surveys.WindowOfMonth(r.WindowID, s.ReleaseWindow, s.AcademicYearStartMonth)
+	if err != nil || w.ID != r.WindowID {
+		// Released under another window kind: name it by its id alone.
+		w = surveys.Window{ID: r.WindowID, From: r.WindowID, To: r.WindowID}
+	}
+	return surveys.Release{Window: w, FirstWindow: r.FirstWindow, LastWindow: r.LastWindow, Responses: r.Responses, Mentees: r.Mentees}
+}
+
+// ResidentReport computes a resident's report over a period, widened to
+// the program's whole windows. It reads only aggregates: a handful of rows
+// per release, whatever the number of responses.
 func (d *DB) ResidentReport(ctx context.Context, residentID int64, period surveys.Period) (*surveys.ResidentReport, error) {
 	u, err := d.ReportResident(ctx, residentID)
 	if err != nil {
@@ -35,59 +56,62 @@ func (d *DB) ResidentReport(ctx context.Context, residentID int64, period survey
 	if err != nil {
 		return nil, err
 	}
+	period = p.Align(period)
 	in := surveys.ResidentInput{
-		Resident:     surveys.ResidentRef{ID: u.ID, Name: u.Name, PGYYear: u.PGYYear},
-		Period:       period,
-		MinResponses: p.MinResponses,
+		Resident:      surveys.ResidentRef{ID: u.ID, Name: u.Name, PGYYear: u.PGYYear},
+		Period:        period,
+		MinResponses:  p.MinResponses,
+		MinMentees:    p.MinMentees,
+		ReleaseWindow: p.ReleaseWindow,
+		Windows:       period.Windows(p.ReleaseWindow, p.AcademicYearStartMonth),
 	}
-	if in.Months, err = d.releasedMonths(ctx, residentID, period); err != nil {
+	rels, err := d.releases(ctx, "resident_id", residentID, period)
+	if err != nil {
 		return nil, err
+	}
+	for _, r := range rels {
+		in.Releases = append(in.Releases, r.release(p.WindowSettings))
 	}
 	if in.Tallies, err = d.residentTallies(ctx, residentID, period); err != nil {
 		return nil, err
 	}
-	if in.ProgramTallies, err = d.cachedProgramTallies(ctx, p.ID, period); err != nil {
+	if in.ProgramTallies, in.ProgramReleases, err = d.cachedProgramTallies(ctx, p, period); err != nil {
 		return nil, err
 	}
-	var pending []int64
-	if err := d.db(ctx).Raw(`SELECT pending FROM report_counters WHERE resident_id = ?`, residentID).Scan(&pending).Error; err != nil {
-		return nil, fmt.Errorf("read open batch: %w", err)
+	current := p.WindowOf(d.now())
+	err = d.db(ctx).Raw(`SELECT count(*) FROM responses r JOIN report_judged j ON j.resident_id = r.resident_id
+		WHERE r.resident_id = ? AND r.release_id IS NULL AND r.window_id <= j.window_id AND r.window_id < ?`,
+		residentID, current.ID).Scan(&in.AwaitingRelease).Error
+	if err != nil {
+		return nil, fmt.Errorf("count carried over: %w", err)
 	}
-	if len(pending) == 1 {
-		in.AwaitingRelease = pending[0]
-	}
-	if in.KeepDoing, in.NextTime, err = d.releasedComments(ctx, residentID, period); err != nil {
+	if in.KeepDoing, in.NextTime, err = d.releasedComments(ctx, residentID, rels); err != nil {
 		return nil, err
 	}
 	r := surveys.BuildResidentReport(in)
 	return &r, nil
 }
 
-func (d *DB) releasedMonths(ctx context.Context, residentID int64, period surveys.Period) (map[string]int64, error) {
-	var rows []struct {
-		Month     string
-		Responses int64
-	}
-	err := d.db(ctx).Raw(`SELECT month, responses FROM report_months WHERE resident_id = ? AND month BETWEEN ? AND ?`,
-		residentID, period.From, period.To).Scan(&rows).Error
+// releases lists the releases of a resident or a program (by column) whose
+// release window lies in the period.
+func (d *DB) releases(ctx context.Context, column string, id int64, period surveys.Period) ([]releaseRow, error) {
+	var rows []releaseRow
+	err := d.db(ctx).Raw(`SELECT id, resident_id, window_id, first_window, last_window, responses, mentees FROM report_releases
+		WHERE `+column+` = ? AND window_id BETWEEN ? AND ?`, id, period.From, period.To).Scan(&rows).Error
 	if err != nil {
-		return nil, fmt.Errorf("read released months: %w", err)
+		return nil, fmt.Errorf("read releases: %w", err)
 	}
-	out := make(map[string]int64, len(rows))
-	for _, r := range rows {
-		out[r.Month] = r.Responses
-	}
-	return out, nil
+	return rows, nil
 }
 
 func (r tallyRow) tally() surveys.Tally {
-	return surveys.Tally{Month: r.Month, Item: r.Item, Attribute: surveys.Attribute(r.Attribute), Counts: r.counts()}
+	return surveys.Tally{Window: r.WindowID, Item: r.Item, Attribute: surveys.Attribute(r.Attribute), Counts: r.counts()}
 }
 
 func (d *DB) residentTallies(ctx context.Context, residentID int64, period surveys.Period) ([]surveys.Tally, error) {
 	var rows []tallyRow
-	err := d.db(ctx).Raw(`SELECT month, item, attribute, n1, n2, n3, n4, n5, na FROM report_released
-		WHERE resident_id = ? AND month BETWEEN ? AND ?`, residentID, period.From, period.To).Scan(&rows).Error
+	err := d.db(ctx).Raw(`SELECT window_id, item, attribute, n1, n2, n3, n4, n5, na FROM report_released
+		WHERE resident_id = ? AND window_id BETWEEN ? AND ?`, residentID, period.From, period.To).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("read released tallies: %w", err)
 	}
@@ -103,39 +127,41 @@ func (d *DB) residentTallies(ctx context.Context, residentID int64, period surve
 func (d *DB) programTallies(ctx context.Context, programID int64, period surveys.Period) ([]surveys.Tally, error) {
 	var rows []tallyRow
 	err := d.db(ctx).Raw(`SELECT item, attribute, sum(n1) AS n1, sum(n2) AS n2, sum(n3) AS n3, sum(n4) AS n4, sum(n5) AS n5, sum(na) AS na
-		FROM report_released WHERE program_id = ? AND month BETWEEN ? AND ? GROUP BY item, attribute`,
+		FROM report_released WHERE program_id = ? AND window_id BETWEEN ? AND ? GROUP BY item, attribute`,
 		programID, period.From, period.To).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("read program tallies: %w", err)
 	}
 	out := make([]surveys.Tally, len(rows))
 	for i, r := range rows {
-		r.Month = period.From
+		r.WindowID = period.From
 		out[i] = r.tally()
 	}
 	return out, nil
 }
 
-// releasedComments returns the comments of the period's released batches:
-// the latest batches first, whole batches only, as many as hold at most
-// maxCommentRows responses (at least one batch). The report shuffles them.
-// Two simple queries rather than one with ORDER BY and LIMIT keep the plan
-// good as a prepared statement.
-func (d *DB) releasedComments(ctx context.Context, residentID int64, period surveys.Period) (keep, next []string, err error) {
-	var batches []struct{ Batch, Responses int }
-	err = d.db(ctx).Raw(`SELECT batch, responses FROM report_batches WHERE resident_id = ? AND month BETWEEN ? AND ?
-		ORDER BY batch DESC LIMIT ?`, residentID, period.From, period.To, maxCommentRows).Scan(&batches).Error
-	if err != nil {
-		return nil, nil, fmt.Errorf("read released batches: %w", err)
+// releasedComments returns the comments of the given released groups: the
+// latest groups first, whole groups only, as many as hold at most
+// maxCommentRows responses (at least one group). They are read in the order
+// of the responses' random ids, and the report sorts them by a hash of
+// their text: nothing of the order in which they were written survives.
+func (d *DB) releasedComments(ctx context.Context, residentID int64, rels []releaseRow) (keep, next []string, err error) {
+	latest := make([]releaseRow, len(rels))
+	copy(latest, rels)
+	// Newest release window first.
+	for i := 1; i < len(latest); i++ {
+		for j := i; j > 0 && latest[j].WindowID > latest[j-1].WindowID; j-- {
+			latest[j], latest[j-1] = latest[j-1], latest[j]
+		}
 	}
-	var chosen []int
-	total := 0
-	for _, b := range batches {
-		if len(chosen) > 0 && total+b.Responses > maxCommentRows {
+	var chosen []int64
+	var total int64
+	for _, r := range latest {
+		if len(chosen) > 0 && total+r.Responses > maxCommentRows {
 			break
 		}
-		chosen = append(chosen, b.Batch)
-		total += b.Responses
+		chosen = append(chosen, r.ID)
+		total += r.Responses
 	}
 	if len(chosen) == 0 {
 		return nil, nil, nil
@@ -145,7 +171,7 @@ func (d *DB) releasedComments(ctx context.Context, residentID int64, period surv
 		NextTime  *string
 	}
 	err = d.db(ctx).Raw(`SELECT keep_doing, next_time FROM responses
-		WHERE resident_id = ? AND batch IN ? AND (keep_doing IS NOT NULL OR next_time IS NOT NULL)`,
+		WHERE resident_id = ? AND release_id IN ? AND (keep_doing IS NOT NULL OR next_time IS NOT NULL) ORDER BY id`,
 		residentID, chosen).Scan(&rows).Error
 	if err != nil {
 		return nil, nil, fmt.Errorf("read comments: %w", err)
@@ -170,7 +196,7 @@ type ProgramReportFilter struct {
 
 // ProgramReport computes a program director's report: program-wide figures
 // and one row per resident, residents by name. Its cost grows with residents
-// and months, not with responses.
+// and releases, not with responses.
 func (d *DB) ProgramReport(ctx context.Context, programID int64, f ProgramReportFilter) (*surveys.ProgramReport, error) {
 	p, err := d.ProgramByID(ctx, programID)
 	if err != nil {
@@ -183,43 +209,33 @@ func (d *DB) ProgramReport(ctx context.Context, programID int64, f ProgramReport
 // loaded (the access check does), saving a read.
 func (d *DB) ProgramReportOf(ctx context.Context, p *Program, f ProgramReportFilter) (*surveys.ProgramReport, error) {
 	programID := p.ID
+	period := p.Align(f.Period)
 	residents, err := d.Residents(ctx, programID)
 	if err != nil {
 		return nil, err
 	}
 	var tallies []tallyRow
 	err = d.db(ctx).Raw(`SELECT resident_id, item, attribute, sum(n1) AS n1, sum(n2) AS n2, sum(n3) AS n3, sum(n4) AS n4, sum(n5) AS n5, sum(na) AS na
-		FROM report_released WHERE program_id = ? AND month BETWEEN ? AND ? GROUP BY resident_id, item, attribute`,
-		programID, f.Period.From, f.Period.To).Scan(&tallies).Error
+		FROM report_released WHERE program_id = ? AND window_id BETWEEN ? AND ? GROUP BY resident_id, item, attribute`,
+		programID, period.From, period.To).Scan(&tallies).Error
 	if err != nil {
 		return nil, fmt.Errorf("read resident tallies: %w", err)
 	}
-	var months []struct {
-		ResidentID int64
-		Responses  int64
-	}
-	err = d.db(ctx).Raw(`SELECT resident_id, sum(responses) AS responses FROM report_months
-		WHERE program_id = ? AND month BETWEEN ? AND ? GROUP BY resident_id`,
-		programID, f.Period.From, f.Period.To).Scan(&months).Error
+	rels, err := d.releases(ctx, "program_id", programID, period)
 	if err != nil {
-		return nil, fmt.Errorf("read released months: %w", err)
+		return nil, err
 	}
-	var links []struct {
-		ResidentID                   int64
-		Created, Completed, Declined int64
-	}
-	err = d.db(ctx).Raw(`SELECT resident_id, sum(created) AS created, sum(completed) AS completed, sum(declined) AS declined
-		FROM link_stats WHERE program_id = ? AND month BETWEEN ? AND ? GROUP BY resident_id`,
-		programID, f.Period.From, f.Period.To).Scan(&links).Error
+	links, err := d.closedWindowLinks(ctx, p, period)
 	if err != nil {
-		return nil, fmt.Errorf("read link counts: %w", err)
+		return nil, err
 	}
 
 	in := surveys.ProgramInput{
 		Program:       surveys.ProgramRef{ID: p.ID, Name: p.Name},
-		Period:        f.Period,
+		Period:        period,
 		MinResponses:  p.MinResponses,
-		ProgramMonths: map[string]int64{},
+		MinMentees:    p.MinMentees,
+		ReleaseWindow: p.ReleaseWindow,
 	}
 	byResident := map[int64]*surveys.ResidentData{}
 	for _, u := range residents {
@@ -228,7 +244,6 @@ func (d *DB) ProgramReportOf(ctx context.Context, p *Program, f ProgramReportFil
 		}
 		in.Residents = append(in.Residents, surveys.ResidentData{
 			Resident: surveys.ResidentRef{ID: u.ID, Name: u.Name, PGYYear: u.PGYYear},
-			Months:   map[string]int64{},
 		})
 	}
 	for i := range in.Residents {
@@ -236,13 +251,13 @@ func (d *DB) ProgramReportOf(ctx context.Context, p *Program, f ProgramReportFil
 	}
 	programItems := map[string]surveys.Tally{}
 	for _, t := range tallies {
-		t.Month = f.Period.From
+		t.WindowID = period.From
 		tl := t.tally()
 		if rd := byResident[t.ResidentID]; rd != nil {
 			rd.Tallies = append(rd.Tallies, tl)
 		}
 		pt := programItems[tl.Item]
-		pt.Month, pt.Item, pt.Attribute = tl.Month, tl.Item, tl.Attribute
+		pt.Window, pt.Item, pt.Attribute = tl.Window, tl.Item, tl.Attribute
 		pt.Counts = pt.Counts.Plus(tl.Counts)
 		programItems[tl.Item] = pt
 	}
@@ -251,15 +266,19 @@ func (d *DB) ProgramReportOf(ctx context.Context, p *Program, f ProgramReportFil
 			in.ProgramTallies = append(in.ProgramTallies, t)
 		}
 	}
-	for _, m := range months {
-		in.ProgramMonths[f.Period.From] += m.Responses
-		if rd := byResident[m.ResidentID]; rd != nil {
-			rd.Months[f.Period.From] = m.Responses
+	// Tallies are summed over the period, so releases are too: every one
+	// counts at the period's first month.
+	for _, r := range rels {
+		rel := r.release(p.WindowSettings)
+		rel.Window.ID = period.From
+		in.ProgramReleases = append(in.ProgramReleases, rel)
+		if rd := byResident[r.ResidentID]; rd != nil {
+			rd.Releases = append(rd.Releases, rel)
 		}
 	}
-	for _, l := range links {
-		if rd := byResident[l.ResidentID]; rd != nil {
-			rd.Links = surveys.LinkCounts{Created: l.Created, Completed: l.Completed, Declined: l.Declined}
+	for id, l := range links {
+		if rd := byResident[id]; rd != nil {
+			rd.Links = l
 		}
 	}
 	r := surveys.BuildProgramReport(in)

@@ -2,33 +2,35 @@ package models
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
-	"encoding/json"
+	"encoding/hex"
 	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
-// Report aggregates are written by the submission itself (see
-// migrations/*/0003_reports.sql and surveys/release.go). On PostgreSQL the
-// claim, the response and every aggregate are one statement; on SQLite one
-// immediate transaction.
+// A submission writes no response. It claims the link, erases the link's
+// mentee_key and the meeting's contact details, puts the answers in
+// held_responses (see mix.go), marks the mentee as one of the resident's
+// distinct mentees of the window (window_mentees) and counts the answered
+// link for the window (window_links). On PostgreSQL that is one statement;
+// on SQLite one immediate transaction. Reports read none of it: the mixer
+// moves held answers into responses in a transaction of its own, and the
+// release job (release.go) releases whole groups at a window's close.
 
-// reportItems are the items a resident's open batch keeps counts for, in
-// the order of the slots of report_counters.open_counts and
-// released_counts: the append-only registry surveys.TallySlots, so a new
-// instrument version can add slots but never move one.
+// reportItems are the items released tallies are kept for, in the order of
+// the append-only registry surveys.TallySlots.
 var reportItems = surveys.TallySlots()
 
 // slotsPerItem: counts of ratings 1..5, then of "not applicable".
 const slotsPerItem = 6
 
-// itemCounts is the open-batch tally of a resident: slotsPerItem counts per
-// report item, in reportItems order.
+// itemCounts is a tally: slotsPerItem counts per report item, in
+// reportItems order.
 type itemCounts []int64
 
 // countsOf tallies one response.
@@ -47,8 +49,7 @@ func countsOf(answers map[string]*int) itemCounts {
 	return out
 }
 
-// plus adds two tallies slot by slot; a shorter one (stored before an item
-// was added) counts as zeros.
+// plus adds two tallies slot by slot; a shorter one counts as zeros.
 func (c itemCounts) plus(o itemCounts) itemCounts {
 	out := make(itemCounts, max(len(c), len(o)))
 	for i := range out {
@@ -78,97 +79,55 @@ func (c itemCounts) rows() []tallyRow {
 	return out
 }
 
-// pgArray writes a tally as a PostgreSQL array literal.
-func (c itemCounts) pgArray() string {
-	var b strings.Builder
-	b.WriteByte('{')
-	for i, n := range c {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(strconv.FormatInt(n, 10))
-	}
-	b.WriteByte('}')
-	return b.String()
-}
+// windowSQL computes, in PostgreSQL, the id of the program's window that
+// holds the month numbered by @mindex (surveys.MonthIndex), from p's
+// release_window and academic_year_start_month: the same arithmetic as
+// surveys.WindowOf, which TestWindowSQLMatchesGo holds it to.
+const windowSQL = `lpad(((@mindex::int - ((@mindex::int - p.academic_year_start_month + 1) % n.len + n.len) % n.len) / 12)::text, 4, '0') || '-' ||
+		lpad(((@mindex::int - ((@mindex::int - p.academic_year_start_month + 1) % n.len + n.len) % n.len) % 12 + 1)::text, 2, '0')`
 
-// pgSubmitSQL claims the link, stores the response with its batch number and
-// updates every aggregate in one statement: one round trip, one implicit
-// transaction. Concurrent submissions about one resident queue on the
-// report_counters row; every later step reads only what earlier steps
-// RETURNed (never a table snapshot), so it sees the latest committed counts.
-// The open batch's tallies live in that same row as an array, so a
-// submission that releases nothing writes four rows: link, link counts,
-// counter, response.
-var pgSubmitSQL = buildPGSubmitSQL()
+// windowLenSQL is the length in months of p's window kind.
+const windowLenSQL = `CROSS JOIN LATERAL (SELECT CASE p.release_window WHEN 'month' THEN 1 WHEN 'half' THEN 6 ELSE 3 END AS len) n`
 
-func buildPGSubmitSQL() string {
-	var items, slots []string
-	for i, it := range reportItems {
-		items = append(items, fmt.Sprintf("(%s, %s, %d)", sqlString(it.Key), sqlString(string(it.Attribute)), i*slotsPerItem))
-	}
-	cols := []string{"n1", "n2", "n3", "n4", "n5", "na"}
-	for s := range cols {
-		slots = append(slots, fmt.Sprintf("coalesce(m.rc[v.at + %d], 0)", s+1))
-	}
-	var updates []string
-	for _, c := range cols {
-		updates = append(updates, fmt.Sprintf("%[1]s = r.%[1]s + EXCLUDED.%[1]s", c))
-	}
-	const closes = "c.pending + 1 >= EXCLUDED.min_responses"
-	const sum = "ARRAY(SELECT coalesce(a, 0) + coalesce(b, 0) FROM unnest(c.open_counts, EXCLUDED.open_counts) WITH ORDINALITY AS t (a, b, i) ORDER BY i)"
-	return `WITH claimed AS (
-	UPDATE invitations SET status = 'completed', completed_week = @week
-	WHERE token_hash = @hash AND status = 'pending' AND expires_at > @now
-	  AND instrument_key = @key AND instrument_version = @version
-	RETURNING id, resident_id, program_id, created_at),
+// menteeHashSQL is menteeHash in PostgreSQL.
+const menteeHashSQL = `encode(sha256(convert_to(mentee_key || ':' || resident_id::text, 'UTF8')), 'hex')`
+
+// pgSubmitSQL claims the link and stores everything in one statement: one
+// round trip, one implicit transaction. The claim reads the link's
+// mentee_key through a self-join, because RETURNING shows the new (erased)
+// value. Every later step reads only what earlier steps RETURNed.
+var pgSubmitSQL = `WITH claimed AS (
+	UPDATE invitations i SET status = 'completed', mentee_key = NULL
+	FROM invitations o
+	WHERE o.id = i.id AND i.token_hash = @hash AND i.status = 'pending' AND i.expires_at > @now
+	  AND i.instrument_key = @key AND i.instrument_version = @version
+	RETURNING i.id, i.resident_id, i.program_id, o.mentee_key),
 ` + submitEraseMeetingCTE + `,
+win AS (
+	SELECT c.resident_id, c.program_id, c.mentee_key, ` + windowSQL + ` AS window_id
+	FROM claimed c JOIN programs p ON p.id = c.program_id ` + windowLenSQL + `),
+held AS (
+	INSERT INTO held_responses (id, resident_id, program_id, window_id, instrument_key, instrument_version, answers, keep_doing, next_time)
+	SELECT @id, resident_id, program_id, window_id, @key, @version, @answers, @keep, @next FROM win),
+marker AS (
+	INSERT INTO window_mentees (resident_id, window_id, mentee_hash, program_id)
+	SELECT resident_id, window_id, ` + menteeHashSQL + `, program_id FROM win WHERE mentee_key IS NOT NULL
+	ON CONFLICT DO NOTHING),
 links AS (
-	INSERT INTO link_stats AS s (resident_id, month, program_id, created, completed, declined)
-	SELECT resident_id, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM'), program_id, 0, 1, 0 FROM claimed
-	ON CONFLICT (resident_id, month) DO UPDATE SET completed = s.completed + 1),
-counter AS (
-	INSERT INTO report_counters AS c (resident_id, program_id, min_responses, batch, pending, released, last_size, open_counts, released_counts)
-	SELECT cl.resident_id, cl.program_id, p.min_responses, 1, 1, 0, 0, @counts ::int[], '{}'
-	FROM claimed cl JOIN programs p ON p.id = cl.program_id
-	ON CONFLICT (resident_id) DO UPDATE SET
-		program_id = EXCLUDED.program_id,
-		min_responses = EXCLUDED.min_responses,
-		batch = c.batch + CASE WHEN ` + closes + ` THEN 1 ELSE 0 END,
-		pending = CASE WHEN ` + closes + ` THEN 0 ELSE c.pending + 1 END,
-		released = c.released + CASE WHEN ` + closes + ` THEN c.pending + 1 ELSE 0 END,
-		last_size = CASE WHEN ` + closes + ` THEN c.pending + 1 ELSE c.last_size END,
-		open_counts = CASE WHEN ` + closes + ` THEN '{}' ELSE ` + sum + ` END,
-		released_counts = CASE WHEN ` + closes + ` THEN ` + sum + ` ELSE c.released_counts END
-	RETURNING resident_id, program_id, batch, pending, last_size, released_counts),
-mine AS (
-	SELECT resident_id, program_id, pending = 0 AS closes, last_size, released_counts AS rc,
-	       CASE WHEN pending = 0 THEN batch - 1 ELSE batch END AS batch
-	FROM counter),
-response AS (
-	INSERT INTO responses (id, resident_id, program_id, instrument_key, instrument_version, week, answers, keep_doing, next_time, batch)
-	SELECT @id, resident_id, program_id, @key, @version, @week, @answers, @keep, @next, batch FROM mine),
-released AS (
-	INSERT INTO report_released AS r (resident_id, month, item, program_id, attribute, n1, n2, n3, n4, n5, na)
-	SELECT * FROM (
-		SELECT m.resident_id, @month AS month, v.item, m.program_id, v.attribute, ` + strings.Join(slots, ", ") + `
-		FROM mine m CROSS JOIN (VALUES ` + strings.Join(items, ", ") + `) AS v (item, attribute, at)
-		WHERE m.closes) AS t (resident_id, month, item, program_id, attribute, n1, n2, n3, n4, n5, na)
-	WHERE n1 + n2 + n3 + n4 + n5 + na > 0
-	ON CONFLICT (resident_id, month, item) DO UPDATE SET ` + strings.Join(updates, ", ") + `),
-batches AS (
-	INSERT INTO report_batches (resident_id, batch, program_id, month, responses)
-	SELECT resident_id, batch, program_id, @month, last_size FROM mine WHERE closes),
-months AS (
-	INSERT INTO report_months AS rm (resident_id, month, program_id, responses, batches)
-	SELECT resident_id, @month, program_id, last_size, 1 FROM mine WHERE closes
-	ON CONFLICT (resident_id, month) DO UPDATE SET responses = rm.responses + EXCLUDED.responses, batches = rm.batches + 1)
-SELECT count(*) FROM mine`
-}
+	INSERT INTO window_links AS s (resident_id, window_id, program_id, created, completed, declined)
+	SELECT resident_id, window_id, program_id, 0, 1, 0 FROM win
+	ON CONFLICT (resident_id, window_id) DO UPDATE SET completed = s.completed + 1)
+SELECT count(*) FROM win`
 
-// sqlString quotes a constant for SQL text. Only item keys and attribute
-// names from code pass through here.
-func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+// menteeHash is what window_mentees keeps of a mentee: the SHA-256 of the
+// link's mentee_key (itself a keyed hash of the roster id) and the resident.
+// It does not depend on the window, so a group carried over several windows
+// counts a mentee once; it depends on the resident, so one mentee's markers
+// about two residents do not match.
+func menteeHash(menteeKey string, residentID int64) string {
+	sum := sha256.Sum256([]byte(menteeKey + ":" + strconv.FormatInt(residentID, 10)))
+	return hex.EncodeToString(sum[:])
+}
 
 // pgSubmitPositional is pgSubmitSQL with $n placeholders, and
 // pgSubmitParams the name of each $n in order. The hot path runs it through
@@ -196,9 +155,8 @@ var namedParam = regexp.MustCompile(`@[a-z]+`)
 
 func (d *DB) submitPostgres(ctx context.Context, p submitParams) (bool, error) {
 	byName := map[string]any{
-		"week": p.week, "hash": p.hash, "now": p.now, "key": p.key, "version": p.version,
-		"id": p.id, "answers": p.answers, "keep": p.keepDoing, "next": p.nextTime, "month": p.month,
-		"counts": countsOf(p.values).pgArray(),
+		"hash": p.hash, "now": p.now, "key": p.key, "version": p.version, "mindex": surveys.MonthIndex(p.now),
+		"id": p.id, "answers": p.answers, "keep": p.keepDoing, "next": p.nextTime,
 	}
 	args := make([]any, len(pgSubmitParams))
 	for i, name := range pgSubmitParams {
@@ -246,111 +204,61 @@ func (d *DB) submitStmt(ctx context.Context) (*sql.Stmt, error) {
 
 // submitSQLite does the same in an immediate transaction, step by step:
 // SQLite has no data-modifying CTEs, and its single writer makes reading
-// the counter and then writing it safe. The tallies are JSON arrays there.
+// the link and then claiming it safe.
 func (d *DB) submitSQLite(ctx context.Context, p submitParams) (bool, error) {
 	stored := false
 	err := d.WithTx(ctx, func(ctx context.Context) error {
-		var claimed []struct {
-			ID         int64
-			ResidentID int64
-			ProgramID  int64
-			CreatedAt  time.Time
+		var links []struct {
+			ID, ResidentID, ProgramID int64
+			MenteeKey                 *string
+			ReleaseWindow             string
+			AcademicYearStartMonth    int
 		}
-		err := d.db(ctx).Raw(`UPDATE invitations SET status = 'completed', completed_week = ?
-			WHERE token_hash = ? AND status = 'pending' AND expires_at > ?
-			  AND instrument_key = ? AND instrument_version = ?
-			RETURNING id, resident_id, program_id, created_at`,
-			p.week, p.hash, p.now, p.key, p.version).Scan(&claimed).Error
-		if err != nil || len(claimed) != 1 {
+		err := d.db(ctx).Raw(`SELECT i.id, i.resident_id, i.program_id, i.mentee_key, p.release_window, p.academic_year_start_month
+			FROM invitations i JOIN programs p ON p.id = i.program_id
+			WHERE i.token_hash = ? AND i.status = 'pending' AND i.expires_at > ?
+			  AND i.instrument_key = ? AND i.instrument_version = ?`,
+			p.hash, p.now, p.key, p.version).Scan(&links).Error
+		if err != nil || len(links) != 1 {
 			return err
 		}
-		cl := claimed[0]
+		l := links[0]
+		res := d.db(ctx).Exec(`UPDATE invitations SET status = 'completed', mentee_key = NULL WHERE id = ? AND status = 'pending'`, l.ID)
+		if res.Error != nil || res.RowsAffected != 1 {
+			return res.Error
+		}
 		// meetings (issue 5): erase the mentee's contact details with the
 		// claim. The link id goes no further than this step.
-		if err := d.closeMeeting(ctx, cl.ID, DeliveryCompleted); err != nil {
+		if err := d.closeMeeting(ctx, l.ID, DeliveryCompleted); err != nil {
 			return err
 		}
-		if err := d.countLink(ctx, cl.ResidentID, cl.ProgramID, surveys.MonthOf(cl.CreatedAt), 0, 1, 0); err != nil {
-			return err
-		}
-		batch, err := d.advanceCounter(ctx, cl.ResidentID, cl.ProgramID, p.month, countsOf(p.values))
+		window := surveys.WindowOf(p.now, l.ReleaseWindow, l.AcademicYearStartMonth).ID
+		err = d.db(ctx).Exec(`INSERT INTO held_responses (id, resident_id, program_id, window_id, instrument_key, instrument_version, answers, keep_doing, next_time)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			p.id, l.ResidentID, l.ProgramID, window, p.key, p.version, p.answers, p.keepDoing, p.nextTime).Error
 		if err != nil {
+			return fmt.Errorf("hold answers: %w", err)
+		}
+		if l.MenteeKey != nil {
+			err = d.db(ctx).Exec(`INSERT INTO window_mentees (resident_id, window_id, mentee_hash, program_id) VALUES (?, ?, ?, ?)
+				ON CONFLICT DO NOTHING`, l.ResidentID, window, menteeHash(*l.MenteeKey, l.ResidentID), l.ProgramID).Error
+			if err != nil {
+				return fmt.Errorf("count mentee: %w", err)
+			}
+		}
+		if err := d.countLink(ctx, l.ResidentID, l.ProgramID, window, 0, 1, 0); err != nil {
 			return err
 		}
-		err = d.db(ctx).Exec(`INSERT INTO responses (id, resident_id, program_id, instrument_key, instrument_version, week, answers, keep_doing, next_time, batch)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			p.id, cl.ResidentID, cl.ProgramID, p.key, p.version, p.week, p.answers, p.keepDoing, p.nextTime, batch).Error
-		stored = err == nil
-		return err
+		stored = true
+		return nil
 	})
 	return stored, err
-}
-
-// advanceCounter applies surveys.ReleaseState.Add to a resident's counter,
-// adds the response's tallies to the open batch and, when the response
-// releases it, moves the batch into the released aggregates of month.
-func (d *DB) advanceCounter(ctx context.Context, residentID, programID int64, month string, counts itemCounts) (int, error) {
-	var min int
-	if err := d.db(ctx).Raw(`SELECT min_responses FROM programs WHERE id = ?`, programID).Scan(&min).Error; err != nil {
-		return 0, fmt.Errorf("read threshold: %w", err)
-	}
-	var rows []struct {
-		Batch, Pending, Released int
-		OpenCounts               string
-	}
-	if err := d.db(ctx).Raw(`SELECT batch, pending, released, open_counts FROM report_counters WHERE resident_id = ?`, residentID).Scan(&rows).Error; err != nil {
-		return 0, fmt.Errorf("read counter: %w", err)
-	}
-	var st surveys.ReleaseState
-	open := itemCounts{}
-	if len(rows) == 1 {
-		st = surveys.ReleaseState{Batch: rows[0].Batch, Pending: rows[0].Pending, Released: rows[0].Released}
-		if err := json.Unmarshal([]byte(rows[0].OpenCounts), &open); err != nil {
-			return 0, fmt.Errorf("read open batch: %w", err)
-		}
-	}
-	batch, releasedSize := st.Add(min)
-	open = open.plus(counts)
-	released := itemCounts{}
-	if releasedSize > 0 {
-		open, released = itemCounts{}, open
-	}
-	openJSON, _ := json.Marshal(open)
-	releasedJSON, _ := json.Marshal(released)
-	err := d.db(ctx).Exec(`INSERT INTO report_counters (resident_id, program_id, min_responses, batch, pending, released, last_size, open_counts, released_counts)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (resident_id) DO UPDATE SET program_id = excluded.program_id, min_responses = excluded.min_responses,
-			batch = excluded.batch, pending = excluded.pending, released = excluded.released, open_counts = excluded.open_counts,
-			last_size = CASE WHEN excluded.last_size > 0 THEN excluded.last_size ELSE report_counters.last_size END,
-			released_counts = CASE WHEN excluded.last_size > 0 THEN excluded.released_counts ELSE report_counters.released_counts END`,
-		residentID, programID, min, st.Batch, st.Pending, st.Released, releasedSize, string(openJSON), string(releasedJSON)).Error
-	if err != nil {
-		return 0, fmt.Errorf("write counter: %w", err)
-	}
-	if releasedSize > 0 {
-		if err := d.release(ctx, residentID, programID, batch, releasedSize, month, released.rows()); err != nil {
-			return 0, err
-		}
-	}
-	return batch, nil
-}
-
-// release records a released batch: its tallies, its month and its size.
-func (d *DB) release(ctx context.Context, residentID, programID int64, batch, size int, month string, rows []tallyRow) error {
-	if err := d.addReleased(ctx, residentID, programID, month, rows); err != nil {
-		return err
-	}
-	if err := d.db(ctx).Exec(`INSERT INTO report_batches (resident_id, batch, program_id, month, responses) VALUES (?, ?, ?, ?, ?)`,
-		residentID, batch, programID, month, size).Error; err != nil {
-		return fmt.Errorf("record batch: %w", err)
-	}
-	return d.addReleasedMonth(ctx, residentID, programID, month, size, 1)
 }
 
 // tallyRow is one row of report_released, or a sum of them.
 type tallyRow struct {
 	ResidentID             int64
-	Month                  string
+	WindowID               string
 	Item, Attribute        string
 	N1, N2, N3, N4, N5, NA int64
 }
@@ -359,8 +267,8 @@ func (r tallyRow) counts() surveys.Counts {
 	return surveys.Counts{Ratings: [5]int64{r.N1, r.N2, r.N3, r.N4, r.N5}, NotApplicable: r.NA}
 }
 
-// addReleased adds tallies to a resident's released month.
-func (d *DB) addReleased(ctx context.Context, residentID, programID int64, month string, rows []tallyRow) error {
+// addReleased adds tallies to a resident's release window.
+func (d *DB) addReleased(ctx context.Context, residentID, programID int64, window string, rows []tallyRow) error {
 	if len(rows) == 0 {
 		return nil
 	}
@@ -368,11 +276,11 @@ func (d *DB) addReleased(ctx context.Context, residentID, programID int64, month
 	var args []any
 	for _, r := range rows {
 		vals = append(vals, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-		args = append(args, residentID, month, r.Item, programID, r.Attribute, r.N1, r.N2, r.N3, r.N4, r.N5, r.NA)
+		args = append(args, residentID, window, r.Item, programID, r.Attribute, r.N1, r.N2, r.N3, r.N4, r.N5, r.NA)
 	}
-	err := d.db(ctx).Exec(`INSERT INTO report_released (resident_id, month, item, program_id, attribute, n1, n2, n3, n4, n5, na)
+	err := d.db(ctx).Exec(`INSERT INTO report_released (resident_id, window_id, item, program_id, attribute, n1, n2, n3, n4, n5, na)
 		VALUES `+strings.Join(vals, ", ")+`
-		ON CONFLICT (resident_id, month, item) DO UPDATE SET n1 = report_released.n1 + excluded.n1,
+		ON CONFLICT (resident_id, window_id, item) DO UPDATE SET n1 = report_released.n1 + excluded.n1,
 			n2 = report_released.n2 + excluded.n2, n3 = report_released.n3 + excluded.n3,
 			n4 = report_released.n4 + excluded.n4, n5 = report_released.n5 + excluded.n5,
 			na = report_released.na + excluded.na`, args...).Error
@@ -382,23 +290,14 @@ func (d *DB) addReleased(ctx context.Context, residentID, programID int64, month
 	return nil
 }
 
-func (d *DB) addReleasedMonth(ctx context.Context, residentID, programID int64, month string, responses, batches int) error {
-	err := d.db(ctx).Exec(`INSERT INTO report_months (resident_id, month, program_id, responses, batches) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (resident_id, month) DO UPDATE SET responses = report_months.responses + excluded.responses,
-			batches = report_months.batches + excluded.batches`,
-		residentID, month, programID, responses, batches).Error
-	if err != nil {
-		return fmt.Errorf("count released month: %w", err)
-	}
-	return nil
-}
-
-// countLink adds to a resident's link counts for the month a link was created.
-func (d *DB) countLink(ctx context.Context, residentID, programID int64, month string, created, completed, declined int) error {
-	err := d.db(ctx).Exec(`INSERT INTO link_stats (resident_id, month, program_id, created, completed, declined) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (resident_id, month) DO UPDATE SET created = link_stats.created + excluded.created,
-			completed = link_stats.completed + excluded.completed, declined = link_stats.declined + excluded.declined`,
-		residentID, month, programID, created, completed, declined).Error
+// countLink adds to a resident's link counts for a window: created counts
+// in the window a link was made, completed and declined in the window it
+// was answered or declined.
+func (d *DB) countLink(ctx context.Context, residentID, programID int64, window string, created, completed, declined int) error {
+	err := d.db(ctx).Exec(`INSERT INTO window_links (resident_id, window_id, program_id, created, completed, declined) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (resident_id, window_id) DO UPDATE SET created = window_links.created + excluded.created,
+			completed = window_links.completed + excluded.completed, declined = window_links.declined + excluded.declined`,
+		residentID, window, programID, created, completed, declined).Error
 	if err != nil {
 		return fmt.Errorf("count link: %w", err)
 	}
@@ -406,10 +305,6 @@ func (d *DB) countLink(ctx context.Context, residentID, programID int64, month s
 }
 
 // PostgresSubmitSQL returns the single statement a submission runs on
-// PostgreSQL, with named parameters (@week, @hash, …). The load generator
+// PostgreSQL, with named parameters (@hash, @now, …). The load generator
 // turns it into the pgbench script that measures the database alone.
 func PostgresSubmitSQL() string { return pgSubmitSQL }
-
-// PostgresSubmitCounts returns the @counts argument of PostgresSubmitSQL for
-// an answer set, as a PostgreSQL array literal.
-func PostgresSubmitCounts(answers map[string]*int) string { return countsOf(answers).pgArray() }

@@ -14,64 +14,89 @@ import (
 	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
-// TestAggregatesMatchBruteForce submits random responses about several
-// residents over several months and checks every stored aggregate against a
-// recomputation from the raw responses.
-func TestAggregatesMatchBruteForce(t *testing.T) {
-	db := dbtest.New(t)
-	const min = 4
-	f := newFixture(t, db, min, 3)
-	rng := rand.New(rand.NewPCG(7, 11))
-	at := time.Date(2026, 1, 20, 9, 0, 0, 0, time.UTC)
-	for i := range 90 {
-		at = at.Add(time.Duration(rng.IntN(72)) * time.Hour)
-		r := f.residents[rng.IntN(len(f.residents))]
-		f.submitAt(t, at, r.ID, randomSubmission(rng, fmt.Sprint(i)))
-	}
-	want := computeBruteForce(t, db, f.residents, min)
-	got := storedAggregates(t, db)
-	if len(want.months) < 4 {
-		t.Fatalf("the data should span several release months, got %v", want.months)
-	}
-	if diff := cmp.Diff(want, got, cmp.AllowUnexported(bruteForce{})); diff != "" {
-		t.Errorf("aggregates differ from brute force (-want +got):\n%s", diff)
-	}
-	// The report over everything shows exactly the brute-force distribution.
-	for _, u := range f.residents {
-		rep, err := db.ResidentReport(context.Background(), u.ID, surveys.Period{From: "2026-01", To: "2026-12"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var responses int64
-		pooled := map[surveys.Attribute]surveys.Counts{}
-		for k, c := range want.tallies {
-			if k.resident == u.ID {
-				it, _ := surveys.Default().Item(k.item)
-				pooled[it.Attribute] = pooled[it.Attribute].Plus(c)
+// TestReleaseRuleMatchesSimulation submits random responses about several
+// residents, each with a small pool of mentees (one resident has too few
+// to ever be released), over more than a year, runs the release job at
+// random moments as well as at every window's close (twice, as two
+// instances might), and checks every stored release and tally against the
+// rule computed from the known truth. Fixed seeds keep it deterministic.
+func TestReleaseRuleMatchesSimulation(t *testing.T) {
+	for _, seed := range []uint64{7, 19} {
+		t.Run(fmt.Sprint("seed-", seed), func(t *testing.T) {
+			db := dbtest.New(t)
+			const min = 4
+			f := newFixture(t, db, min, 3)
+			p := f.program
+			rng := rand.New(rand.NewPCG(seed, 11))
+			pools := []int{6, 3, 2} // mentees per resident
+			at := time.Date(2026, 1, 20, 9, 0, 0, 0, time.UTC)
+			nextClose := p.WindowOf(at).End()
+			var subs []simSubmission
+			for i := range 80 {
+				at = at.Add(time.Duration(rng.IntN(140)) * time.Hour)
+				for !at.Before(nextClose) {
+					f.releaseAt(t, nextClose)
+					f.releaseAt(t, nextClose.Add(time.Minute))
+					nextClose = p.WindowOf(nextClose).End()
+				}
+				if rng.IntN(10) == 0 {
+					f.releaseAt(t, at) // mid-window: must release nothing new
+				}
+				r := rng.IntN(len(f.residents))
+				mentee := int64(100*r + rng.IntN(pools[r]))
+				sub := randomSubmission(rng, fmt.Sprint(i))
+				f.submitAs(t, at, f.residents[r].ID, &mentee, sub)
+				subs = append(subs, simSubmission{f.residents[r].ID, p.WindowOf(at), &mentee, sub.Answers})
 			}
-		}
-		for k, n := range want.months {
-			if k[0] == fmt.Sprint(u.ID) {
-				responses += n
+			f.releaseAt(t, at)
+			want := simulate(subs, p, at)
+			got := stored(t, db)
+			if len(want.releases) < 3 {
+				t.Fatalf("the data should make several releases, got %v", want.releases)
 			}
-		}
-		if rep.Responses != responses || rep.AwaitingRelease != want.pending[u.ID] {
-			t.Errorf("resident %d: report shows %d responses (%d awaiting), brute force %d (%d)", u.ID, rep.Responses, rep.AwaitingRelease, responses, want.pending[u.ID])
-		}
-		for _, a := range rep.Attributes {
-			c := pooled[a.Key]
-			if a.N != c.Answers() || a.NotApplicable != c.NotApplicable {
-				t.Errorf("resident %d %s: n %d n/a %d, brute force %d %d", u.ID, a.Key, a.N, a.NotApplicable, c.Answers(), c.NotApplicable)
+			if diff := cmp.Diff(want, got, cmp.AllowUnexported(released{})); diff != "" {
+				t.Errorf("releases differ from the rule (-want +got):\n%s", diff)
 			}
-			if a.Mean != nil && *a.Mean != surveys.Round2(c.Mean()) {
-				t.Errorf("resident %d %s: mean %v, brute force %v", u.ID, a.Key, *a.Mean, c.Mean())
+			// The report over everything shows exactly the released groups.
+			for _, u := range f.residents {
+				rep, err := db.ResidentReport(context.Background(), u.ID, surveys.Period{From: "2026-01", To: "2027-12"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var responses, mentees int64
+				pooled := map[surveys.Attribute]surveys.Counts{}
+				for k, c := range want.tallies {
+					if k.resident == u.ID {
+						it, _ := surveys.Default().Item(k.item)
+						pooled[it.Attribute] = pooled[it.Attribute].Plus(c)
+					}
+				}
+				for k, r := range want.releases {
+					if k.resident == u.ID {
+						responses += r.Responses
+						mentees += r.Mentees
+					}
+				}
+				if rep.Responses != responses || rep.Mentees != mentees {
+					t.Errorf("resident %d: report shows %d responses from %d mentees, the rule %d from %d", u.ID, rep.Responses, rep.Mentees, responses, mentees)
+				}
+				for _, a := range rep.Attributes {
+					c := pooled[a.Key]
+					if a.N != c.Answers() || a.NotApplicable != c.NotApplicable || a.Responses != responses || a.Mentees != mentees {
+						t.Errorf("resident %d %s: n %d n/a %d rests on %d/%d; the rule %d %d on %d/%d", u.ID, a.Key, a.N, a.NotApplicable, a.Responses, a.Mentees, c.Answers(), c.NotApplicable, responses, mentees)
+					}
+					if a.Mean != nil && *a.Mean != surveys.Round2(c.Mean()) {
+						t.Errorf("resident %d %s: mean %v, the rule %v", u.ID, a.Key, *a.Mean, c.Mean())
+					}
+				}
 			}
-		}
+		})
 	}
 }
 
 // TestAggregatesUnderConcurrentSubmissions has many mentees answer at once
-// about the same residents: batch numbers and tallies must stay exact.
+// about the same residents and the release job run from two goroutines at
+// once: every answer is released exactly once and the tallies stay exact.
 func TestAggregatesUnderConcurrentSubmissions(t *testing.T) {
 	db := dbtest.New(t)
 	const min = 3
@@ -81,23 +106,32 @@ func TestAggregatesUnderConcurrentSubmissions(t *testing.T) {
 	db.Now = func() time.Time { return at }
 	var tokens []string
 	var subs []surveys.Submission
+	var sims []simSubmission
 	rng := rand.New(rand.NewPCG(3, 5))
 	for i := range 40 {
-		inv, err := db.CreateInvitation(ctx, models.NewInvitation{ResidentID: f.residents[i%2].ID})
+		mentee := int64(i % 7)
+		inv, err := db.CreateInvitation(ctx, models.NewInvitation{ResidentID: f.residents[i%2].ID, MenteeID: &mentee})
 		if err != nil {
 			t.Fatal(err)
 		}
 		tokens = append(tokens, inv.Token)
-		subs = append(subs, randomSubmission(rng, fmt.Sprint(i)))
+		sub := randomSubmission(rng, fmt.Sprint(i))
+		subs = append(subs, sub)
+		sims = append(sims, simSubmission{f.residents[i%2].ID, f.program.WindowOf(at), &mentee, sub.Answers})
 	}
 	var wg sync.WaitGroup
-	errs := make(chan error, len(tokens))
+	errs := make(chan error, len(tokens)+2)
 	for i := range tokens {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs <- db.SubmitResponse(ctx, tokens[i], surveys.Default(), subs[i])
-		}()
+		wg.Go(func() { errs <- db.SubmitResponse(ctx, tokens[i], surveys.Default(), subs[i]) })
+	}
+	wg.Wait()
+	after := f.program.WindowOf(at).End()
+	db.Now = func() time.Time { return after }
+	for range 2 {
+		wg.Go(func() {
+			_, err := db.ReleaseClosedWindows(ctx)
+			errs <- err
+		})
 	}
 	wg.Wait()
 	close(errs)
@@ -106,11 +140,11 @@ func TestAggregatesUnderConcurrentSubmissions(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	want := computeBruteForce(t, db, f.residents, min)
-	if diff := cmp.Diff(want, storedAggregates(t, db), cmp.AllowUnexported(bruteForce{})); diff != "" {
-		t.Errorf("aggregates differ from brute force (-want +got):\n%s", diff)
+	want := simulate(sims, f.program, after)
+	if diff := cmp.Diff(want, stored(t, db), cmp.AllowUnexported(released{})); diff != "" {
+		t.Errorf("releases differ from the rule (-want +got):\n%s", diff)
 	}
-	if want.months[[2]string{fmt.Sprint(f.residents[0].ID), "2026-03"}] != 18 {
-		t.Errorf("20 responses at min 3 release 18: %v", want.months)
+	if r := want.releases[releaseKey{f.residents[0].ID, "2026-01"}]; r.Responses != 20 {
+		t.Errorf("20 answers from 4 mentees release together at the quarter's close: %v", want.releases)
 	}
 }

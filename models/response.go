@@ -11,21 +11,23 @@ import (
 	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
-// Response is one mentee's answers. It has no reference to its link, no time
-// finer than the ISO week, and a random id so that ids reveal no order.
+// Response is one mentee's answers, moved here from held_responses by the
+// mixer. It has no reference to its link, no time finer than its release
+// window, and a random id so that ids reveal no order.
 type Response struct {
 	ID                string `gorm:"primaryKey"`
 	ResidentID        int64
 	ProgramID         int64
 	InstrumentKey     string
 	InstrumentVersion int
-	Week              string
-	Answers           string // JSON object: item key -> 1..5 or null
-	KeepDoing         *string
-	NextTime          *string
-	// Batch is the release batch the response belongs to (see
-	// surveys.ReleaseState); nil only for responses stored before reports.
-	Batch *int
+	// WindowID is the release window the response was submitted in.
+	WindowID  string
+	Answers   string // JSON object: item key -> 1..5 or null
+	KeepDoing *string
+	NextTime  *string
+	// ReleaseID is the released group the response belongs to, nil while
+	// it is unreleased (see release.go).
+	ReleaseID *int64
 }
 
 // DecodedAnswers parses the stored answers.
@@ -58,8 +60,8 @@ func (e *InvalidAnswers) Error() string { return e.Err.Error() }
 // Unwrap returns the validation error.
 func (e *InvalidAnswers) Unwrap() error { return e.Err }
 
-// Submit claims a link and stores the response its body decodes to, with
-// the report aggregates (see report_submit.go). The claim is one conditional
+// Submit claims a link and holds the answers its body decodes to (see
+// report_submit.go); the mixer and the release job do the rest. The claim is one conditional
 // UPDATE, so however many submissions of a link race, exactly one is stored.
 //
 // The common case, a valid body for a link of the default instrument, reads
@@ -132,18 +134,9 @@ func (d *DB) store(ctx context.Context, token string, inst *surveys.Instrument, 
 	if err != nil {
 		return false, fmt.Errorf("encode answers: %w", err)
 	}
-	now := d.now()
-	week := surveys.Week(now)
-	month, err := surveys.WeekMonth(week)
-	if err != nil {
-		return false, fmt.Errorf("release month: %w", err)
-	}
 	p := submitParams{
 		hash:      surveys.HashToken(token),
-		week:      week,
-		month:     month,
-		values:    sub.Answers,
-		now:       now,
+		now:       d.now(),
 		id:        newResponseID(),
 		key:       inst.Key,
 		version:   inst.Version,
@@ -165,11 +158,10 @@ func (d *DB) store(ctx context.Context, token string, inst *surveys.Instrument, 
 }
 
 type submitParams struct {
-	hash, week, month, id, key, answers string
-	now                                 time.Time
-	version                             int
-	keepDoing, nextTime                 *string
-	values                              map[string]*int
+	hash, id, key, answers string
+	now                    time.Time
+	version                int
+	keepDoing, nextTime    *string
 }
 
 // --- meetings (issue 5): data minimisation on completion -------------------
@@ -177,16 +169,16 @@ type submitParams struct {
 // submitEraseMeetingCTE is the data-modifying CTE step of submitPostgres that
 // erases the mentee's email, name and sealed token from the meeting whose
 // link was just claimed, in the same statement. It takes no parameters and
-// reads only claimed.id; the INSERT into responses does not read it, so the
-// response stays unlinkable to the link and the meeting.
+// reads only claimed.id.
 const submitEraseMeetingCTE = `erased_meeting AS (
 			UPDATE meetings SET delivery_status = 'completed', ` + eraseContact + `
 			WHERE invitation_id IN (SELECT id FROM claimed))`
 
 // --- end meetings -----------------------------------------------------------
 
-// ResponsesFor returns a resident's stored responses (for exports and checks;
-// reports read aggregates).
+// ResponsesFor returns a resident's mixed responses, released or not (for
+// exports and checks; reports read aggregates). Held answers are not
+// responses yet.
 func (d *DB) ResponsesFor(ctx context.Context, residentID int64) ([]Response, error) {
 	var rs []Response
 	if err := d.db(ctx).Where("resident_id = ?", residentID).Order("id").Find(&rs).Error; err != nil {
@@ -219,4 +211,39 @@ func optional(s string) *string {
 		return nil
 	}
 	return &s
+}
+
+// CountAnswers counts the answers stored about a resident (0 for all), held
+// or mixed: what a submission adds to, for checks and tests. Reports never
+// count held answers.
+func (d *DB) CountAnswers(ctx context.Context, residentID int64) (int64, error) {
+	mixed, err := d.CountResponses(ctx, residentID)
+	if err != nil {
+		return 0, err
+	}
+	q := d.db(ctx).Table("held_responses")
+	if residentID != 0 {
+		q = q.Where("resident_id = ?", residentID)
+	}
+	var held int64
+	if err := q.Count(&held).Error; err != nil {
+		return 0, fmt.Errorf("count held answers: %w", err)
+	}
+	return mixed + held, nil
+}
+
+// StoredAnswersFor returns a resident's answers, held or mixed, for checks
+// and tests only; held ones have no release. No report may call it.
+func (d *DB) StoredAnswersFor(ctx context.Context, residentID int64) ([]Response, error) {
+	rs, err := d.ResponsesFor(ctx, residentID)
+	if err != nil {
+		return nil, err
+	}
+	var held []Response
+	err = d.db(ctx).Raw(`SELECT id, resident_id, program_id, instrument_key, instrument_version, window_id, answers, keep_doing, next_time
+		FROM held_responses WHERE resident_id = ? ORDER BY id`, residentID).Scan(&held).Error
+	if err != nil {
+		return nil, fmt.Errorf("list held answers: %w", err)
+	}
+	return append(rs, held...), nil
 }

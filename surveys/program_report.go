@@ -1,7 +1,8 @@
 package surveys
 
-// LinkCounts counts a resident's survey links created in a period, by what
-// became of them.
+// LinkCounts counts a resident's survey links over closed windows of a
+// period: made, answered and declined in those windows. Counts only, and
+// only of closed windows, so no count moves with one answer.
 type LinkCounts struct {
 	Created, Completed, Declined int64
 }
@@ -11,7 +12,7 @@ type LinkCounts struct {
 func (l LinkCounts) Invitations() int64 { return l.Created - l.Declined }
 
 // ResponseRate is completed links over Invitations, or nil when there were
-// none. Completed links count whether or not their batch is released yet.
+// none. Completed links count whether or not their group is released yet.
 func (l LinkCounts) ResponseRate() *float64 {
 	if l.Invitations() <= 0 {
 		return nil
@@ -25,12 +26,14 @@ type ResidentFigure struct {
 	Mean *float64    `json:"mean"`
 	N    int64       `json:"n"`
 	CI95 *[2]float64 `json:"ci95"`
+	Basis
 }
 
 // ProgramResidentRow is one resident on a program report.
 type ProgramResidentRow struct {
 	ResidentRef
 	Responses    int64                        `json:"responses"`
+	Mentees      int64                        `json:"mentees"`
 	Invitations  int64                        `json:"invitations"`
 	ResponseRate *float64                     `json:"response_rate"`
 	Suppressed   bool                         `json:"suppressed"`
@@ -40,31 +43,40 @@ type ProgramResidentRow struct {
 
 // ProgramReport is the JSON report for a program director.
 type ProgramReport struct {
-	Program      ProgramRef           `json:"program"`
-	Period       Period               `json:"period"`
-	MinResponses int                  `json:"min_responses"`
-	Attributes   []AttributeSummary   `json:"attributes"`
-	Residents    []ProgramResidentRow `json:"residents"`
+	Program       ProgramRef `json:"program"`
+	Period        Period     `json:"period"`
+	MinResponses  int        `json:"min_responses"`
+	MinMentees    int        `json:"min_mentees"`
+	ReleaseWindow string     `json:"release_window"`
+	// Responses and Mentees are what the program-wide figures rest on: sums
+	// over the period's releases, so a mentee who answered about two
+	// residents counts once for each.
+	Responses  int64                `json:"responses"`
+	Mentees    int64                `json:"mentees"`
+	Attributes []AttributeSummary   `json:"attributes"`
+	Residents  []ProgramResidentRow `json:"residents"`
 }
 
 // ResidentData is one resident's aggregates for a program report.
 type ResidentData struct {
 	Resident ResidentRef
-	Months   map[string]int64
+	Releases []Release
 	Tallies  []Tally
 	Links    LinkCounts
 }
 
 // ProgramInput is what BuildProgramReport needs. ProgramTallies and
-// ProgramMonths cover the whole program, whatever filter chose Residents, so
-// a resident's flags do not change with the filter.
+// ProgramReleases cover the whole program, whatever filter chose Residents,
+// so a resident's flags do not change with the filter.
 type ProgramInput struct {
-	Program        ProgramRef
-	Period         Period
-	MinResponses   int
-	ProgramMonths  map[string]int64
-	ProgramTallies []Tally
-	Residents      []ResidentData
+	Program         ProgramRef
+	Period          Period
+	MinResponses    int
+	MinMentees      int
+	ReleaseWindow   string
+	ProgramReleases []Release
+	ProgramTallies  []Tally
+	Residents       []ResidentData
 }
 
 // Flag prefixes. A flag reads "below_program:availability".
@@ -78,25 +90,30 @@ const (
 
 // BuildProgramReport computes a program report, residents in the given order.
 func BuildProgramReport(in ProgramInput) ProgramReport {
-	r := ProgramReport{Program: in.Program, Period: in.Period, MinResponses: in.MinResponses, Residents: []ProgramResidentRow{}}
-	programSuppressed := sumMonths(in.ProgramMonths, in.Period.Contains) < int64(in.MinResponses)
-	r.Attributes = summarize(in.ProgramTallies, in.Period.Contains, programSuppressed, in.MinResponses)
+	minMentees := max(in.MinMentees, MinMinMentees)
+	programBasis := basisOf(in.ProgramReleases, in.Period.Contains)
+	r := ProgramReport{Program: in.Program, Period: in.Period, MinResponses: in.MinResponses, MinMentees: minMentees,
+		ReleaseWindow: in.ReleaseWindow, Responses: programBasis.Responses, Mentees: programBasis.Mentees, Residents: []ProgramResidentRow{}}
+	programSuppressed := suppressedBasis(programBasis, in.MinResponses, minMentees)
+	r.Attributes = summarize(in.ProgramTallies, in.Period.Contains, programSuppressed, in.MinResponses, programBasis)
 	programMean := map[Attribute]*float64{}
 	for _, a := range r.Attributes {
 		programMean[a.Key] = a.Mean
 	}
 	for _, rd := range in.Residents {
+		basis := basisOf(rd.Releases, in.Period.Contains)
 		row := ProgramResidentRow{
 			ResidentRef:  rd.Resident,
-			Responses:    sumMonths(rd.Months, in.Period.Contains),
+			Responses:    basis.Responses,
+			Mentees:      basis.Mentees,
 			Invitations:  rd.Links.Invitations(),
 			ResponseRate: rd.Links.ResponseRate(),
 			Attributes:   map[Attribute]ResidentFigure{},
 			Flags:        []string{},
 		}
-		row.Suppressed = row.Responses < int64(in.MinResponses)
-		for _, a := range summarize(rd.Tallies, in.Period.Contains, row.Suppressed, in.MinResponses) {
-			row.Attributes[a.Key] = ResidentFigure{Mean: a.Mean, N: a.N, CI95: a.CI95}
+		row.Suppressed = suppressedBasis(basis, in.MinResponses, minMentees)
+		for _, a := range summarize(rd.Tallies, in.Period.Contains, row.Suppressed, in.MinResponses, basis) {
+			row.Attributes[a.Key] = ResidentFigure{Mean: a.Mean, N: a.N, CI95: a.CI95, Basis: basis}
 			row.Flags = append(row.Flags, flags(a, programMean[a.Key])...)
 		}
 		r.Residents = append(r.Residents, row)

@@ -1,45 +1,67 @@
 package surveys
 
-// Release in batches.
+// Release by windows and distinct mentees.
 //
-// Responses about a resident are grouped, in the order they arrive, into
-// consecutive batches. A batch is released (becomes visible in any report)
-// when it holds the program's min_responses responses, and everything in it
-// counts in the month it was released: the month (see WeekMonth) of the ISO
-// week of the response that completed it. Reports only ever add or remove
-// whole released batches, so whatever two reports a person compares, they
-// differ by zero responses or by at least min_responses.
-//
-// The same rule runs in three places: in SQL on the PostgreSQL submission
-// path, in models on the SQLite submission path, and in the bulk loader. All
-// three are tested against a brute-force computation from raw responses.
+// Nothing about a resident is released mid-window. When a window closes,
+// all the resident's responses of closed windows that are not yet released
+// form one group; the group is released if it comes from at least
+// min_mentees distinct mentees and holds at least min_responses responses.
+// Otherwise it carries over and is judged again, with whatever the next
+// window adds, when that window closes. A released group can therefore
+// span several windows; it is recorded under the window whose close
+// released it. Reports only ever add or remove whole released groups, each
+// resting on at least min_mentees people, so no difference of two reports
+// isolates one person's answers.
 
-// ReleaseState is where a resident stands in the release cycle.
-type ReleaseState struct {
-	// Batch is the number of the open (not yet released) batch, from 1.
-	Batch int
-	// Pending is how many responses the open batch holds.
-	Pending int
-	// Released is how many responses are in released batches.
-	Released int
+// MinMinMentees is the lowest min_mentees a program may set.
+const MinMinMentees = 3
+
+// DefaultMinMentees is a new program's min_mentees.
+const DefaultMinMentees = 3
+
+// Group is a resident's unreleased responses of closed windows, as the
+// release job sees them at a window's close.
+type Group struct {
+	Responses int
+	Mentees   int
 }
 
-// Add records one more response under the threshold min and returns the
-// batch it belongs to and the size of that batch when this response released
-// it (0 when the batch stays open). A batch is released as soon as it holds
-// at least min responses, with the threshold in force at that moment, so
-// raising min_responses only makes the open batch wait longer.
-func (s *ReleaseState) Add(min int) (batch, releasedSize int) {
-	if s.Batch == 0 {
-		s.Batch = 1
+// Releases reports whether the group may be released under the thresholds.
+func (g Group) Releases(minResponses, minMentees int) bool {
+	return g.Responses >= minResponses && g.Mentees >= max(minMentees, MinMinMentees)
+}
+
+// Release is one released group: the window whose close released it, the
+// first and last windows its responses came from, and what it rests on.
+type Release struct {
+	Window      Window `json:"window"`
+	FirstWindow string `json:"first_window"`
+	LastWindow  string `json:"last_window"`
+	Responses   int64  `json:"responses"`
+	Mentees     int64  `json:"mentees"`
+}
+
+// Basis is what a figure rests on: released responses and the distinct
+// mentees they came from, summed over releases (a mentee who answered about
+// two residents, or in two released groups, counts once in each).
+type Basis struct {
+	Responses int64 `json:"responses"`
+	Mentees   int64 `json:"mentees"`
+}
+
+// basisOf sums the releases keep accepts (by release window id).
+func basisOf(rs []Release, keep func(window string) bool) Basis {
+	var b Basis
+	for _, r := range rs {
+		if keep(r.Window.ID) {
+			b.Responses += r.Responses
+			b.Mentees += r.Mentees
+		}
 	}
-	batch = s.Batch
-	s.Pending++
-	if s.Pending >= min {
-		releasedSize = s.Pending
-		s.Released += s.Pending
-		s.Pending = 0
-		s.Batch++
-	}
-	return batch, releasedSize
+	return b
+}
+
+// suppressedBasis reports whether figures resting on b are withheld.
+func suppressedBasis(b Basis, minResponses, minMentees int) bool {
+	return b.Responses < int64(minResponses) || b.Mentees < int64(max(minMentees, MinMinMentees))
 }

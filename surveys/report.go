@@ -6,11 +6,11 @@ import (
 	"strconv"
 )
 
-// Tally is the released count of one item in one release month, for one
-// resident or summed over a program. Reports are computed from tallies only,
-// never from individual answers.
+// Tally is the released count of one item in one release window (its id),
+// for one resident or summed over a program. Reports are computed from
+// tallies only, never from individual answers.
 type Tally struct {
-	Month     string
+	Window    string
 	Item      string
 	Attribute Attribute
 	Counts
@@ -41,6 +41,9 @@ type AttributeSummary struct {
 	CI95          *[2]float64      `json:"ci95"`
 	Distribution  map[string]int64 `json:"distribution"`
 	NotApplicable int64            `json:"not_applicable"`
+	// Responses and Mentees are what the figure rests on: the released
+	// responses of the period and the distinct mentees they came from.
+	Basis
 	// respondents is a lower bound on the responses that rated the
 	// attribute: the most-answered item's count.
 	respondents int64
@@ -54,20 +57,29 @@ func (a AttributeSummary) Suppressed() bool { return a.Mean == nil }
 type ResidentAttribute struct {
 	AttributeSummary
 	ProgramMean *float64 `json:"program_mean"`
+	// ProgramResponses and ProgramMentees are what the program mean rests on.
+	ProgramResponses int64 `json:"program_responses"`
+	ProgramMentees   int64 `json:"program_mentees"`
 }
 
 // TrendValue is one attribute at one trend point.
 type TrendValue struct {
 	Mean *float64 `json:"mean"`
 	N    int64    `json:"n"`
+	Basis
 }
 
-// TrendPoint is one quarter of a resident's trend. A quarter that rests on
-// fewer than min_responses responses is suppressed: its means are null.
+// TrendPoint is one release window of a resident's trend: the groups
+// released at its close. A window whose releases rest on fewer than
+// min_responses responses or min_mentees mentees is suppressed: its means
+// are null. Period is the window's id, kept for clients of the quarterly
+// trend.
 type TrendPoint struct {
 	Period     string                   `json:"period"`
+	Window     Window                   `json:"window"`
 	Suppressed bool                     `json:"suppressed"`
 	Responses  int64                    `json:"responses"`
+	Mentees    int64                    `json:"mentees"`
 	Attributes map[Attribute]TrendValue `json:"attributes"`
 }
 
@@ -80,67 +92,95 @@ type Comments struct {
 
 // ResidentReport is the JSON report for one resident.
 type ResidentReport struct {
-	Resident     ResidentRef         `json:"resident"`
-	Period       Period              `json:"period"`
-	MinResponses int                 `json:"min_responses"`
-	Responses    int64               `json:"responses"`
-	Suppressed   bool                `json:"suppressed"`
-	Attributes   []ResidentAttribute `json:"attributes"`
-	Trend        []TrendPoint        `json:"trend"`
-	Comments     Comments            `json:"comments"`
-	Focus        Focus               `json:"focus"`
-	// AwaitingRelease counts responses received but not yet in any report
-	// (the open batch). It is a count, which the rules allow to show.
+	Resident     ResidentRef `json:"resident"`
+	Period       Period      `json:"period"`
+	MinResponses int         `json:"min_responses"`
+	MinMentees   int         `json:"min_mentees"`
+	// ReleaseWindow is the program's window kind (month, quarter, half).
+	ReleaseWindow string              `json:"release_window"`
+	Responses     int64               `json:"responses"`
+	Mentees       int64               `json:"mentees"`
+	Suppressed    bool                `json:"suppressed"`
+	Attributes    []ResidentAttribute `json:"attributes"`
+	Trend         []TrendPoint        `json:"trend"`
+	// Releases are the groups released in the period, oldest first; a
+	// group whose first_window differs from last_window spans windows.
+	Releases []Release `json:"releases"`
+	Comments Comments  `json:"comments"`
+	Focus    Focus     `json:"focus"`
+	// AwaitingRelease counts responses of closed windows that were judged
+	// and carried over (too few mentees or responses). It changes only when
+	// a window closes, never with one more answer.
 	AwaitingRelease int64 `json:"awaiting_release"`
 }
 
 // ResidentInput is what BuildResidentReport needs, all of it aggregates.
 type ResidentInput struct {
-	Resident     ResidentRef
-	Period       Period
-	MinResponses int
-	// Months counts released responses by release month.
-	Months map[string]int64
+	Resident      ResidentRef
+	Period        Period
+	MinResponses  int
+	MinMentees    int
+	ReleaseWindow string
+	// Windows are the windows of the period, oldest first (the trend).
+	Windows []Window
+	// Releases are the resident's releases; ProgramReleases the whole
+	// program's. Releases outside the period are ignored.
+	Releases        []Release
+	ProgramReleases []Release
 	// Tallies are the resident's released tallies; ProgramTallies the
-	// whole program's. Months outside the period are ignored.
+	// whole program's. Windows outside the period are ignored.
 	Tallies         []Tally
 	ProgramTallies  []Tally
 	AwaitingRelease int64
-	// Comments from the released batches of the period.
+	// Comments from the released groups of the period.
 	KeepDoing, NextTime []string
 }
 
 // BuildResidentReport computes a resident's report.
 func BuildResidentReport(in ResidentInput) ResidentReport {
+	inPeriod := in.Period.Contains
+	basis := basisOf(in.Releases, inPeriod)
 	r := ResidentReport{
 		Resident:        in.Resident,
 		Period:          in.Period,
 		MinResponses:    in.MinResponses,
-		Responses:       sumMonths(in.Months, in.Period.Contains),
+		MinMentees:      max(in.MinMentees, MinMinMentees),
+		ReleaseWindow:   in.ReleaseWindow,
+		Responses:       basis.Responses,
+		Mentees:         basis.Mentees,
 		AwaitingRelease: in.AwaitingRelease,
+		Releases:        []Release{},
 		Comments:        Comments{KeepDoing: []string{}, NextTime: []string{}},
 	}
-	r.Suppressed = r.Responses < int64(in.MinResponses)
-	mine := summarize(in.Tallies, in.Period.Contains, r.Suppressed, in.MinResponses)
-	// Program means rest on released batches of many residents; each one
-	// still needs min_responses ratings of its own.
-	program := summarize(in.ProgramTallies, in.Period.Contains, false, in.MinResponses)
+	r.Suppressed = suppressedBasis(basis, in.MinResponses, r.MinMentees)
+	mine := summarize(in.Tallies, inPeriod, r.Suppressed, in.MinResponses, basis)
+	// Program means rest on released groups of many residents; each one
+	// still needs min_responses ratings and min_mentees mentees.
+	programBasis := basisOf(in.ProgramReleases, inPeriod)
+	program := summarize(in.ProgramTallies, inPeriod, suppressedBasis(programBasis, in.MinResponses, r.MinMentees), in.MinResponses, programBasis)
 	for i, a := range mine {
-		ra := ResidentAttribute{AttributeSummary: a}
+		ra := ResidentAttribute{AttributeSummary: a, ProgramResponses: programBasis.Responses, ProgramMentees: programBasis.Mentees}
 		if !r.Suppressed {
 			ra.ProgramMean = program[i].Mean
 		}
 		r.Attributes = append(r.Attributes, ra)
 	}
-	for _, q := range in.Period.Quarters() {
-		inQ := func(m string) bool { return in.Period.Contains(m) && Quarter(m) == q }
-		n := sumMonths(in.Months, inQ)
-		tp := TrendPoint{Period: q, Responses: n, Suppressed: n < int64(in.MinResponses), Attributes: map[Attribute]TrendValue{}}
-		for _, a := range summarize(in.Tallies, inQ, tp.Suppressed, in.MinResponses) {
-			tp.Attributes[a.Key] = TrendValue{Mean: a.Mean, N: a.N}
+	for _, w := range in.Windows {
+		inW := func(id string) bool { return inPeriod(id) && id == w.ID }
+		b := basisOf(in.Releases, inW)
+		tp := TrendPoint{Period: w.ID, Window: w, Responses: b.Responses, Mentees: b.Mentees,
+			Suppressed: suppressedBasis(b, in.MinResponses, r.MinMentees), Attributes: map[Attribute]TrendValue{}}
+		for _, a := range summarize(in.Tallies, inW, tp.Suppressed, in.MinResponses, b) {
+			tp.Attributes[a.Key] = TrendValue{Mean: a.Mean, N: a.N, Basis: b}
 		}
 		r.Trend = append(r.Trend, tp)
 	}
+	for _, rel := range in.Releases {
+		if inPeriod(rel.Window.ID) {
+			r.Releases = append(r.Releases, rel)
+		}
+	}
+	sort.Slice(r.Releases, func(i, j int) bool { return r.Releases[i].Window.ID < r.Releases[j].Window.ID })
 	if !r.Suppressed {
 		r.Comments.KeepDoing = shuffleByHash(in.KeepDoing)
 		r.Comments.NextTime = shuffleByHash(in.NextTime)
@@ -149,15 +189,15 @@ func BuildResidentReport(in ResidentInput) ResidentReport {
 	return r
 }
 
-// summarize pools tallies per attribute over the months keep accepts. A
-// figure is suppressed when the whole report is, or when fewer than min
-// responses rated the attribute.
-func summarize(tallies []Tally, keep func(string) bool, suppressed bool, min int) []AttributeSummary {
+// summarize pools tallies per attribute over the release windows keep
+// accepts. A figure is suppressed when the whole report is, or when fewer
+// than min responses rated the attribute. basis is what the figures rest on.
+func summarize(tallies []Tally, keep func(string) bool, suppressed bool, min int, basis Basis) []AttributeSummary {
 	pooled := map[Attribute]Counts{}
 	perItem := map[string]Counts{}
 	itemAttr := map[string]Attribute{}
 	for _, t := range tallies {
-		if !keep(t.Month) {
+		if !keep(t.Window) {
 			continue
 		}
 		pooled[t.Attribute] = pooled[t.Attribute].Plus(t.Counts)
@@ -167,7 +207,7 @@ func summarize(tallies []Tally, keep func(string) bool, suppressed bool, min int
 	out := make([]AttributeSummary, 0, len(Attributes))
 	for _, a := range Attributes {
 		c := pooled[a]
-		s := AttributeSummary{Key: a, Label: a.Label(), N: c.Answers(), NotApplicable: c.NotApplicable}
+		s := AttributeSummary{Key: a, Label: a.Label(), N: c.Answers(), NotApplicable: c.NotApplicable, Basis: basis}
 		for item, ic := range perItem {
 			if itemAttr[item] == a {
 				s.respondents = max(s.respondents, ic.Answers())
@@ -186,16 +226,6 @@ func summarize(tallies []Tally, keep func(string) bool, suppressed bool, min int
 		out = append(out, s)
 	}
 	return out
-}
-
-func sumMonths(months map[string]int64, keep func(string) bool) int64 {
-	var n int64
-	for m, k := range months {
-		if keep(m) {
-			n += k
-		}
-	}
-	return n
 }
 
 // shuffleByHash orders comments by the SHA-256 of their text: stable, and

@@ -6,13 +6,13 @@ import (
 	"testing"
 )
 
-// tallies builds one month's tallies from per-item answers, a helper for
-// tests that think in answers rather than counts.
-func tallies(month string, answers map[string][]int) []Tally {
+// tallies builds one release window's tallies from per-item answers, a
+// helper for tests that think in answers rather than counts.
+func tallies(window string, answers map[string][]int) []Tally {
 	var out []Tally
 	for key, vs := range answers {
 		it, _ := Default().Item(key)
-		t := Tally{Month: month, Item: key, Attribute: it.Attribute}
+		t := Tally{Window: window, Item: key, Attribute: it.Attribute}
 		for _, v := range vs {
 			if v == 0 {
 				t.Add(nil)
@@ -27,11 +27,21 @@ func tallies(month string, answers map[string][]int) []Tally {
 
 func rep(n int, v int) []int { return slices.Repeat([]int{v}, n) }
 
+// released is one release of the quarter starting in window (quarters from
+// July), resting on responses from mentees.
+func released(window string, responses, mentees int64) Release {
+	w, _ := WindowOfMonth(window, WindowQuarter, 7)
+	return Release{Window: w, FirstWindow: window, LastWindow: window, Responses: responses, Mentees: mentees}
+}
+
+// quarters are the windows of a period, quarters from July.
+func quarters(p Period) []Window { return p.Windows(WindowQuarter, 7) }
+
 func TestResidentReportSuppressedBelowThreshold(t *testing.T) {
 	in := ResidentInput{
 		Period: Period{"2026-01", "2026-03"}, MinResponses: 5,
-		Months:    map[string]int64{"2026-02": 4},
-		Tallies:   tallies("2026-02", map[string][]int{"A1": rep(4, 5), "G": rep(4, 4)}),
+		Releases:  []Release{released("2026-01", 4, 4)},
+		Tallies:   tallies("2026-01", map[string][]int{"A1": rep(4, 5), "G": rep(4, 4)}),
 		KeepDoing: []string{"Listened."},
 	}
 	r := BuildResidentReport(in)
@@ -60,14 +70,16 @@ func TestResidentReportSuppressedBelowThreshold(t *testing.T) {
 
 func TestResidentReportShowsAtThreshold(t *testing.T) {
 	in := ResidentInput{
-		Period: Period{"2026-01", "2026-03"}, MinResponses: 5,
-		Months: map[string]int64{"2026-02": 5},
-		Tallies: tallies("2026-02", map[string][]int{
+		Period: Period{"2026-01", "2026-03"}, MinResponses: 5, MinMentees: 3,
+		Windows:         quarters(Period{"2026-01", "2026-03"}),
+		Releases:        []Release{released("2026-01", 5, 4)},
+		ProgramReleases: []Release{released("2026-01", 50, 20)},
+		Tallies: tallies("2026-01", map[string][]int{
 			"A1": {2, 2, 3, 3, 2}, "A2": {2, 3, 3, 3, 0},
 			"C1": rep(5, 5), "C2": rep(5, 4), "C3": rep(5, 5),
 			"S1": rep(5, 4), "S2": rep(5, 4), "S3": rep(5, 4), "G": rep(5, 4),
 		}),
-		ProgramTallies: tallies("2026-02", map[string][]int{"A1": rep(50, 4), "C1": rep(50, 4), "S1": rep(50, 4), "G": rep(50, 4)}),
+		ProgramTallies: tallies("2026-01", map[string][]int{"A1": rep(50, 4), "C1": rep(50, 4), "S1": rep(50, 4), "G": rep(50, 4)}),
 		KeepDoing:      []string{"b", "a", "c"},
 	}
 	r := BuildResidentReport(in)
@@ -78,8 +90,11 @@ func TestResidentReportShowsAtThreshold(t *testing.T) {
 	if av.Key != Availability || *av.Mean != 2.56 || av.N != 9 || av.NotApplicable != 1 || av.Distribution["2"] != 4 {
 		t.Errorf("availability: mean %v n %d n/a %d dist %v; want 2.56 from 9 ratings with 1 n/a", *av.Mean, av.N, av.NotApplicable, av.Distribution)
 	}
-	if av.ProgramMean == nil || *av.ProgramMean != 4 {
-		t.Errorf("program mean beside availability: %v", av.ProgramMean)
+	if av.ProgramMean == nil || *av.ProgramMean != 4 || av.ProgramMentees != 20 || av.ProgramResponses != 50 {
+		t.Errorf("program mean beside availability: %v on %d/%d", av.ProgramMean, av.ProgramResponses, av.ProgramMentees)
+	}
+	if av.Responses != 5 || av.Mentees != 4 || r.Mentees != 4 {
+		t.Errorf("availability rests on %d responses from %d mentees, want 5 from 4", av.Responses, av.Mentees)
 	}
 	if r.Focus.Strength == nil || *r.Focus.Strength != Competence || *r.Focus.Focus != Availability || len(r.Focus.Suggestions) < 2 {
 		t.Errorf("focus: %+v", r.Focus)
@@ -87,7 +102,7 @@ func TestResidentReportShowsAtThreshold(t *testing.T) {
 	if len(r.Comments.KeepDoing) != 3 {
 		t.Errorf("comments: %v", r.Comments.KeepDoing)
 	}
-	if len(r.Trend) != 1 || r.Trend[0].Period != "2026-Q1" || r.Trend[0].Suppressed || *r.Trend[0].Attributes[Overall].Mean != 4 {
+	if len(r.Trend) != 1 || r.Trend[0].Period != "2026-01" || r.Trend[0].Window.To != "2026-03" || r.Trend[0].Suppressed || *r.Trend[0].Attributes[Overall].Mean != 4 {
 		t.Errorf("trend: %+v", r.Trend)
 	}
 }
@@ -96,8 +111,8 @@ func TestAttributeSuppressedWhenFewRatedIt(t *testing.T) {
 	// Five responses, but only two rated availability at all.
 	in := ResidentInput{
 		Period: Period{"2026-01", "2026-01"}, MinResponses: 5,
-		Months:  map[string]int64{"2026-01": 5},
-		Tallies: tallies("2026-01", map[string][]int{"A1": {1, 2, 0, 0, 0}, "A2": {1, 0, 0, 0, 0}, "G": rep(5, 4)}),
+		Releases: []Release{released("2026-01", 5, 5)},
+		Tallies:  tallies("2026-01", map[string][]int{"A1": {1, 2, 0, 0, 0}, "A2": {1, 0, 0, 0, 0}, "G": rep(5, 4)}),
 	}
 	r := BuildResidentReport(in)
 	if r.Attributes[0].Mean != nil {
@@ -111,16 +126,35 @@ func TestAttributeSuppressedWhenFewRatedIt(t *testing.T) {
 func TestTrendPointBelowThresholdSuppressed(t *testing.T) {
 	in := ResidentInput{
 		Period: Period{"2025-10", "2026-03"}, MinResponses: 5,
-		// Raising min_responses after release can leave an old batch of 3.
-		Months:  map[string]int64{"2025-11": 3, "2026-02": 6},
-		Tallies: append(tallies("2025-11", map[string][]int{"G": rep(3, 2)}), tallies("2026-02", map[string][]int{"G": rep(6, 4)})...),
+		Windows: quarters(Period{"2025-10", "2026-03"}),
+		// Raising min_responses after release can leave an old group of 3.
+		Releases: []Release{released("2025-10", 3, 3), released("2026-01", 6, 4)},
+		Tallies:  append(tallies("2025-10", map[string][]int{"G": rep(3, 2)}), tallies("2026-01", map[string][]int{"G": rep(6, 4)})...),
 	}
 	r := BuildResidentReport(in)
 	if len(r.Trend) != 2 || !r.Trend[0].Suppressed || r.Trend[0].Attributes[Overall].Mean != nil {
-		t.Fatalf("2025-Q4 rests on 3 < 5 responses and must be suppressed: %+v", r.Trend)
+		t.Fatalf("window 2025-10 rests on 3 < 5 responses and must be suppressed: %+v", r.Trend)
 	}
-	if r.Trend[1].Suppressed || *r.Trend[1].Attributes[Overall].Mean != 4 {
-		t.Errorf("2026-Q1: %+v", r.Trend[1])
+	if r.Trend[1].Suppressed || *r.Trend[1].Attributes[Overall].Mean != 4 || r.Trend[1].Mentees != 4 {
+		t.Errorf("window 2026-01: %+v", r.Trend[1])
+	}
+}
+
+// TestReportSuppressedBelowMinMentees: enough responses from too few people
+// (a group released before mentees were counted records 0) show nothing.
+func TestReportSuppressedBelowMinMentees(t *testing.T) {
+	in := ResidentInput{
+		Period: Period{"2026-01", "2026-03"}, MinResponses: 5, MinMentees: 3,
+		Releases:  []Release{released("2026-01", 12, 0)},
+		Tallies:   tallies("2026-01", map[string][]int{"G": rep(12, 4)}),
+		KeepDoing: []string{"Listened."},
+	}
+	r := BuildResidentReport(in)
+	if !r.Suppressed || r.Attributes[3].Mean != nil || len(r.Comments.KeepDoing) != 0 {
+		t.Errorf("12 responses from 0 counted mentees must be withheld: %+v", r)
+	}
+	if r.MinMentees != 3 {
+		t.Errorf("min_mentees %d, want 3", r.MinMentees)
 	}
 }
 
@@ -155,11 +189,11 @@ func TestProgramReportFlags(t *testing.T) {
 	program := append(append(append([]Tally{}, good...), weak...), few...)
 	r := BuildProgramReport(ProgramInput{
 		Period: Period{"2026-01", "2026-01"}, MinResponses: 5,
-		ProgramMonths: map[string]int64{"2026-01": 53}, ProgramTallies: program,
+		ProgramReleases: []Release{released("2026-01", 53, 30)}, ProgramTallies: program,
 		Residents: []ResidentData{
-			{Resident: ResidentRef{ID: 1}, Months: map[string]int64{"2026-01": 40}, Tallies: good, Links: LinkCounts{Created: 50, Completed: 40, Declined: 2}},
-			{Resident: ResidentRef{ID: 2}, Months: map[string]int64{"2026-01": 10}, Tallies: weak},
-			{Resident: ResidentRef{ID: 3}, Months: map[string]int64{"2026-01": 3}, Tallies: few},
+			{Resident: ResidentRef{ID: 1}, Releases: []Release{released("2026-01", 40, 20)}, Tallies: good, Links: LinkCounts{Created: 50, Completed: 40, Declined: 2}},
+			{Resident: ResidentRef{ID: 2}, Releases: []Release{released("2026-01", 10, 7)}, Tallies: weak},
+			{Resident: ResidentRef{ID: 3}, Releases: []Release{released("2026-01", 3, 3)}, Tallies: few},
 		},
 	})
 	if len(r.Residents[0].Flags) != 0 || *r.Residents[0].ResponseRate != 0.83 || r.Residents[0].Invitations != 48 {
@@ -173,5 +207,8 @@ func TestProgramReportFlags(t *testing.T) {
 	}
 	if r.Residents[1].ResponseRate != nil {
 		t.Errorf("no links: rate must be null")
+	}
+	if r.Responses != 53 || r.Mentees != 30 || r.Residents[0].Mentees != 20 || r.Residents[0].Attributes[Availability].Mentees != 20 {
+		t.Errorf("what the figures rest on: program %d/%d, resident %+v", r.Responses, r.Mentees, r.Residents[0])
 	}
 }

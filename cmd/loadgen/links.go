@@ -8,6 +8,9 @@ import (
 	"github.com/mentorpulse/mentorpulse/models"
 )
 
+// loadMentees is how many mentees the load test's links are spread over.
+const loadMentees = 200
+
 // createLinks makes warmup+links fresh links for one resident, in batches of
 // one transaction each so setup does not dominate the run.
 func createLinks(ctx context.Context, o options) ([]string, error) {
@@ -29,7 +32,10 @@ func createLinks(ctx context.Context, o options) ([]string, error) {
 		err := db.WithTx(ctx, func(ctx context.Context) error {
 			for i := 0; i < 1000 && len(tokens) < total; i++ {
 				res := residents[len(tokens)%len(residents)]
-				inv, err := db.CreateInvitation(ctx, models.NewInvitation{ResidentID: res.ID, Lifetime: 24 * time.Hour})
+				// Each link for one of loadMentees mentees, so submissions
+				// write distinct-mentee markers as real ones do.
+				mentee := int64(len(tokens) % loadMentees)
+				inv, err := db.CreateInvitation(ctx, models.NewInvitation{ResidentID: res.ID, Lifetime: 24 * time.Hour, MenteeID: &mentee})
 				if err != nil {
 					return err
 				}
@@ -46,7 +52,7 @@ func createLinks(ctx context.Context, o options) ([]string, error) {
 
 // ensureResidents returns n load-test residents of one program, creating
 // what is missing. Links are spread over them as a real program's are: one
-// resident's submissions queue on that resident's report counter.
+// resident's submissions queue on that resident's window_links row.
 func ensureResidents(ctx context.Context, db *models.DB, n int) ([]*models.User, error) {
 	p, err := db.ProgramByName(ctx, "Load test program")
 	if err != nil {

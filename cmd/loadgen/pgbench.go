@@ -31,17 +31,15 @@ func pgbenchScript() string {
 	// as a reference to the variable :null.
 	answers, _ := json.MarshalIndent(pgbenchAnswers, "", " ")
 	repl := strings.NewReplacer(
-		"@week", "'2026-W48'",
 		"@hash", "(SELECT 'pgbench-' || nextval('pgbench_token'))",
 		"@now", "now()",
 		"@key", "'resident-mentor'",
 		"@version", "1",
+		"@mindex", "(extract(year FROM now())::int * 12 + extract(month FROM now())::int - 1)",
 		"@id", "md5(random()::text || clock_timestamp()::text)",
 		"@answers", "'"+string(answers)+"'",
 		"@keep", "'Clear next steps.'",
 		"@next", "NULL",
-		"@month", "'2026-11'",
-		"@counts", "'"+models.PostgresSubmitCounts(pgbenchAnswers)+"'",
 	)
 	sql := repl.Replace(models.PostgresSubmitSQL())
 	// pgbench reads one statement per line unless lines end in a backslash
@@ -90,11 +88,14 @@ func setupPgbench(ctx context.Context, o options, n int, out io.Writer) error {
 		}
 	}
 	// Spread over the residents round-robin, like the HTTP run.
+	// Each link carries a mentee key of one of loadMentees mentees, as the
+	// HTTP run's links do.
 	_, err = sqlDB.ExecContext(ctx, `INSERT INTO invitations
-		(token_hash, resident_id, program_id, instrument_key, instrument_version, status, expires_at, created_at)
-		SELECT 'pgbench-' || g, ($1::bigint[])[1 + g % cardinality($1::bigint[])], $2, 'resident-mentor', 1, 'pending', $3, $4
+		(token_hash, resident_id, program_id, instrument_key, instrument_version, status, expires_at, created_at, mentee_key)
+		SELECT 'pgbench-' || g, ($1::bigint[])[1 + g % cardinality($1::bigint[])], $2, 'resident-mentor', 1, 'pending', $3, $4,
+		       md5('pgbench-mentee-' || g % $6::int)
 		FROM generate_series(1, $5::int) g`,
-		pgIntArray(ids), *residents[0].ProgramID, now.Add(24*time.Hour), now, n)
+		pgIntArray(ids), *residents[0].ProgramID, now.Add(24*time.Hour), now, n, loadMentees)
 	if err != nil {
 		return fmt.Errorf("pgbench setup: %w", err)
 	}

@@ -34,6 +34,8 @@ type Config struct {
 	SMTPURL            string
 	MailFrom           string
 	SecretKey          string
+	// ClockOffset shifts the service's clock (tests and demos only).
+	ClockOffset time.Duration
 }
 
 // configVars documents every variable: name, default, meaning. The README
@@ -56,6 +58,7 @@ var configVars = [][3]string{
 	{"MENTORPULSE_SMTP_URL", "", "smtp://user:pass@host:port (STARTTLS when offered) or smtps://… (implicit TLS); unset: emails are written to the log"},
 	{"MENTORPULSE_MAIL_FROM", delivery.DefaultFrom, "sender of survey emails"},
 	{"MENTORPULSE_SECRET_KEY", "", "at least 32 characters; seals links waiting for email (unset: a key generated into the database)"},
+	{"MENTORPULSE_CLOCK_OFFSET", "", "testing only: a Go duration such as 2200h added to the clock of every time-based rule (release windows, link expiry, jobs); unset in production"},
 }
 
 func loadConfig(getenv func(string) string) (Config, error) {
@@ -107,6 +110,11 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 	if c.TrustProxy, err = strconv.ParseBool(get("MENTORPULSE_TRUST_PROXY")); err != nil {
 		return c, fmt.Errorf("MENTORPULSE_TRUST_PROXY: use true or false")
+	}
+	if v := get("MENTORPULSE_CLOCK_OFFSET"); v != "" {
+		if c.ClockOffset, err = time.ParseDuration(v); err != nil {
+			return c, fmt.Errorf("MENTORPULSE_CLOCK_OFFSET: %q is not a duration like 2200h", v)
+		}
 	}
 	return c, c.Validate()
 }

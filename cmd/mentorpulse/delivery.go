@@ -17,6 +17,10 @@ func newDelivery(ctx context.Context, e *env, db *models.DB) (*delivery.Service,
 		return nil, nil, err
 	}
 	cfg := delivery.Config{BaseURL: e.cfg.BaseURL, From: e.cfg.MailFrom, Keyring: keys, Logger: e.log}
+	if e.cfg.ClockOffset != 0 {
+		// Jobs fall due by the shifted clock too.
+		cfg.Clock = func() time.Time { return db.Now() }
+	}
 	var smtp *delivery.SMTPMailer
 	if e.cfg.SMTPURL != "" {
 		if smtp, err = delivery.NewSMTPMailer(e.cfg.SMTPURL); err != nil {

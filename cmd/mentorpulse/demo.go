@@ -73,7 +73,7 @@ var demoNextTime = []string{
 }
 
 func cmdDemo(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "demo", "demo [--residents N] [--responses N]\n\nFills an empty database with a demo program, its director, residents and a\nrealistic spread of responses over the last nine months.")
+	fs := newFlags(e, "demo", "demo [--residents N] [--responses N]\n\nFills an empty database with a demo program, its director, residents and a\nrealistic spread of responses over the last nine months, from four mentees\nper resident, released window by window as the service would have.")
 	residents := fs.Int("residents", len(demoProfiles), "number of demo residents")
 	responses := fs.Int("responses", 160, "number of responses in all")
 	seed := fs.Uint64("seed", 1, "random seed, for a repeatable data set")
@@ -190,17 +190,41 @@ func loadDemo(ctx context.Context, db *models.DB, rng *rand.Rand, residents, res
 	})
 }
 
-// liveDemo submits each response through the live path, as a mentee would.
+// demoMentees is how many mentees each demo resident has; each response
+// comes from one of them, so released groups rest on several people.
+const demoMentees = 4
+
+// demoMentee picks the mentee who answers about resident r: a roster id of
+// the resident's own pool.
+func demoMentee(rng *rand.Rand, r int) *int64 {
+	id := int64(1000 + r*demoMentees + rng.IntN(demoMentees))
+	return &id
+}
+
+// liveDemo submits each response through the live path, as a mentee would,
+// and runs the release job at the close of every window on the way, as a
+// running service would have.
 func liveDemo(ctx context.Context, db *models.DB, rng *rand.Rand, ids []int64, profiles []demoProfile, responses int, start, end time.Time) error {
 	inst := surveys.Default()
+	p, err := demoProgramOf(ctx, db, ids[0])
+	if err != nil {
+		return err
+	}
+	nextClose := p.WindowOf(start).End()
 	for n := range responses {
 		r := rng.IntN(len(ids))
 		// Later responses drift up a little, so trends show movement.
 		frac := float64(n) / math.Max(1, float64(responses))
 		at := start.Add(time.Duration(frac * float64(end.Sub(start))))
+		for !at.Before(nextClose) {
+			if err := releaseAt(ctx, db, nextClose); err != nil {
+				return err
+			}
+			nextClose = p.WindowOf(nextClose).End()
+		}
 		db.Now = func() time.Time { return at }
 		date := at.Format(time.DateOnly)
-		inv, err := db.CreateInvitation(ctx, models.NewInvitation{ResidentID: ids[r], MeetingDate: &date})
+		inv, err := db.CreateInvitation(ctx, models.NewInvitation{ResidentID: ids[r], MeetingDate: &date, MenteeID: demoMentee(rng, r)})
 		if err != nil {
 			return err
 		}
@@ -209,7 +233,31 @@ func liveDemo(ctx context.Context, db *models.DB, rng *rand.Rand, ids []int64, p
 			return fmt.Errorf("demo response: %w", err)
 		}
 	}
+	for !end.Before(nextClose) {
+		if err := releaseAt(ctx, db, nextClose); err != nil {
+			return err
+		}
+		nextClose = p.WindowOf(nextClose).End()
+	}
+	// Answers of the window still open wait in holding, as they would.
 	return nil
+}
+
+// releaseAt runs the release job as of time at.
+func releaseAt(ctx context.Context, db *models.DB, at time.Time) error {
+	db.Now = func() time.Time { return at }
+	if _, err := db.ReleaseClosedWindows(ctx); err != nil {
+		return fmt.Errorf("demo release: %w", err)
+	}
+	return nil
+}
+
+func demoProgramOf(ctx context.Context, db *models.DB, residentID int64) (*models.Program, error) {
+	u, err := db.ReportResident(ctx, residentID)
+	if err != nil {
+		return nil, err
+	}
+	return db.ProgramByID(ctx, *u.ProgramID)
 }
 
 // bulkDemo spreads responses evenly over [start, end) through the bulk
@@ -228,7 +276,7 @@ func bulkDemo(ctx context.Context, db *models.DB, rng *rand.Rand, ids []int64, p
 		frac := float64(n) / float64(responses)
 		at := start.Add(time.Duration(frac * float64(end.Sub(start))))
 		date := at.Format(time.DateOnly)
-		err := l.Add(ctx, models.BulkResponse{ResidentID: ids[r], At: at, MeetingDate: &date, Instrument: inst,
+		err := l.Add(ctx, models.BulkResponse{ResidentID: ids[r], MenteeID: demoMentee(rng, r), At: at, MeetingDate: &date, Instrument: inst,
 			Submission: demoSubmission(rng, inst, profiles[r], frac)})
 		if err != nil {
 			return fmt.Errorf("demo response: %w", err)

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/mentorpulse/mentorpulse/models"
+	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
 func TestMigrateIsIdempotent(t *testing.T) {
@@ -42,8 +43,22 @@ func TestDemoLoadsOnce(t *testing.T) {
 	}
 	db := c.openDB()
 	ctx := context.Background()
-	if n, err := db.CountResponses(ctx, 0); err != nil || n != 160 {
-		t.Errorf("responses after demo = %d (%v), want 160", n, err)
+	// Answers of the window still open wait in holding, as in a running
+	// service; the rest were mixed into responses.
+	stored := func() int64 {
+		n, err := db.CountResponses(ctx, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sqlDB, _ := db.SQL()
+		var held int64
+		if err := sqlDB.QueryRow(`SELECT count(*) FROM held_responses`).Scan(&held); err != nil {
+			t.Fatal(err)
+		}
+		return n + held
+	}
+	if n := stored(); n != 160 {
+		t.Errorf("responses and held answers after demo = %d, want 160", n)
 	}
 	p, err := db.ProgramByName(ctx, "Internal Medicine Residency (demo)")
 	if err != nil {
@@ -53,26 +68,31 @@ func TestDemoLoadsOnce(t *testing.T) {
 	if err != nil || len(residents) != 8 {
 		t.Errorf("demo residents = %d (%v), want 8", len(residents), err)
 	}
-	// Every resident has responses, spread over several weeks.
-	weeks := map[string]bool{}
+	// Every resident has released feedback from at least three mentees,
+	// and the responses spread over several windows.
+	windows := map[string]bool{}
 	for _, r := range residents {
 		rs, err := db.ResponsesFor(ctx, r.ID)
 		if err != nil || len(rs) == 0 {
 			t.Errorf("resident %s has %d responses (%v)", r.Name, len(rs), err)
 		}
 		for _, resp := range rs {
-			weeks[resp.Week] = true
+			windows[resp.WindowID] = true
+		}
+		rep, err := db.ResidentReport(ctx, r.ID, surveys.Period{From: surveys.MonthOf(db.Now().AddDate(-1, 0, 0)), To: surveys.MonthOf(db.Now())})
+		if err != nil || rep.Suppressed || rep.Mentees < 3 {
+			t.Errorf("resident %s: released %d responses from %d mentees (%v), want a report", r.Name, rep.Responses, rep.Mentees, err)
 		}
 	}
-	if len(weeks) < 20 {
-		t.Errorf("demo responses fall in %d weeks, want a spread over months", len(weeks))
+	if len(windows) < 3 {
+		t.Errorf("demo responses fall in %d windows, want a spread over months", len(windows))
 	}
 
 	again := c.mustRun("demo")
 	if !strings.Contains(again, "already loaded") {
 		t.Errorf("second demo printed %q, want it to say the data is already loaded", again)
 	}
-	if n, _ := db.CountResponses(ctx, 0); n != 160 {
+	if n := stored(); n != 160 {
 		t.Errorf("responses after a second demo = %d, want still 160", n)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/mentorpulse/mentorpulse/models"
 	"github.com/mentorpulse/mentorpulse/surveys"
@@ -142,6 +143,9 @@ func openDB(ctx context.Context, e *env) (*models.DB, error) {
 	db, err := models.Open(e.cfg.DatabaseURL)
 	if err != nil {
 		return nil, err
+	}
+	if off := e.cfg.ClockOffset; off != 0 {
+		db.Now = func() time.Time { return time.Now().Add(off) }
 	}
 	applied, err := db.Migrate(ctx)
 	if err != nil {

@@ -15,6 +15,10 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return helpOK(err)
 	}
+	if e.cfg.ClockOffset != 0 {
+		e.log.Warn("MENTORPULSE_CLOCK_OFFSET is set: every time-based rule runs on a shifted clock; never set it in production",
+			"offset", e.cfg.ClockOffset.String())
+	}
 	db, err := openDB(ctx, e)
 	if err != nil {
 		return err
@@ -27,8 +31,9 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	// The job queue sends email and sweeps expired links (once a minute, on
-	// whichever instance leads). It stops after the HTTP server, so that
+	// The job queue sends email, sweeps expired links, mixes held answers
+	// and releases closed windows (once a minute, on whichever instance
+	// leads). It stops after the HTTP server, so that
 	// requests still in flight can enqueue.
 	if err := mail.Start(context.WithoutCancel(ctx)); err != nil {
 		return err
