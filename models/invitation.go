@@ -50,6 +50,9 @@ type NewInvitation struct {
 	ResidentID  int64
 	MeetingDate *string // YYYY-MM-DD
 	Lifetime    time.Duration
+	// MenteeID is the rostered mentee the link is for (nil only for links
+	// made outside the roster, such as load tests').
+	MenteeID *int64
 }
 
 // CreatedInvitation is a stored link with its token, which exists only here.
