@@ -51,11 +51,15 @@ type programView struct {
 	ReminderAfterDays int    `json:"reminder_after_days"`
 	MaxReminders      int    `json:"max_reminders"`
 	LinkLifetimeDays  int    `json:"link_lifetime_days"`
+	// MenteeEmailDomains are the domains whose addresses are accepted as
+	// mentees on first use; [] when none.
+	MenteeEmailDomains []string `json:"mentee_email_domains"`
 }
 
 func newProgramView(p *models.Program) programView {
 	return programView{ID: p.ID, Name: p.Name, MinResponses: p.MinResponses,
-		ReminderAfterDays: p.ReminderAfterDays, MaxReminders: p.MaxReminders, LinkLifetimeDays: p.LinkLifetimeDays}
+		ReminderAfterDays: p.ReminderAfterDays, MaxReminders: p.MaxReminders, LinkLifetimeDays: p.LinkLifetimeDays,
+		MenteeEmailDomains: p.MenteeDomains()}
 }
 
 // passwordLinkView is a set-password link, shown once to whoever made it.
@@ -78,26 +82,6 @@ type tokenView struct {
 	CreatedAt  time.Time  `json:"created_at"`
 	LastUsedAt *time.Time `json:"last_used_at"`
 	RevokedAt  *time.Time `json:"revoked_at"`
-}
-
-// createdInvitationView is the one time a survey URL is shown.
-type createdInvitationView struct {
-	ID         int64     `json:"id"`
-	ResidentID int64     `json:"resident_id"`
-	SurveyURL  string    `json:"survey_url"`
-	ExpiresAt  time.Time `json:"expires_at"`
-	Status     string    `json:"status"`
-}
-
-// invitationView is a link's status: never its token, never anything that
-// could lead to the response it produced.
-type invitationView struct {
-	ID          int64     `json:"id"`
-	ResidentID  int64     `json:"resident_id"`
-	MeetingDate *string   `json:"meeting_date"`
-	Status      string    `json:"status"`
-	ExpiresAt   time.Time `json:"expires_at"`
-	CreatedAt   time.Time `json:"created_at"`
 }
 
 // auditView is an audit entry. Actor is models.ActorOperator for the

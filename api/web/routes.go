@@ -37,9 +37,9 @@ func (s *Server) registerPages(e *httpkit.Routes) {
 	e.GET("/programs", s.programsPage, get(director, admin)...)
 
 	e.GET("/home", s.homePage, get(resident)...)
-	e.POST("/home/links", s.newLinkForm, form(maxFormBytes, resident)...)
 	if s.Cfg.Delivery != nil {
 		e.POST("/home/meetings", s.recordMeetingForm, form(maxFormBytes, resident)...)
+		e.POST("/home/code", s.newCodeForm, form(maxFormBytes, resident)...)
 		e.POST("/programs/:id/roster/meetings/import", s.importMeetingsForm, form(csvimport.MaxBytes+64<<10, director, admin)...)
 	}
 
@@ -48,6 +48,10 @@ func (s *Server) registerPages(e *httpkit.Routes) {
 	e.POST("/programs/:id/roster/import", s.importMembersForm, form(csvimport.MaxBytes+64<<10, director, admin)...)
 	e.POST("/programs/:id/roster/members/:uid", s.updateMemberForm, form(maxFormBytes, director, admin)...)
 	e.POST("/programs/:id/roster/members/:uid/password-link", s.passwordLinkForm, form(maxFormBytes, director, admin)...)
+	e.POST("/programs/:id/roster/mentees", s.addMenteeForm, form(maxFormBytes, director, admin)...)
+	e.POST("/programs/:id/roster/mentees/import", s.importMenteesForm, form(csvimport.MaxBytes+64<<10, director, admin)...)
+	e.POST("/programs/:id/roster/mentees/:mid", s.updateMenteeForm, form(maxFormBytes, director, admin)...)
+	e.POST("/programs/:id/roster/mentees/:mid/approve", s.approveMenteeForm, form(maxFormBytes, director, admin)...)
 
 	e.GET("/admin/programs", s.adminProgramsPage, get(admin)...)
 	e.POST("/admin/programs", s.createProgramForm, form(maxFormBytes, admin)...)
@@ -70,4 +74,11 @@ func (s *Server) registerSurveyPages(g *httpkit.Routes) {
 	sg.GET("/:token", s.surveyPage)
 	sg.POST("/:token", s.submitSurveyForm)
 	sg.POST("/:token/decline", s.declineSurveyForm)
+	if s.Cfg.Delivery != nil {
+		// The QR request page: public, per-IP limited like the survey
+		// pages, and per address on its form (see request.go).
+		rg := g.Group("/r", s.LimitSurveys)
+		rg.GET("/:code", s.requestPage)
+		rg.POST("/:code", s.requestForm)
+	}
 }
