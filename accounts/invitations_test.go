@@ -37,13 +37,19 @@ func TestCreateInvitation(t *testing.T) {
 			},
 			wantFor: func(w *world) *models.User { return w.resA2 }, wantLife: 3 * 24 * time.Hour},
 		{name: "link-403-resident-self", actor: func(w *world) accounts.Actor { return w.asResA1 },
-			in:       func(w *world) accounts.NewInvitation { return accounts.NewInvitation{ResidentID: ptr(w.resA1.ID), MenteeEmail: "sam@student.example"} },
+			in: func(w *world) accounts.NewInvitation {
+				return accounts.NewInvitation{ResidentID: ptr(w.resA1.ID), MenteeEmail: "sam@student.example"}
+			},
 			wantCode: surveys.EFORBIDDEN},
 		{name: "link-403-own-director", actor: func(w *world) accounts.Actor { return w.asDirA },
-			in:       func(w *world) accounts.NewInvitation { return accounts.NewInvitation{ResidentID: ptr(w.resA2.ID), MenteeEmail: "sam@student.example"} },
+			in: func(w *world) accounts.NewInvitation {
+				return accounts.NewInvitation{ResidentID: ptr(w.resA2.ID), MenteeEmail: "sam@student.example"}
+			},
 			wantCode: surveys.EFORBIDDEN},
 		{name: "link-403-admin", actor: func(w *world) accounts.Actor { return w.asAdmin },
-			in:       func(w *world) accounts.NewInvitation { return accounts.NewInvitation{ResidentID: ptr(w.resA2.ID), MenteeEmail: "sam@student.example"} },
+			in: func(w *world) accounts.NewInvitation {
+				return accounts.NewInvitation{ResidentID: ptr(w.resA2.ID), MenteeEmail: "sam@student.example"}
+			},
 			wantCode: surveys.EFORBIDDEN},
 		{name: "link-422-needs-resident", actor: op,
 			in:       func(*world) accounts.NewInvitation { return accounts.NewInvitation{MenteeEmail: "sam@student.example"} },
@@ -59,19 +65,29 @@ func TestCreateInvitation(t *testing.T) {
 				"meeting_date": "must be a date like 2026-11-25", "expires_in_days": "must be at most " + strconv.Itoa(accounts.MaxLinkLifetimeDays),
 			}},
 		{name: "link-422-not-on-roster", actor: op,
-			in:       func(w *world) accounts.NewInvitation { return accounts.NewInvitation{ResidentID: ptr(w.resA1.ID), MenteeEmail: "stranger@student.example"} },
+			in: func(w *world) accounts.NewInvitation {
+				return accounts.NewInvitation{ResidentID: ptr(w.resA1.ID), MenteeEmail: "stranger@student.example"}
+			},
 			wantCode: surveys.EINVALID, wantFields: map[string]string{"mentee_email": models.ErrNotAMentee.Message}},
 		{name: "link-422-other-programs-mentee", actor: op,
-			in:       func(w *world) accounts.NewInvitation { return accounts.NewInvitation{ResidentID: ptr(w.resA1.ID), MenteeEmail: "kim@student.example"} },
+			in: func(w *world) accounts.NewInvitation {
+				return accounts.NewInvitation{ResidentID: ptr(w.resA1.ID), MenteeEmail: "kim@student.example"}
+			},
 			wantCode: surveys.EINVALID, wantFields: map[string]string{"mentee_email": models.ErrNotAMentee.Message}},
 		{name: "link-422-pending-mentee", actor: op,
-			in:       func(w *world) accounts.NewInvitation { return accounts.NewInvitation{ResidentID: ptr(w.resA1.ID), MenteeEmail: "pending@student.example"} },
+			in: func(w *world) accounts.NewInvitation {
+				return accounts.NewInvitation{ResidentID: ptr(w.resA1.ID), MenteeEmail: "pending@student.example"}
+			},
 			wantCode: surveys.EINVALID, wantFields: map[string]string{"mentee_email": models.ErrNotAMentee.Message}},
 		{name: "link-422-not-a-resident", actor: op,
-			in:       func(w *world) accounts.NewInvitation { return accounts.NewInvitation{ResidentID: ptr(w.dirA.ID), MenteeEmail: "sam@student.example"} },
+			in: func(w *world) accounts.NewInvitation {
+				return accounts.NewInvitation{ResidentID: ptr(w.dirA.ID), MenteeEmail: "sam@student.example"}
+			},
 			wantCode: surveys.EINVALID},
 		{name: "link-404-missing-resident", actor: op,
-			in:       func(*world) accounts.NewInvitation { return accounts.NewInvitation{ResidentID: ptr(int64(9999)), MenteeEmail: "sam@student.example"} },
+			in: func(*world) accounts.NewInvitation {
+				return accounts.NewInvitation{ResidentID: ptr(int64(9999)), MenteeEmail: "sam@student.example"}
+			},
 			wantCode: surveys.ENOTFOUND},
 	}
 	for _, tt := range tests {

@@ -414,11 +414,11 @@ func TestRecordRejectsBadInput(t *testing.T) {
 	s := h.newService(h.db)
 	tomorrow2 := h.clock.Now().AddDate(0, 0, 2).Format(time.DateOnly)
 	for name, n := range map[string]delivery.NewMeeting{
-		"bad-date":     {ResidentID: h.resident.ID, MeetingDate: "04/05/2026"},
-		"future-date":  {ResidentID: h.resident.ID, MeetingDate: tomorrow2},
-		"bad-email":    {ResidentID: h.resident.ID, MeetingDate: h.today(), MenteeEmail: "not an email"},
-		"no-resident":  {MeetingDate: h.today(), MenteeEmail: mentee(1)},
-		"zero-id":      {ResidentID: h.resident.ID, MeetingDate: h.today(), MenteeID: new(int64(0))},
+		"bad-date":    {ResidentID: h.resident.ID, MeetingDate: "04/05/2026"},
+		"future-date": {ResidentID: h.resident.ID, MeetingDate: tomorrow2},
+		"bad-email":   {ResidentID: h.resident.ID, MeetingDate: h.today(), MenteeEmail: "not an email"},
+		"no-resident": {MeetingDate: h.today(), MenteeEmail: mentee(1)},
+		"zero-id":     {ResidentID: h.resident.ID, MeetingDate: h.today(), MenteeID: new(int64(0))},
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := s.Record(context.Background(), n); surveys.ErrorCode(err) != surveys.EINVALID {
