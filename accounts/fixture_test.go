@@ -172,3 +172,22 @@ func (w *world) failAudits() {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// mentee puts an address on a program's roster directly, with no audit
+// entry.
+func (w *world) mentee(p *models.Program, email, status string) *models.Mentee {
+	w.t.Helper()
+	m := &models.Mentee{ProgramID: p.ID, Email: email, Status: status}
+	if err := w.db.CreateMentee(w.ctx, m); err != nil {
+		w.t.Fatal(err)
+	}
+	return m
+}
+
+// wantNoAddress checks that an audit entry does not hold a mentee's address.
+func wantNoAddress(t *testing.T, e models.AuditRow, email string) {
+	t.Helper()
+	if strings.Contains(e.Detail+e.Target, email) || strings.Contains(e.Detail+e.Target, strings.Split(email, "@")[0]) {
+		t.Errorf("entry %s holds the mentee's address: %q %q", e.Action, e.Target, e.Detail)
+	}
+}

@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -9,14 +10,15 @@ import (
 	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
-// NewInvitation asks for a survey link. A resident may leave ResidentID out
-// (nil) for their own link. ExpiresInDays nil means
+// NewInvitation asks for a survey link for a resident's meeting with a
+// rostered mentee (MenteeEmail). ExpiresInDays nil means
 // models.DefaultLinkLifetime; a value, 0 included, must be a lifetime in
 // range. Lifetime, for callers that count in hours (the command line), is
 // used instead when set, up to MaxLinkLifetimeDays. MeetingDate, when set,
 // is a meeting date as surveys.CheckMeetingDate has it.
 type NewInvitation struct {
 	ResidentID    *int64        `json:"resident_id" validate:"omitempty,id"`
+	MenteeEmail   string        `json:"mentee_email" validate:"required,max=254,text"`
 	MeetingDate   *string       `json:"meeting_date" validate:"omitempty,datetime=2006-01-02"`
 	ExpiresInDays *int          `json:"expires_in_days" validate:"omitempty,link_lifetime_days"`
 	Lifetime      time.Duration `json:"-"`
@@ -29,12 +31,17 @@ type CreatedInvitation struct {
 	SurveyURL  string
 }
 
-// CreateInvitation makes a survey link: a resident for themselves, a
-// director for residents of their programs, an admin or the operator for
-// anyone.
+// CreateInvitation makes a survey link for a mentee who is on the
+// resident's program's roster (active, or an address in its mentee domains,
+// added on first use), and returns its URL. Only the operator may: they hold
+// the database anyway. No signed-in user, admins included, ever holds a
+// survey link; theirs travel by email to the mentee (delivery.Record).
 func (s *Service) CreateInvitation(ctx context.Context, a Actor, in NewInvitation) (*CreatedInvitation, error) {
 	if !a.known() {
 		return nil, errSignIn()
+	}
+	if !a.IsOperator() {
+		return nil, surveys.Errorf(surveys.EFORBIDDEN, "survey links are emailed to mentees; nobody signed in may hold one")
 	}
 	if err := s.v.check(in); err != nil {
 		return nil, err
@@ -48,16 +55,19 @@ func (s *Service) CreateInvitation(ctx context.Context, a Actor, in NewInvitatio
 			return nil, surveys.Invalid(msgInvalid, []surveys.FieldError{{Field: "meeting_date", Message: err.Error()}})
 		}
 	}
-	var residentID int64
-	if in.ResidentID != nil {
-		residentID = *in.ResidentID
-	} else {
-		if a.user == nil || a.user.Role != models.RoleResident {
-			return nil, surveys.Invalid(msgInvalid, []surveys.FieldError{{Field: "resident_id", Message: "is required"}})
-		}
-		residentID = a.user.ID
+	if in.ResidentID == nil {
+		return nil, surveys.Invalid(msgInvalid, []surveys.FieldError{{Field: "resident_id", Message: "is required"}})
 	}
-	if _, err := s.Resident(ctx, a, residentID); err != nil {
+	residentID := *in.ResidentID
+	res, err := s.Resident(ctx, a, residentID)
+	if err != nil {
+		return nil, err
+	}
+	if res.ProgramID == nil || res.Role != models.RoleResident {
+		return nil, surveys.Errorf(surveys.EINVALID, "%s is not a resident; links are for residents' meetings", res.Email)
+	}
+	prog, err := s.db.ProgramByID(ctx, *res.ProgramID)
+	if err != nil {
 		return nil, err
 	}
 	lifetime := models.DefaultLinkLifetime
@@ -68,9 +78,20 @@ func (s *Service) CreateInvitation(ctx context.Context, a Actor, in NewInvitatio
 		lifetime = time.Duration(*in.ExpiresInDays) * 24 * time.Hour
 	}
 	var inv *models.CreatedInvitation
-	err := s.db.WithTx(ctx, func(ctx context.Context) error {
-		var err error
-		if inv, err = s.db.CreateInvitation(ctx, models.NewInvitation{ResidentID: residentID, MeetingDate: in.MeetingDate, Lifetime: lifetime}); err != nil {
+	err = s.db.WithTx(ctx, func(ctx context.Context) error {
+		m, added, err := s.db.MenteeForLink(ctx, prog, models.MenteeRef{Email: in.MenteeEmail})
+		if errors.Is(err, models.ErrNotAMentee) {
+			return surveys.Invalid(msgInvalid, []surveys.FieldError{{Field: "mentee_email", Message: models.ErrNotAMentee.Message}})
+		}
+		if err != nil {
+			return err
+		}
+		if added {
+			if err := s.audit(ctx, a, menteeEntry(models.ActionMenteeAutoAdd, m, "address in the program's mentee domains, status active")); err != nil {
+				return err
+			}
+		}
+		if inv, err = s.db.CreateInvitation(ctx, models.NewInvitation{ResidentID: residentID, MeetingDate: in.MeetingDate, Lifetime: lifetime, MenteeID: &m.ID}); err != nil {
 			return err
 		}
 		// The link's id stays out: the entry says who made a link for whom.

@@ -11,8 +11,12 @@ import (
 	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
+// TestCreateInvitation: only the operator makes links by hand, and only for
+// a mentee on the resident's program's roster; nobody signed in, admins
+// included, can obtain a survey URL this way.
 func TestCreateInvitation(t *testing.T) {
 	surveyRE := regexp.MustCompile(`^https://feedback\.example\.org/s/[A-Za-z0-9_-]{43}$`)
+	op := func(*world) accounts.Actor { return accounts.Operator() }
 	tests := []struct {
 		name       string
 		actor      func(w *world) accounts.Actor
@@ -22,47 +26,76 @@ func TestCreateInvitation(t *testing.T) {
 		wantFor    func(w *world) *models.User
 		wantLife   time.Duration
 	}{
-		{name: "link-resident-self-implicit", actor: func(w *world) accounts.Actor { return w.asResA1 },
-			in: func(*world) accounts.NewInvitation {
-				return accounts.NewInvitation{MeetingDate: ptr(time.Now().UTC().Format(time.DateOnly))}
-			},
-			wantFor: func(w *world) *models.User { return w.resA1 }, wantLife: models.DefaultLinkLifetime},
-		{name: "link-own-director-days", actor: func(w *world) accounts.Actor { return w.asDirA },
+		{name: "link-operator-hours", actor: op,
 			in: func(w *world) accounts.NewInvitation {
-				return accounts.NewInvitation{ResidentID: ptr(w.resA2.ID), ExpiresInDays: ptr(3)}
-			},
-			wantFor: func(w *world) *models.User { return w.resA2 }, wantLife: 3 * 24 * time.Hour},
-		{name: "link-operator-hours", actor: func(*world) accounts.Actor { return accounts.Operator() },
-			in: func(w *world) accounts.NewInvitation {
-				return accounts.NewInvitation{ResidentID: ptr(w.resB1.ID), Lifetime: 72 * time.Hour}
+				return accounts.NewInvitation{ResidentID: ptr(w.resB1.ID), MenteeEmail: "kim@student.example", Lifetime: 72 * time.Hour}
 			},
 			wantFor: func(w *world) *models.User { return w.resB1 }, wantLife: 72 * time.Hour},
-		{name: "link-422-admin-needs-resident", actor: func(w *world) accounts.Actor { return w.asAdmin },
-			in:       func(*world) accounts.NewInvitation { return accounts.NewInvitation{} },
+		{name: "link-operator-days-mixed-case-email", actor: op,
+			in: func(w *world) accounts.NewInvitation {
+				return accounts.NewInvitation{ResidentID: ptr(w.resA2.ID), MenteeEmail: " Sam@Student.Example", ExpiresInDays: ptr(3)}
+			},
+			wantFor: func(w *world) *models.User { return w.resA2 }, wantLife: 3 * 24 * time.Hour},
+		{name: "link-403-resident-self", actor: func(w *world) accounts.Actor { return w.asResA1 },
+			in: func(w *world) accounts.NewInvitation {
+				return accounts.NewInvitation{ResidentID: ptr(w.resA1.ID), MenteeEmail: "sam@student.example"}
+			},
+			wantCode: surveys.EFORBIDDEN},
+		{name: "link-403-own-director", actor: func(w *world) accounts.Actor { return w.asDirA },
+			in: func(w *world) accounts.NewInvitation {
+				return accounts.NewInvitation{ResidentID: ptr(w.resA2.ID), MenteeEmail: "sam@student.example"}
+			},
+			wantCode: surveys.EFORBIDDEN},
+		{name: "link-403-admin", actor: func(w *world) accounts.Actor { return w.asAdmin },
+			in: func(w *world) accounts.NewInvitation {
+				return accounts.NewInvitation{ResidentID: ptr(w.resA2.ID), MenteeEmail: "sam@student.example"}
+			},
+			wantCode: surveys.EFORBIDDEN},
+		{name: "link-422-needs-resident", actor: op,
+			in:       func(*world) accounts.NewInvitation { return accounts.NewInvitation{MenteeEmail: "sam@student.example"} },
 			wantCode: surveys.EINVALID, wantFields: map[string]string{"resident_id": "is required"}},
-		{name: "link-422-fields", actor: func(w *world) accounts.Actor { return w.asResA1 },
-			in: func(*world) accounts.NewInvitation {
-				return accounts.NewInvitation{MeetingDate: ptr("01/12/2026"), ExpiresInDays: ptr(accounts.MaxLinkLifetimeDays + 1)}
+		{name: "link-422-needs-mentee", actor: op,
+			in:       func(w *world) accounts.NewInvitation { return accounts.NewInvitation{ResidentID: ptr(w.resA1.ID)} },
+			wantCode: surveys.EINVALID, wantFields: map[string]string{"mentee_email": "is required"}},
+		{name: "link-422-fields", actor: op,
+			in: func(w *world) accounts.NewInvitation {
+				return accounts.NewInvitation{ResidentID: ptr(w.resA1.ID), MenteeEmail: "sam@student.example", MeetingDate: ptr("01/12/2026"), ExpiresInDays: ptr(accounts.MaxLinkLifetimeDays + 1)}
 			},
 			wantCode: surveys.EINVALID, wantFields: map[string]string{
 				"meeting_date": "must be a date like 2026-11-25", "expires_in_days": "must be at most " + strconv.Itoa(accounts.MaxLinkLifetimeDays),
 			}},
-		{name: "link-403-other-resident-same-program", actor: func(w *world) accounts.Actor { return w.asResA1 },
-			in:       func(w *world) accounts.NewInvitation { return accounts.NewInvitation{ResidentID: ptr(w.resA2.ID)} },
-			wantCode: surveys.EFORBIDDEN},
-		{name: "link-404-resident-other-program", actor: func(w *world) accounts.Actor { return w.asResA1 },
-			in:       func(w *world) accounts.NewInvitation { return accounts.NewInvitation{ResidentID: ptr(w.resB1.ID)} },
-			wantCode: surveys.ENOTFOUND},
-		{name: "link-404-other-director", actor: func(w *world) accounts.Actor { return w.asDirB },
-			in:       func(w *world) accounts.NewInvitation { return accounts.NewInvitation{ResidentID: ptr(w.resA1.ID)} },
-			wantCode: surveys.ENOTFOUND},
-		{name: "link-422-not-a-resident", actor: func(w *world) accounts.Actor { return w.asAdmin },
-			in:       func(w *world) accounts.NewInvitation { return accounts.NewInvitation{ResidentID: ptr(w.dirA.ID)} },
+		{name: "link-422-not-on-roster", actor: op,
+			in: func(w *world) accounts.NewInvitation {
+				return accounts.NewInvitation{ResidentID: ptr(w.resA1.ID), MenteeEmail: "stranger@student.example"}
+			},
+			wantCode: surveys.EINVALID, wantFields: map[string]string{"mentee_email": models.ErrNotAMentee.Message}},
+		{name: "link-422-other-programs-mentee", actor: op,
+			in: func(w *world) accounts.NewInvitation {
+				return accounts.NewInvitation{ResidentID: ptr(w.resA1.ID), MenteeEmail: "kim@student.example"}
+			},
+			wantCode: surveys.EINVALID, wantFields: map[string]string{"mentee_email": models.ErrNotAMentee.Message}},
+		{name: "link-422-pending-mentee", actor: op,
+			in: func(w *world) accounts.NewInvitation {
+				return accounts.NewInvitation{ResidentID: ptr(w.resA1.ID), MenteeEmail: "pending@student.example"}
+			},
+			wantCode: surveys.EINVALID, wantFields: map[string]string{"mentee_email": models.ErrNotAMentee.Message}},
+		{name: "link-422-not-a-resident", actor: op,
+			in: func(w *world) accounts.NewInvitation {
+				return accounts.NewInvitation{ResidentID: ptr(w.dirA.ID), MenteeEmail: "sam@student.example"}
+			},
 			wantCode: surveys.EINVALID},
+		{name: "link-404-missing-resident", actor: op,
+			in: func(*world) accounts.NewInvitation {
+				return accounts.NewInvitation{ResidentID: ptr(int64(9999)), MenteeEmail: "sam@student.example"}
+			},
+			wantCode: surveys.ENOTFOUND},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			w := newWorld(t)
+			w.mentee(w.progA, "sam@student.example", models.MenteeActive)
+			w.mentee(w.progA, "pending@student.example", models.MenteePending)
+			w.mentee(w.progB, "kim@student.example", models.MenteeActive)
 			before := w.auditCount()
 			a := tt.actor(w)
 			got, err := w.svc.CreateInvitation(w.ctx, a, tt.in(w))
@@ -93,4 +126,27 @@ func TestCreateInvitation(t *testing.T) {
 			wantActor(t, es[0], a)
 		})
 	}
+}
+
+// TestCreateInvitationAddsDomainMenteeAuditedAsOperator: an address in the
+// program's mentee domains becomes a mentee on first use, and the log says
+// the operator added it, by id only.
+func TestCreateInvitationAddsDomainMenteeAuditedAsOperator(t *testing.T) {
+	w := newWorld(t)
+	if _, err := w.svc.UpdateProgram(w.ctx, w.asAdmin, accounts.ProgramChanges{ID: w.progA.ID, MenteeEmailDomains: &[]string{"med.example.edu"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.svc.CreateInvitation(w.ctx, accounts.Operator(), accounts.NewInvitation{ResidentID: &w.resA1.ID, MenteeEmail: "new@med.example.edu"}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := w.db.MenteeByEmail(w.ctx, w.progA.ID, "new@med.example.edu")
+	if err != nil || m.Status != models.MenteeActive || m.AddedBy != nil {
+		t.Fatalf("mentee %+v (%v), want an active mentee added by nobody", m, err)
+	}
+	es := w.audit(models.ActionMenteeAutoAdd)
+	if len(es) != 1 || es[0].Target != models.MenteeTarget(m.ID) {
+		t.Fatalf("auto-add entries %+v, want one naming the mentee by id", es)
+	}
+	wantActor(t, es[0], accounts.Operator())
+	wantNoAddress(t, es[0], "new@med.example.edu")
 }

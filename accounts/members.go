@@ -40,6 +40,9 @@ func (s *Service) AddMember(ctx context.Context, a Actor, in NewMember) (*AddedM
 	var u *models.User
 	var token string
 	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+		if err := s.notAMentee(ctx, in.Email); err != nil {
+			return err
+		}
 		var err error
 		u, err = s.db.CreateMember(ctx, in.ProgramID, models.NewMember{Email: in.Email, Name: in.Name, Role: in.Role, PGYYear: in.PGYYear})
 		if err != nil {
@@ -55,6 +58,20 @@ func (s *Service) AddMember(ctx context.Context, a Actor, in NewMember) (*AddedM
 		return nil, err
 	}
 	return &AddedMember{User: u, SetPasswordURL: surveys.SetPasswordURL(s.cfg.BaseURL, token)}, nil
+}
+
+// notAMentee refuses a staff account for an address on any program's
+// mentee roster (models.ErrMenteeEmail): a person is staff or a mentee,
+// never both, or staff could answer surveys about their colleagues.
+func (s *Service) notAMentee(ctx context.Context, email string) error {
+	mentee, err := s.db.EmailIsMentee(ctx, email)
+	if err != nil {
+		return err
+	}
+	if mentee {
+		return models.ErrMenteeEmail
+	}
+	return nil
 }
 
 // NewAccount is any account, an admin's included, as the operator creates
@@ -98,6 +115,9 @@ func (s *Service) CreateAccount(ctx context.Context, a Actor, in NewAccount) (*m
 		}
 	}
 	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+		if err := s.notAMentee(ctx, in.Email); err != nil {
+			return err
+		}
 		if err := s.db.CreateUser(ctx, u); err != nil {
 			return err
 		}
@@ -134,6 +154,10 @@ func (s *Service) ImportMembers(ctx context.Context, a Actor, in MemberImport) (
 	res, err := s.db.ImportMembers(ctx, in.ProgramID, in.CSV, func(ctx context.Context, u *models.User, created bool) error {
 		action, detail := models.ActionMemberUpdate, "import: "+memberDetail(u)
 		if created {
+			// The row's account is rolled back and its line reported.
+			if err := s.notAMentee(ctx, u.Email); err != nil {
+				return err
+			}
 			action = models.ActionMemberCreate
 		}
 		return s.audit(ctx, a, models.AuditEntry{Action: action, Target: userTarget(u.ID), ProgramID: &in.ProgramID, Detail: detail})

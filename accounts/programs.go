@@ -3,6 +3,9 @@ package accounts
 import (
 	"context"
 	"fmt"
+	"regexp"
+	"slices"
+	"strings"
 
 	"github.com/mentorpulse/mentorpulse/models"
 	"github.com/mentorpulse/mentorpulse/surveys"
@@ -57,6 +60,9 @@ type ProgramChanges struct {
 	ReleaseWindow          *string `json:"release_window" validate:"omitempty,oneof=month quarter half"`
 	AcademicYearStartMonth *int    `json:"academic_year_start_month" validate:"omitempty,min=1,max=12"`
 	MinMentees             *int    `json:"min_mentees" validate:"omitempty,min=3,max=100"`
+	// MenteeEmailDomains replaces the program's mentee domains; [] clears
+	// them. Each must be a domain name such as med.example.edu.
+	MenteeEmailDomains *[]string `json:"mentee_email_domains" validate:"omitempty,max=50,dive,max=253,text"`
 }
 
 // changesDelivery reports whether the changes touch the delivery settings.
@@ -93,6 +99,13 @@ func (s *Service) UpdateProgram(ctx context.Context, a Actor, in ProgramChanges)
 	if err := s.v.check(in); err != nil {
 		return nil, err
 	}
+	var domains []string
+	if in.MenteeEmailDomains != nil {
+		var err error
+		if domains, err = checkDomains(*in.MenteeEmailDomains); err != nil {
+			return nil, err
+		}
+	}
 	var prog *models.Program
 	err := s.db.WithTx(ctx, func(ctx context.Context) error {
 		var err error
@@ -126,6 +139,13 @@ func (s *Service) UpdateProgram(ctx context.Context, a Actor, in ProgramChanges)
 			detail += fmt.Sprintf(", release_window %s, academic_year_start_month %d, min_mentees %d",
 				ws.ReleaseWindow, ws.AcademicYearStartMonth, ws.MinMentees)
 		}
+		if in.MenteeEmailDomains != nil {
+			if err := s.db.SetMenteeDomains(ctx, in.ID, domains); err != nil {
+				return err
+			}
+			prog.MenteeEmailDomains = strings.Join(domains, ",")
+			detail += fmt.Sprintf(", mentee_email_domains %q", prog.MenteeDomains())
+		}
 		return s.audit(ctx, a, models.AuditEntry{Action: models.ActionProgramUpdate, Target: programTarget(in.ID),
 			ProgramID: &in.ID, Detail: detail})
 	})
@@ -134,6 +154,30 @@ func (s *Service) UpdateProgram(ctx context.Context, a Actor, in ProgramChanges)
 	}
 	return prog, nil
 }
+
+// checkDomains lower-cases mentee domains, drops repeats, and refuses
+// anything that is not a domain name of at least two labels, each of
+// letters, digits and inner hyphens (an address's part after the "@").
+func checkDomains(in []string) ([]string, error) {
+	out := []string{}
+	var fields []surveys.FieldError
+	for i, d := range in {
+		d = strings.ToLower(strings.TrimSpace(d))
+		if !domainName.MatchString(d) || len(d) > 253 {
+			fields = append(fields, surveys.FieldError{Field: fmt.Sprintf("mentee_email_domains[%d]", i), Message: "must be a domain name like med.example.edu"})
+			continue
+		}
+		if !slices.Contains(out, d) {
+			out = append(out, d)
+		}
+	}
+	if len(fields) > 0 {
+		return nil, surveys.Invalid(msgInvalid, fields)
+	}
+	return out, nil
+}
+
+var domainName = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$`)
 
 func setIf(dst *int, v *int) {
 	if v != nil {

@@ -208,7 +208,14 @@ func TestChangeAndAuditCommitTogether(t *testing.T) {
 	if u, _ := w.db.UserByID(w.ctx, w.resA1.ID); !u.Active {
 		t.Error("deactivation kept without its audit entry")
 	}
-	if _, err := w.svc.CreateInvitation(w.ctx, w.asResA1, accounts.NewInvitation{}); !auditFailed(err) {
+	if _, err := w.svc.AddMentee(w.ctx, w.asDirA, accounts.NewMentee{ProgramID: w.progA.ID, Email: "sam@student.example"}); !auditFailed(err) {
+		t.Fatal("mentee added without its audit entry: ", err)
+	}
+	if ms, _ := w.db.Mentees(w.ctx, w.progA.ID); len(ms) != 0 {
+		t.Errorf("%d mentees kept without their audit entry", len(ms))
+	}
+	w.mentee(w.progA, "kim@student.example", models.MenteeActive)
+	if _, err := w.svc.CreateInvitation(w.ctx, accounts.Operator(), accounts.NewInvitation{ResidentID: &w.resA1.ID, MenteeEmail: "kim@student.example"}); !auditFailed(err) {
 		t.Fatal("link made without its audit entry: ", err)
 	}
 	if invs, _ := w.db.ListInvitations(w.ctx, models.InvitationFilter{ResidentID: w.resA1.ID}); len(invs) != 0 {

@@ -40,7 +40,7 @@ func TestPGYYearsAreTheAcceptedYears(t *testing.T) {
 // field without one fails here.
 func TestEveryInputFieldHasItsRule(t *testing.T) {
 	inputs := []any{accounts.NewProgram{}, accounts.ProgramChanges{}, accounts.NewMember{}, accounts.NewAccount{},
-		accounts.UserChanges{}, accounts.NewInvitation{}}
+		accounts.UserChanges{}, accounts.NewInvitation{}, accounts.NewMentee{}, accounts.MenteeChanges{}}
 	// Passwords are hashed, never stored or shown: any byte may be in one.
 	exempt := map[string]bool{"NewAccount.Password": true}
 	textRule := regexp.MustCompile(`(^|,)(text|multiline|oneof=[^,]*|datetime=[^,]*)(,|$)`)
@@ -89,8 +89,12 @@ func TestInputTextIsCheckedByTheUseCase(t *testing.T) {
 		"account-name":    {accounts.NewAccount{Email: "m@example.org", Name: "\u202eM", Role: "admin"}, "name"},
 		"user-rename":     {accounts.UserChanges{Name: ptr("\u200b")}, "name"},
 		"min-responses":   {accounts.NewProgram{Name: "P", MinResponses: ptr(2147483648)}, "min_responses"},
-		"resident-id-big": {accounts.NewInvitation{ResidentID: ptr(int64(accounts.MaxID + 1))}, "resident_id"},
-		"expires-zero":    {accounts.NewInvitation{ExpiresInDays: ptr(0)}, "expires_in_days"},
+		"resident-id-big": {accounts.NewInvitation{ResidentID: ptr(int64(accounts.MaxID + 1)), MenteeEmail: "m@example.org"}, "resident_id"},
+		"expires-zero":    {accounts.NewInvitation{ExpiresInDays: ptr(0), MenteeEmail: "m@example.org"}, "expires_in_days"},
+		"mentee-email":    {accounts.NewMentee{Email: bad}, "email"},
+		"mentee-name":     {accounts.NewMentee{Email: "m@example.org", Name: &bad}, "name"},
+		"mentee-rename":   {accounts.MenteeChanges{Name: ptr("\u200b")}, "name"},
+		"mentee-domain":   {accounts.ProgramChanges{MenteeEmailDomains: &[]string{bad}}, "mentee_email_domains[0]"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			err := svc.Check(tt.in)

@@ -92,6 +92,12 @@ func newAcctFixture(t *testing.T, cfg api.Config) *acctFixture {
 			t.Fatal(err)
 		}
 	}
+	// Program A's mentees study at student.example: their addresses join
+	// its roster on first use. Program B keeps its roster by hand.
+	if err := db.SetMenteeDomains(ctx, f.progA.ID, []string{"student.example"}); err != nil {
+		t.Fatal(err)
+	}
+	f.progA.MenteeEmailDomains = "student.example"
 	hash, err := models.HashPassword(acctPassword)
 	if err != nil {
 		t.Fatal(err)
@@ -211,4 +217,25 @@ func responseCookie(w *httptest.ResponseRecorder, name string) *http.Cookie {
 		}
 	}
 	return nil
+}
+
+// pendingMentee is an address director A put on program A's roster outside
+// its mentee domains: it waits for an admin's approval.
+func (f *acctFixture) pendingMentee(email string) *models.Mentee {
+	f.t.Helper()
+	m := &models.Mentee{ProgramID: f.progA.ID, Email: email, Status: models.MenteePending, AddedBy: &f.dirA.ID}
+	if err := f.db.CreateMentee(context.Background(), m); err != nil {
+		f.t.Fatal(err)
+	}
+	return m
+}
+
+// requestCode makes res.a2 a new QR request code and returns it.
+func (f *acctFixture) requestCode() string {
+	f.t.Helper()
+	code, _, err := f.db.NewResidentCode(context.Background(), f.resA2.ID)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return code
 }

@@ -141,6 +141,15 @@ func matrixRows(f *acctFixture) map[string]matrixRow {
 		"POST /api/v1/surveys/:token": {public: true, want: same(201), req: func(f *acctFixture, _ int) matrixReq {
 			return matrixReq{path: "/api/v1/surveys/" + f.newLink(), contentType: "application/json", body: validAnswers}
 		}},
+		// The QR request page answers everyone alike, whatever they type.
+		"GET /r/:code": {public: true, want: same(200), req: func(f *acctFixture, _ int) matrixReq {
+			return matrixReq{path: "/r/" + f.requestCode()}
+		}},
+		"POST /r/:code": {public: true, want: same(200), req: func(f *acctFixture, _ int) matrixReq {
+			return matrixReq{path: "/r/" + f.requestCode(), contentType: "application/x-www-form-urlencoded",
+				body: "csrf_token=form-token&email=" + unique("asker") + "%40student.example",
+				opts: []func(*http.Request){func(r *http.Request) { r.AddCookie(&http.Cookie{Name: "mentorpulse_request", Value: "form-token"}) }}}
+		}},
 		"POST /api/v1/surveys/:token/decline": {public: true, want: same(204), req: func(f *acctFixture, _ int) matrixReq {
 			return matrixReq{path: "/api/v1/surveys/" + f.newLink() + "/decline", contentType: "application/json", body: `{"reason":"meeting_did_not_happen"}`}
 		}},
@@ -178,9 +187,24 @@ func matrixRows(f *acctFixture) map[string]matrixRow {
 		}},
 		"PATCH /api/v1/users/:id":              {want: signedIn(200, 200, 404, 403, 403), req: jsonReq("/api/v1/users/"+a2, `{"pgy_year":2}`)},
 		"POST /api/v1/users/:id/password-link": {want: signedIn(201, 201, 404, 403, 403), req: jsonReq("/api/v1/users/"+a2+"/password-link", "")},
-		"POST /api/v1/invitations":             {want: signedIn(201, 201, 404, 201, 403), req: jsonReq("/api/v1/invitations", `{"resident_id":`+a1+`,"expires_in_days":7}`)},
-		"GET /api/v1/invitations":              {want: signedIn(200, 200, 404, 200, 403), req: pathReq("/api/v1/invitations?resident_id=" + a1)},
-		"GET /api/v1/audit":                    {want: signedIn(200, 200, 404, 403, 403), req: pathReq("/api/v1/audit?program_id=" + a)},
+		// The mentee roster: directors and admins of the program; an
+		// admin alone approves (four eyes on a director's additions).
+		"POST /api/v1/programs/:id/mentees": {want: signedIn(201, 201, 404, 403, 403), req: func(*acctFixture, int) matrixReq {
+			return matrixReq{path: "/api/v1/programs/" + a + "/mentees", contentType: "application/json", body: `{"email":"` + unique("roster") + `@elsewhere.example"}`}
+		}},
+		"GET /api/v1/programs/:id/mentees": {want: signedIn(200, 200, 404, 403, 403), req: pathReq("/api/v1/programs/" + a + "/mentees")},
+		"POST /api/v1/programs/:id/mentees/import": {want: signedIn(200, 200, 404, 403, 403), req: func(*acctFixture, int) matrixReq {
+			return matrixReq{path: "/api/v1/programs/" + a + "/mentees/import", contentType: "text/csv", body: unique("listed") + "@elsewhere.example,Listed\n"}
+		}},
+		"PATCH /api/v1/mentees/:id": {want: signedIn(200, 200, 404, 403, 403), req: func(f *acctFixture, _ int) matrixReq {
+			m := f.pendingMentee(unique("patched") + "@elsewhere.example")
+			return matrixReq{path: "/api/v1/mentees/" + strconv.FormatInt(m.ID, 10), contentType: "application/json", body: `{"name":"Renamed"}`}
+		}},
+		"POST /api/v1/mentees/:id/approve": {want: signedIn(200, 403, 404, 403, 403), req: func(f *acctFixture, _ int) matrixReq {
+			m := f.pendingMentee(unique("approved") + "@elsewhere.example")
+			return matrixReq{path: "/api/v1/mentees/" + strconv.FormatInt(m.ID, 10) + "/approve"}
+		}},
+		"GET /api/v1/audit": {want: signedIn(200, 200, 404, 403, 403), req: pathReq("/api/v1/audit?program_id=" + a)},
 		"POST /api/v1/meetings": {want: signedIn(201, 201, 404, 201, 403), req: func(*acctFixture, int) matrixReq {
 			return matrixReq{path: "/api/v1/meetings", contentType: "application/json",
 				body: `{"resident_id":` + a1 + `,"meeting_date":"2026-03-01","mentee_email":"` + unique("mentee") + `@student.example"}`}
@@ -203,7 +227,7 @@ func matrixRows(f *acctFixture) map[string]matrixRow {
 		"GET /":                    {want: page(303, 303, 303, 303, 303), req: pathReq("/")},
 		"GET /programs":            {want: page(303, 200, 200, 403, 403), req: pathReq("/programs")},
 		"GET /home":                {want: page(403, 403, 403, 200, 200), req: pathReq("/home")},
-		"POST /home/links":         {want: page(403, 403, 403, 200, 200), req: formReq("/home/links", url.Values{"meeting_date": {"2026-03-02"}, "expires_in_days": {"7"}})},
+		"POST /home/code":          {want: page(403, 403, 403, 200, 200), req: formReq("/home/code", nil)},
 		"GET /programs/:id/roster": {want: page(200, 200, 404, 403, 403), req: pathReq("/programs/" + a + "/roster")},
 		"POST /programs/:id/roster/members": {want: page(200, 200, 404, 403, 403), req: func(f *acctFixture, who int) matrixReq {
 			return formReq("/programs/"+a+"/roster/members", url.Values{"email": {unique("page") + "@example.org"}, "name": {"Page Resident"}, "role": {"resident"}, "pgy_year": {"1"}})(f, who)
@@ -213,7 +237,21 @@ func matrixRows(f *acctFixture) map[string]matrixRow {
 		}},
 		"POST /programs/:id/roster/members/:uid":               {want: page(303, 303, 404, 403, 403), req: formReq("/programs/"+a+"/roster/members/"+a2, url.Values{"pgy_year": {"2"}})},
 		"POST /programs/:id/roster/members/:uid/password-link": {want: page(200, 200, 404, 403, 403), req: formReq("/programs/"+a+"/roster/members/"+a2+"/password-link", nil)},
-		"GET /admin/programs":                                  {want: page(200, 403, 403, 403, 403), req: pathReq("/admin/programs")},
+		"POST /programs/:id/roster/mentees": {want: page(200, 200, 404, 403, 403), req: func(f *acctFixture, who int) matrixReq {
+			return formReq("/programs/"+a+"/roster/mentees", url.Values{"email": {unique("page-roster") + "@elsewhere.example"}})(f, who)
+		}},
+		"POST /programs/:id/roster/mentees/import": {want: page(200, 200, 404, 403, 403), req: func(f *acctFixture, who int) matrixReq {
+			return formReq("/programs/"+a+"/roster/mentees/import", url.Values{"mentees_csv": {unique("page-listed") + "@elsewhere.example,Listed\n"}})(f, who)
+		}},
+		"POST /programs/:id/roster/mentees/:mid": {want: page(303, 303, 404, 403, 403), req: func(f *acctFixture, who int) matrixReq {
+			m := f.pendingMentee(unique("page-patched") + "@elsewhere.example")
+			return formReq("/programs/"+a+"/roster/mentees/"+strconv.FormatInt(m.ID, 10), url.Values{"active": {"false"}})(f, who)
+		}},
+		"POST /programs/:id/roster/mentees/:mid/approve": {want: page(303, 403, 404, 403, 403), req: func(f *acctFixture, who int) matrixReq {
+			m := f.pendingMentee(unique("page-approved") + "@elsewhere.example")
+			return formReq("/programs/"+a+"/roster/mentees/"+strconv.FormatInt(m.ID, 10)+"/approve", nil)(f, who)
+		}},
+		"GET /admin/programs": {want: page(200, 403, 403, 403, 403), req: pathReq("/admin/programs")},
 		"POST /admin/programs": {want: page(303, 403, 403, 403, 403), req: func(f *acctFixture, who int) matrixReq {
 			return formReq("/admin/programs", url.Values{"name": {unique("Page program ")}, "min_responses": {"4"}})(f, who)
 		}},

@@ -160,8 +160,8 @@ func TestNumericFieldsHaveARange(t *testing.T) {
 		{name: "create-min-responses-past-bound", method: "POST", path: "/api/v1/programs", body: `{"name":"Huge","min_responses":1001}`, as: f.admin, wantStatus: 422, wantFields: []string{"min_responses"}},
 		{name: "create-min-responses-past-int64", method: "POST", path: "/api/v1/programs", body: `{"name":"Huge","min_responses":1e30}`, as: f.admin, wantStatus: 422, wantFields: []string{"min_responses"}},
 		{name: "update-min-responses-past-int32", method: "PATCH", path: progA, body: `{"min_responses":2147483648}`, as: f.admin, wantStatus: 422, wantFields: []string{"min_responses"}},
-		{name: "invitation-resident-id-past-js", method: "POST", path: "/api/v1/invitations", body: `{"resident_id":9007199254740992}`, as: f.admin, wantStatus: 422, wantFields: []string{"resident_id"}},
-		{name: "invitation-expires-past-bound", method: "POST", path: "/api/v1/invitations", body: `{"resident_id":` + res + `,"expires_in_days":2147483648}`, as: f.admin, wantStatus: 422, wantFields: []string{"expires_in_days"}},
+		{name: "meeting-mentee-id-past-js", method: "POST", path: "/api/v1/meetings", body: `{"resident_id":` + res + `,"meeting_date":"2026-03-01","mentee_id":9007199254740992}`, as: f.admin, wantStatus: 422, wantFields: []string{"mentee_id"}},
+		{name: "mentee-id-past-js", method: "PATCH", path: "/api/v1/mentees/9007199254740992", body: `{"active":false}`, as: f.admin, wantStatus: 404},
 		{name: "meeting-resident-id-past-js", method: "POST", path: "/api/v1/meetings", body: `{"resident_id":9007199254740992,"meeting_date":"2026-03-01"}`, as: f.admin, wantStatus: 422, wantFields: []string{"resident_id"}},
 		{name: "user-pgy-past-int32", method: "PATCH", path: "/api/v1/users/" + res, body: `{"pgy_year":2147483648}`, as: f.dirA, wantStatus: 422, wantFields: []string{"pgy_year"}},
 		{name: "create-min-responses-at-bound", method: "POST", path: "/api/v1/programs", body: `{"name":"Large","min_responses":1000}`, as: f.admin, wantStatus: 201},
@@ -186,12 +186,13 @@ func TestAbsentNullAndZeroAreThreeRequests(t *testing.T) {
 		{name: "user-name-null", method: "PATCH", path: userA1, body: `{"name":null}`, as: f.dirA, wantStatus: 422, wantFields: []string{"name"}},
 		{name: "user-active-null", method: "PATCH", path: userA1, body: `{"active":null}`, as: f.dirA, wantStatus: 422, wantFields: []string{"active"}},
 		{name: "member-pgy-null", method: "POST", path: progA + "/members", body: `{"email":"n@example.org","name":"N","role":"resident","pgy_year":null}`, as: f.dirA, wantStatus: 422, wantFields: []string{"pgy_year"}},
-		{name: "invitation-expires-zero", method: "POST", path: "/api/v1/invitations", body: `{"resident_id":` + res + `,"expires_in_days":0}`, as: f.dirA, wantStatus: 422, wantFields: []string{"expires_in_days"}},
-		{name: "invitation-expires-null", method: "POST", path: "/api/v1/invitations", body: `{"resident_id":` + res + `,"expires_in_days":null}`, as: f.dirA, wantStatus: 422, wantFields: []string{"expires_in_days"}},
-		{name: "invitation-resident-zero", method: "POST", path: "/api/v1/invitations", body: `{"resident_id":0}`, as: f.resA1, wantStatus: 422, wantFields: []string{"resident_id"}},
-		{name: "invitation-resident-null", method: "POST", path: "/api/v1/invitations", body: `{"resident_id":null}`, as: f.resA1, wantStatus: 422, wantFields: []string{"resident_id"}},
 		{name: "meeting-mentee-email-null", method: "POST", path: "/api/v1/meetings", body: `{"resident_id":` + res + `,"meeting_date":"2026-03-01","mentee_email":null}`, as: f.dirA, wantStatus: 422, wantFields: []string{"mentee_email"}},
-		{name: "invitation-resident-absent-is-self", method: "POST", path: "/api/v1/invitations", body: `{}`, as: f.resA1, wantStatus: 201},
+		{name: "meeting-mentee-id-null", method: "POST", path: "/api/v1/meetings", body: `{"resident_id":` + res + `,"meeting_date":"2026-03-01","mentee_id":null}`, as: f.dirA, wantStatus: 422, wantFields: []string{"mentee_id"}},
+		{name: "meeting-mentee-id-zero", method: "POST", path: "/api/v1/meetings", body: `{"resident_id":` + res + `,"meeting_date":"2026-03-01","mentee_id":0}`, as: f.dirA, wantStatus: 422, wantFields: []string{"mentee_id"}},
+		{name: "meeting-mentee-absent", method: "POST", path: "/api/v1/meetings", body: `{"resident_id":` + res + `,"meeting_date":"2026-03-01"}`, as: f.dirA, wantStatus: 422, wantFields: []string{"mentee_email"}},
+		{name: "program-domains-null", method: "PATCH", path: progA, body: `{"mentee_email_domains":null}`, as: f.admin, wantStatus: 422, wantFields: []string{"mentee_email_domains"}},
+		{name: "mentee-name-null", method: "POST", path: progA + "/mentees", body: `{"email":"n@student.example","name":null}`, as: f.dirA, wantStatus: 422, wantFields: []string{"name"}},
+		{name: "meeting-resident-absent-is-self", method: "POST", path: "/api/v1/meetings", body: `{"meeting_date":"2026-03-01","mentee_email":"self@student.example"}`, as: f.resA1, wantStatus: 201},
 	})
 
 	// Nothing above changed program A, and absence still means the default.
@@ -206,9 +207,8 @@ func TestAbsentNullAndZeroAreThreeRequests(t *testing.T) {
 	if w.Code != http.StatusCreated || decode[map[string]any](t, w.Body.Bytes())["min_responses"] != float64(models.DefaultMinResponses) {
 		t.Errorf("program without min_responses: %d %s, want 201 with %d", w.Code, w.Body, models.DefaultMinResponses)
 	}
-	w = f.do("POST", "/api/v1/invitations", "application/json", `{"resident_id":`+res+`}`, f.as(f.dirA))
-	if w.Code != http.StatusCreated {
-		t.Errorf("invitation without expires_in_days: %d %s", w.Code, w.Body)
+	if got.MenteeEmailDomains != "student.example" {
+		t.Errorf("program A's mentee domains are now %q", got.MenteeEmailDomains)
 	}
 }
 
@@ -224,7 +224,7 @@ func TestUnreadableJSONBodiesAre400WithoutFieldErrors(t *testing.T) {
 			inputCase{name: "program-" + name, method: "POST", path: "/api/v1/programs", body: body, as: f.admin, wantStatus: 400},
 			inputCase{name: "rename-" + name, method: "PATCH", path: progA, body: body, as: f.admin, wantStatus: 400},
 			inputCase{name: "member-" + name, method: "POST", path: progA + "/members", body: body, as: f.dirA, wantStatus: 400},
-			inputCase{name: "invitation-" + name, method: "POST", path: "/api/v1/invitations", body: body, as: f.resA1, wantStatus: 400},
+			inputCase{name: "mentee-" + name, method: "POST", path: progA + "/mentees", body: body, as: f.dirA, wantStatus: 400},
 			inputCase{name: "meeting-" + name, method: "POST", path: "/api/v1/meetings", body: body, as: f.dirA, wantStatus: 400},
 			inputCase{name: "token-" + name, method: "POST", path: "/api/v1/tokens", body: body, as: f.dirA, wantStatus: 400},
 			inputCase{name: "sign-in-" + name, method: "POST", path: "/api/v1/session", body: body, wantStatus: 400},
@@ -262,8 +262,6 @@ func TestQueryParametersThatAreNotTextAre422(t *testing.T) {
 		progA + "/meetings?status=queued%00",
 		progA + "/meetings?status=%FF",
 		progA + "/meetings?limit=%00",
-		"/api/v1/invitations?status=pending%00",
-		"/api/v1/invitations?resident_id=%FF",
 		progA + "/report?from=2026-01%00",
 		"/api/v1/audit?before=%00",
 	} {
@@ -279,8 +277,8 @@ func TestQueryParametersThatAreNotTextAre422(t *testing.T) {
 	}
 }
 
-// TestMeetingAndLinkDatesStayNearToday: a survey link or a meeting dated
-// 0001-01-01 or 9999-12-31 is refused naming meeting_date; today is not.
+// TestMeetingAndLinkDatesStayNearToday: a meeting dated 0001-01-01 or
+// 9999-12-31 is refused naming meeting_date; today is not.
 func TestMeetingAndLinkDatesStayNearToday(t *testing.T) {
 	f := newAcctFixture(t, api.Config{})
 	res := strconv.FormatInt(f.resA1.ID, 10)
@@ -288,13 +286,11 @@ func TestMeetingAndLinkDatesStayNearToday(t *testing.T) {
 	var tests []inputCase
 	for _, d := range []string{"0001-01-01", "9999-12-31", f.clock.now().AddDate(-1, 0, -1).Format("2006-01-02")} {
 		tests = append(tests,
-			inputCase{name: "meeting-" + d, method: "POST", path: "/api/v1/meetings", body: `{"resident_id":` + res + `,"meeting_date":"` + d + `"}`, as: f.dirA, wantStatus: 422, wantFields: []string{"meeting_date"}},
-			inputCase{name: "link-" + d, method: "POST", path: "/api/v1/invitations", body: `{"resident_id":` + res + `,"meeting_date":"` + d + `"}`, as: f.dirA, wantStatus: 422, wantFields: []string{"meeting_date"}},
+			inputCase{name: "meeting-" + d, method: "POST", path: "/api/v1/meetings", body: `{"resident_id":` + res + `,"meeting_date":"` + d + `","mentee_email":"sam@student.example"}`, as: f.dirA, wantStatus: 422, wantFields: []string{"meeting_date"}},
 		)
 	}
 	tests = append(tests,
-		inputCase{name: "meeting-today", method: "POST", path: "/api/v1/meetings", body: `{"resident_id":` + res + `,"meeting_date":"` + today + `"}`, as: f.dirA, wantStatus: 201},
-		inputCase{name: "link-today", method: "POST", path: "/api/v1/invitations", body: `{"resident_id":` + res + `,"meeting_date":"` + today + `"}`, as: f.dirA, wantStatus: 201},
+		inputCase{name: "meeting-today", method: "POST", path: "/api/v1/meetings", body: `{"resident_id":` + res + `,"meeting_date":"` + today + `","mentee_email":"sam@student.example"}`, as: f.dirA, wantStatus: 201},
 	)
 	f.runInputCases(t, tests)
 }

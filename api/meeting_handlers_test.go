@@ -20,6 +20,7 @@ import (
 	"github.com/mentorpulse/mentorpulse/delivery/deliverytest"
 	"github.com/mentorpulse/mentorpulse/models"
 	"github.com/mentorpulse/mentorpulse/models/dbtest"
+	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
 const meetingOrigin = "https://feedback.example.org"
@@ -51,6 +52,10 @@ func newMeetingEnv(t *testing.T) *meetingEnv {
 	e.today = clock.Now().Format(time.DateOnly)
 	e.program = &models.Program{Name: "Internal Medicine"}
 	if err := e.db.CreateProgram(ctx, e.program); err != nil {
+		t.Fatal(err)
+	}
+	// Its mentees' addresses at student.example join the roster on first use.
+	if err := e.db.SetMenteeDomains(ctx, e.program.ID, []string{"student.example"}); err != nil {
 		t.Fatal(err)
 	}
 	e.resident = &models.User{Email: "amara@hospital.example", Name: "Dr. Amara Okafor", Role: models.RoleResident, ProgramID: &e.program.ID}
@@ -133,26 +138,33 @@ func meetingKeys(m map[string]any) []string {
 
 func TestRecordMeetingWithEmailSendsOneWorkingLink(t *testing.T) {
 	e := newMeetingEnv(t)
-	code, body, hdr := e.do(http.MethodPost, "/api/v1/meetings", "application/json", strings.NewReader(
-		`{"resident_id": `+meetingItoa(e.resident.ID)+`, "meeting_date": "`+e.today+`", "mentee_email": "sam@student.example", "mentee_name": "Sam"}`))
+	code, body, _ := e.do(http.MethodPost, "/api/v1/meetings", "application/json", strings.NewReader(
+		`{"resident_id": `+meetingItoa(e.resident.ID)+`, "meeting_date": "`+e.today+`", "mentee_email": "sam@student.example"}`))
 	if code != http.StatusCreated {
 		t.Fatalf("status %d: %v", code, body)
 	}
 	if diff := cmp.Diff([]string{"delivery", "id", "invitation"}, meetingKeys(body)); diff != "" {
 		t.Errorf("answer keys (-want +got):\n%s", diff)
 	}
+	// The answer never holds the link: it goes to the mentee's inbox only.
 	inv := body["invitation"].(map[string]any)
-	if diff := cmp.Diff([]string{"expires_at", "id", "status", "survey_url"}, meetingKeys(inv)); diff != "" {
+	if diff := cmp.Diff([]string{"expires_at", "id", "status"}, meetingKeys(inv)); diff != "" {
 		t.Errorf("invitation keys (-want +got):\n%s", diff)
 	}
-	if body["delivery"] != "email" || inv["status"] != "pending" || hdr.Get("Cache-Control") != "no-store" {
-		t.Errorf("delivery %v status %v cache %q", body["delivery"], inv["status"], hdr.Get("Cache-Control"))
+	if body["delivery"] != "email" || inv["status"] != "pending" || strings.Contains(meetingJSON(body), "/s/") {
+		t.Errorf("answer %v, want an emailed pending link and no URL", body)
 	}
 
 	mails := e.smtp.WaitForMails(1)
-	url, token := mails[0].Link()
-	if url != inv["survey_url"] {
-		t.Errorf("emailed %q, answered %q", url, inv["survey_url"])
+	_, token := mails[0].Link()
+	sqlDB, _ := e.db.SQL()
+	var id int64
+	q := "SELECT id FROM invitations WHERE token_hash = ?"
+	if e.db.Dialect == models.Postgres {
+		q = "SELECT id FROM invitations WHERE token_hash = $1"
+	}
+	if err := sqlDB.QueryRow(q, surveys.HashToken(token)).Scan(&id); err != nil || float64(id) != inv["id"] {
+		t.Errorf("the emailed link is invitation %d (%v), answered %v", id, err, inv["id"])
 	}
 	if code, got, _ := e.do(http.MethodGet, "/api/v1/surveys/"+token, "", nil); code != http.StatusOK {
 		t.Errorf("GET the emailed link: %d %v", code, got)
@@ -168,17 +180,50 @@ func TestRecordMeetingWithEmailSendsOneWorkingLink(t *testing.T) {
 	}
 }
 
-func TestRecordMeetingWithoutEmailReturnsTheLinkToHandOver(t *testing.T) {
+// TestRecordMeetingNeedsARosteredMentee: a resident names the mentee by
+// roster id or email; an address neither on the roster nor in the
+// program's mentee domains, or one waiting for approval, gets no link.
+func TestRecordMeetingNeedsARosteredMentee(t *testing.T) {
 	e := newMeetingEnv(t)
-	e.asResident() // a resident may leave resident_id out: their own meeting
-	code, body := e.postJSON("/api/v1/meetings", `{"meeting_date": "`+e.today+`"}`)
-	if code != http.StatusCreated || body["delivery"] != "none" {
-		t.Fatalf("%d %v", code, body)
+	ctx := context.Background()
+	kim := &models.Mentee{ProgramID: e.program.ID, Email: "kim@elsewhere.example", Status: models.MenteeActive}
+	pending := &models.Mentee{ProgramID: e.program.ID, Email: "pat@elsewhere.example", Status: models.MenteePending}
+	for _, m := range []*models.Mentee{kim, pending} {
+		if err := e.db.CreateMentee(ctx, m); err != nil {
+			t.Fatal(err)
+		}
 	}
-	url := body["invitation"].(map[string]any)["survey_url"].(string)
-	token := url[strings.LastIndex(url, "/")+1:]
-	if code, got, _ := e.do(http.MethodGet, "/api/v1/surveys/"+token, "", nil); code != http.StatusOK {
-		t.Errorf("GET the link: %d %v", code, got)
+	e.asResident() // a resident may leave resident_id out: their own meeting
+	for name, tc := range map[string]struct {
+		body   string
+		status int
+		field  string
+	}{
+		"422-no-mentee":        {`{"meeting_date": "` + e.today + `"}`, 422, "mentee_email"},
+		"422-not-on-roster":    {`{"meeting_date": "` + e.today + `", "mentee_email": "lee@elsewhere.example"}`, 422, "mentee_email"},
+		"422-pending-approval": {`{"meeting_date": "` + e.today + `", "mentee_id": ` + meetingItoa(pending.ID) + `}`, 422, "mentee_id"},
+		"422-mentee-name-gone": {`{"meeting_date": "` + e.today + `", "mentee_email": "kim@elsewhere.example", "mentee_name": "Kim"}`, 422, "mentee_name"},
+		"201-roster-id":        {`{"meeting_date": "` + e.today + `", "mentee_id": ` + meetingItoa(kim.ID) + `}`, 201, ""},
+		"201-domain-first-use": {`{"meeting_date": "` + e.today + `", "mentee_email": "new@student.example"}`, 201, ""},
+	} {
+		t.Run(name, func(t *testing.T) {
+			code, body := e.postJSON("/api/v1/meetings", tc.body)
+			if code != tc.status {
+				t.Fatalf("status %d %v, want %d", code, body, tc.status)
+			}
+			if tc.field != "" && !strings.Contains(meetingJSON(body["errors"]), `"field":"`+tc.field+`"`) {
+				t.Errorf("errors %v do not name %s", body["errors"], tc.field)
+			}
+		})
+	}
+	waitSendJobs(t, e.svc)
+	var to []string
+	for _, m := range e.smtp.Mails() {
+		to = append(to, m.To)
+	}
+	sort.Strings(to)
+	if diff := cmp.Diff([]string{"kim@elsewhere.example", "new@student.example"}, to); diff != "" {
+		t.Errorf("emails went to (-want +got):\n%s", diff)
 	}
 }
 

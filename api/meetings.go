@@ -24,15 +24,17 @@ func (s *Server) registerMeetingRoutes(g *echo.Group) {
 	g.GET("/programs/:id/meetings", s.listMeetings, auth...)
 }
 
-// createMeetingRequest is the body of POST /api/v1/meetings.
+// createMeetingRequest is the body of POST /api/v1/meetings: the mentee by
+// roster id or by address, exactly one (delivery.Service.Record checks).
 type createMeetingRequest struct {
 	ResidentID  *int64  `json:"resident_id" validate:"omitempty,id"`
 	MeetingDate string  `json:"meeting_date" validate:"required,datetime=2006-01-02"`
+	MenteeID    *int64  `json:"mentee_id" validate:"omitempty,id"`
 	MenteeEmail *string `json:"mentee_email" validate:"omitempty,max=254,text"`
-	MenteeName  *string `json:"mentee_name" validate:"omitempty,max=200,text"`
 }
 
-// meetingView is the 201 answer of POST /api/v1/meetings.
+// meetingView is the 201 answer of POST /api/v1/meetings. It never holds
+// the link: that goes only to the mentee's inbox.
 type meetingView struct {
 	ID         int64                 `json:"id"`
 	Invitation meetingInvitationView `json:"invitation"`
@@ -41,7 +43,6 @@ type meetingView struct {
 
 type meetingInvitationView struct {
 	ID        int64     `json:"id"`
-	SurveyURL string    `json:"survey_url"`
 	ExpiresAt time.Time `json:"expires_at"`
 	Status    string    `json:"status"`
 }
@@ -64,23 +65,19 @@ func (s *Server) createMeeting(c echo.Context) error {
 	if err := s.AuthorizeMeeting(c, residentID); err != nil {
 		return err
 	}
-	n := delivery.NewMeeting{ResidentID: residentID, MeetingDate: req.MeetingDate}
+	n := delivery.NewMeeting{ResidentID: residentID, MeetingDate: req.MeetingDate, MenteeID: req.MenteeID,
+		By: httpkit.ActorOf(c).AuditBy()}
 	if req.MenteeEmail != nil {
 		n.MenteeEmail = *req.MenteeEmail
-	}
-	if req.MenteeName != nil {
-		n.MenteeName = *req.MenteeName
 	}
 	rec, err := s.Cfg.Delivery.Record(c.Request().Context(), n)
 	if err != nil {
 		return err
 	}
-	httpkit.NoStore(c) // the answer holds the link's token
 	return c.JSON(http.StatusCreated, meetingView{
 		ID: rec.Meeting.ID,
 		Invitation: meetingInvitationView{
 			ID:        rec.Invitation.ID,
-			SurveyURL: rec.SurveyURL,
 			ExpiresAt: rec.Invitation.ExpiresAt.UTC().Truncate(time.Second),
 			Status:    rec.Invitation.Status,
 		},
@@ -105,7 +102,7 @@ func (s *Server) importMeetings(c echo.Context) error {
 		return err
 	}
 	defer body.Close()
-	rep, err := s.Cfg.Delivery.Import(ctx, programID, body, nil)
+	rep, err := s.Cfg.Delivery.Import(ctx, programID, body, httpkit.ActorOf(c).AuditBy(), nil)
 	if err != nil {
 		return err
 	}

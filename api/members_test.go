@@ -129,7 +129,7 @@ func TestDeactivationEndsSessionsAndTokensAtOnce(t *testing.T) {
 	_, cookie, _ := f.signIn("res.a1@example.org", acctPassword)
 	token := f.tokens[f.resA1]
 	for _, auth := range []func(*http.Request){withSession(cookie, ""), withBearer(token)} {
-		if w := f.do("GET", "/api/v1/invitations", "", "", auth); w.Code != http.StatusOK {
+		if w := f.do("GET", "/api/v1/me/report", "", "", auth); w.Code != http.StatusOK {
 			t.Fatalf("before deactivation: %d", w.Code)
 		}
 	}
@@ -139,7 +139,7 @@ func TestDeactivationEndsSessionsAndTokensAtOnce(t *testing.T) {
 		t.Fatalf("deactivate: %d %s", w.Code, w.Body)
 	}
 	for name, auth := range map[string]func(*http.Request){"session": withSession(cookie, ""), "token": withBearer(token)} {
-		if w := f.do("GET", "/api/v1/invitations", "", "", auth); w.Code != http.StatusUnauthorized {
+		if w := f.do("GET", "/api/v1/me/report", "", "", auth); w.Code != http.StatusUnauthorized {
 			t.Errorf("%s right after deactivation: %d, want 401", name, w.Code)
 		}
 	}
@@ -150,7 +150,7 @@ func TestDeactivationEndsSessionsAndTokensAtOnce(t *testing.T) {
 	if w := f.do("PATCH", user, "application/json", `{"active":true}`, f.as(f.dirA)); w.Code != http.StatusOK {
 		t.Fatalf("reactivate: %d", w.Code)
 	}
-	if w := f.do("GET", "/api/v1/invitations", "", "", withBearer(token)); w.Code != http.StatusUnauthorized {
+	if w := f.do("GET", "/api/v1/me/report", "", "", withBearer(token)); w.Code != http.StatusUnauthorized {
 		t.Errorf("a token revoked by deactivation works again after reactivation: %d", w.Code)
 	}
 	if code, _, _ := f.signIn("res.a1@example.org", acctPassword); code != http.StatusOK {
@@ -243,62 +243,24 @@ func TestTokensAreShownOnceAndRevocable(t *testing.T) {
 	}
 }
 
-func TestInvitationsShowTheURLOnlyOnceAndStatusAfterwards(t *testing.T) {
+// TestInvitationRoutesAreGone: no route makes or lists survey links any
+// more (a link is made only for a recorded meeting and emailed to its
+// mentee), for anyone, and asking makes nothing.
+func TestInvitationRoutesAreGone(t *testing.T) {
 	f := newAcctFixture(t, api.Config{})
-	w := f.do("POST", "/api/v1/invitations", "application/json", `{"meeting_date":"2026-03-01","expires_in_days":3}`, f.as(f.resA1))
-	if w.Code != http.StatusCreated {
-		t.Fatalf("create link: %d %s", w.Code, w.Body)
-	}
-	created := decode[map[string]any](t, w.Body.Bytes())
-	surveyURL, _ := created["survey_url"].(string)
-	if created["resident_id"] != float64(f.resA1.ID) || created["status"] != "pending" || !strings.HasPrefix(surveyURL, acctBaseURL+"/s/") {
-		t.Fatalf("created %v", created)
-	}
-	if created["expires_at"] != f.clock.now().Add(72*60*60*1e9).Format("2006-01-02T15:04:05Z") {
-		t.Errorf("expires_at %v, want 3 days from now", created["expires_at"])
-	}
-	token := strings.TrimPrefix(surveyURL, acctBaseURL+"/s/")
-	if w := f.do("POST", "/api/v1/surveys/"+token, "application/json", validAnswers); w.Code != http.StatusCreated {
-		t.Fatalf("answer the link: %d", w.Code)
-	}
-	f.newLink()
-	for _, tc := range []struct {
-		query string
-		want  []string
-	}{
-		{"", []string{"pending", "completed"}},
-		{"?status=completed", []string{"completed"}},
-		{"?status=pending&resident_id=" + strconv.FormatInt(f.resA1.ID, 10), []string{"pending"}},
-	} {
-		w := f.do("GET", "/api/v1/invitations"+tc.query, "", "", f.as(f.resA1))
-		if strings.Contains(w.Body.String(), token) || strings.Contains(w.Body.String(), "/s/") {
-			t.Fatalf("the list shows a link: %s", w.Body)
-		}
-		var statuses []string
-		for _, inv := range decode[struct {
-			Invitations []map[string]any `json:"invitations"`
-		}](t, w.Body.Bytes()).Invitations {
-			statuses = append(statuses, inv["status"].(string))
-		}
-		if diff := cmp.Diff(tc.want, statuses); diff != "" {
-			t.Errorf("GET invitations%s (-want +got):\n%s", tc.query, diff)
+	for _, u := range []*models.User{f.admin, f.dirA, f.resA1} {
+		for _, method := range []string{"POST", "GET"} {
+			w := f.do(method, "/api/v1/invitations", "application/json", `{"resident_id":`+strconv.FormatInt(f.resA1.ID, 10)+`}`, f.as(u))
+			if w.Code != http.StatusNotFound && w.Code != http.StatusMethodNotAllowed {
+				t.Errorf("%s /api/v1/invitations as %s: %d, want 404 or 405", method, u.Email, w.Code)
+			}
+			if strings.Contains(w.Body.String(), "/s/") {
+				t.Errorf("%s /api/v1/invitations as %s shows a link: %s", method, u.Email, w.Body)
+			}
 		}
 	}
-	if w := f.do("GET", "/api/v1/invitations?status=lost", "", "", f.as(f.dirA)); w.Code != http.StatusUnprocessableEntity {
-		t.Errorf("unknown status filter: %d, want 422", w.Code)
-	}
-	// A director lists their programs' links; nobody else's.
-	w = f.do("GET", "/api/v1/invitations", "", "", f.as(f.dirB))
-	if n := len(decode[struct {
-		Invitations []any `json:"invitations"`
-	}](t, w.Body.Bytes()).Invitations); n != 0 {
-		t.Errorf("director B sees %d of program A's links", n)
-	}
-	if w := f.do("POST", "/api/v1/invitations", "application/json", `{"expires_in_days":61}`, f.as(f.resA1)); w.Code != http.StatusUnprocessableEntity {
-		t.Errorf("61 days: %d, want 422", w.Code)
-	}
-	if w := f.do("POST", "/api/v1/invitations", "application/json", `{}`, f.as(f.dirA)); w.Code != http.StatusUnprocessableEntity {
-		t.Errorf("director without resident_id: %d, want 422", w.Code)
+	if counts, _ := f.db.CountLinks(context.Background(), models.InvitationFilter{ResidentID: f.resA1.ID}); counts[f.resA1.ID].Total() != 0 {
+		t.Errorf("links were made: %+v", counts)
 	}
 }
 

@@ -13,12 +13,14 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/mentorpulse/mentorpulse/api"
+	"github.com/mentorpulse/mentorpulse/delivery"
 	"github.com/mentorpulse/mentorpulse/models"
 	"github.com/mentorpulse/mentorpulse/models/dbtest"
 )
 
-// A resident at the end of a meeting, on a phone: signs in, makes a link,
-// shows its QR code, and signs out.
+// A resident at the end of a meeting, on a phone: signs in, makes their QR
+// request code, shows it full screen, and signs out. The code opens the
+// request page, never a survey.
 func TestResidentMakesLinkAndSignsOutInBrowser(t *testing.T) {
 	browser := browserPath(t)
 	db := dbtest.New(t)
@@ -27,7 +29,15 @@ func TestResidentMakesLinkAndSignsOutInBrowser(t *testing.T) {
 	var handler http.Handler
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
 	t.Cleanup(ts.Close)
-	srv, err := api.New(db, api.Config{BaseURL: ts.URL, Logger: slog.New(slog.DiscardHandler)})
+	keys, err := delivery.NewKeyring("browser test secret, at least thirty-two characters")
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := delivery.New(db, delivery.Config{BaseURL: ts.URL, Keyring: keys, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := api.New(db, api.Config{BaseURL: ts.URL, Logger: slog.New(slog.DiscardHandler), Delivery: svc})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +54,7 @@ func TestResidentMakesLinkAndSignsOutInBrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("email"), resident.Email),
 		chromedp.SendKeys(chromedp.ID("password"), acctPassword),
 		chromedp.Click(chromedp.CSS("button.primary")),
-		chromedp.WaitVisible(chromedp.ID("new-link-title")),
+		chromedp.WaitVisible(chromedp.ID("qr-title")),
 	)
 	if got := browserEval[string](t, tab, `location.pathname`); got != "/home" {
 		t.Fatalf("after signing in the browser is on %q, want /home", got)
@@ -54,17 +64,16 @@ func TestResidentMakesLinkAndSignsOutInBrowser(t *testing.T) {
 	}
 	checkPhoneLayout(t, tab)
 
-	browserEval[string](t, tab, `document.getElementById("meeting_date").value = "2026-11-20"`)
-	resp, err := chromedp.RunResponse(tab, chromedp.Click(chromedp.CSS("form.stack button.primary")))
+	resp, err := chromedp.RunResponse(tab, chromedp.Click(chromedp.CSS(`form[action="/home/code"] button`)))
 	if err != nil {
-		t.Fatalf("create the link: %v", err)
+		t.Fatalf("make the QR code: %v", err)
 	}
 	if resp.Status != http.StatusOK {
-		t.Errorf("creating the link answered %d, want 200", resp.Status)
+		t.Errorf("making the QR code answered %d, want 200", resp.Status)
 	}
 	browserRun(t, tab, chromedp.WaitVisible(chromedp.CSS("img.qr")))
-	if got := browserEval[string](t, tab, `location.pathname`); got != "/home/links" {
-		t.Errorf("the link page is at %q; it must be the POST's own answer, not a redirect", got)
+	if got := browserEval[string](t, tab, `location.pathname`); got != "/home/code" {
+		t.Errorf("the code is shown at %q; it must be the POST's own answer, not a redirect", got)
 	}
 	checkPhoneLayout(t, tab)
 
@@ -72,7 +81,7 @@ func TestResidentMakesLinkAndSignsOutInBrowser(t *testing.T) {
 	if w := browserEval[int](t, tab, `(() => { const i = document.querySelector("img.qr"); return i.complete ? i.naturalWidth : 0 })()`); w <= 0 {
 		t.Errorf("the QR image did not load (natural width %d)", w)
 	}
-	if alt := browserEval[string](t, tab, `document.querySelector("img.qr").alt`); alt != "QR code for the survey link" {
+	if alt := browserEval[string](t, tab, `document.querySelector("img.qr").alt`); alt != "QR code of your request page" {
 		t.Errorf("QR alt text = %q", alt)
 	}
 	if side := browserEval[float64](t, tab, `document.querySelector("img.qr").getBoundingClientRect().width`); side < 250 {
@@ -95,13 +104,17 @@ func TestResidentMakesLinkAndSignsOutInBrowser(t *testing.T) {
 		t.Errorf("the QR PNG is %dx%d", b.Dx(), b.Dy())
 	}
 
-	// The survey URL is on the page and opens the mentee's survey.
-	url := browserEval[string](t, tab, `document.getElementById("survey-url").value`)
-	if !strings.HasPrefix(url, ts.URL+"/s/") {
-		t.Fatalf("the page shows %q, want a survey URL on %s", url, ts.URL)
+	// The request page's URL is on the page and opens the email form; no
+	// survey URL is anywhere on it.
+	url := browserEval[string](t, tab, `document.getElementById("request-url").value`)
+	if !strings.HasPrefix(url, ts.URL+"/r/") {
+		t.Fatalf("the page shows %q, want a request URL on %s", url, ts.URL)
 	}
-	if !browserEval[bool](t, tab, `document.getElementById("survey-url").getBoundingClientRect().height > 0`) {
-		t.Error("the survey URL box is not visible")
+	if browserEval[bool](t, tab, `document.documentElement.outerHTML.includes("/s/")`) {
+		t.Error("the resident's home holds a survey URL")
+	}
+	if !browserEval[bool](t, tab, `document.getElementById("request-url").getBoundingClientRect().height > 0`) {
+		t.Error("the request URL box is not visible")
 	}
 	res, err := http.Get(url)
 	if err != nil {
@@ -117,22 +130,22 @@ func TestResidentMakesLinkAndSignsOutInBrowser(t *testing.T) {
 		t.Fatal("the copy button is still hidden: links.js did not run")
 	}
 	browserRun(t, tab, chromedp.Click(chromedp.CSS("button[data-copy]")))
-	browserWait(t, tab, `document.getElementById("survey-url-status").innerText.length > 0`)
-	if got := browserEval[string](t, tab, `document.getElementById("survey-url-status").innerText`); got != "Link copied." && !strings.Contains(got, "Ctrl+C") {
+	browserWait(t, tab, `document.getElementById("request-url-status").innerText.length > 0`)
+	if got := browserEval[string](t, tab, `document.getElementById("request-url-status").innerText`); got != "Link copied." && !strings.Contains(got, "Ctrl+C") {
 		t.Errorf("after Copy the page says %q", got)
 	}
 
-	// Full screen: the code and the resident's name fill the phone.
+	// Full screen: the code fills the phone.
 	browserRun(t, tab, chromedp.Click(chromedp.CSS("a[data-fullscreen]")))
 	browserWait(t, tab, `location.hash === "#show"`)
 	if w := browserEval[float64](t, tab, `document.getElementById("show").getBoundingClientRect().width`); w < 360 {
 		t.Errorf("the full-screen view is %.0f px wide, want the whole 360 px", w)
 	}
-	if got := browserEval[string](t, tab, `document.getElementById("show").innerText`); !strings.Contains(got, "Dr. Ada Brown") {
-		t.Errorf("the full-screen view says %q, want the resident's name", got)
+	if got := browserEval[string](t, tab, `document.getElementById("show").innerText`); !strings.Contains(got, "Ask for a feedback link") {
+		t.Errorf("the full-screen view says %q", got)
 	}
 	browserRun(t, tab, chromedp.Click(chromedp.CSS("#show .qr-close")))
-	browserWait(t, tab, `location.hash === "#link"`)
+	browserWait(t, tab, `location.hash === "#qr"`)
 
 	// Sign out, then /home asks to sign in again.
 	resp, err = chromedp.RunResponse(tab, chromedp.Click(chromedp.CSS(".signout button")))
@@ -147,8 +160,11 @@ func TestResidentMakesLinkAndSignsOutInBrowser(t *testing.T) {
 	if got := browserEval[string](t, tab, `location.pathname`); got != "/login" {
 		t.Errorf("/home after signing out shows %q, want the sign-in page", got)
 	}
-	if n, err := db.CountLinks(context.Background(), models.InvitationFilter{ResidentID: resident.ID}); err != nil || n[resident.ID].Pending != 1 {
-		t.Errorf("links after the visit: %+v, %v; want one pending", n, err)
+	if _, err := db.ResidentCodeOf(context.Background(), resident.ID); err != nil {
+		t.Errorf("no request code after the visit: %v", err)
+	}
+	if n, err := db.CountLinks(context.Background(), models.InvitationFilter{ResidentID: resident.ID}); err != nil || n[resident.ID].Total() != 0 {
+		t.Errorf("links after the visit: %+v, %v; want none", n, err)
 	}
 }
 

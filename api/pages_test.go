@@ -68,12 +68,18 @@ func TestPageFormsRefuseMissingOrWrongCSRFToken(t *testing.T) {
 	roster := f.rosterPath(f.progA)
 	a2 := strconv.FormatInt(f.resA2.ID, 10)
 	a := strconv.FormatInt(f.progA.ID, 10)
+	pending := f.pendingMentee("csrf.pending@elsewhere.example")
+	mid := strconv.FormatInt(pending.ID, 10)
 	forms := map[string]struct {
 		as   *models.User
 		path string
 		form url.Values
 	}{
-		"POST /home/links":                                     {f.resA1, "/home/links", url.Values{"expires_in_days": {"7"}}},
+		"POST /home/code":                                      {f.resA1, "/home/code", nil},
+		"POST /programs/:id/roster/mentees":                    {f.dirA, roster + "/mentees", url.Values{"email": {"csrf.new@elsewhere.example"}}},
+		"POST /programs/:id/roster/mentees/import":             {f.dirA, roster + "/mentees/import", url.Values{"mentees_csv": {"csrf.imported@elsewhere.example,X"}}},
+		"POST /programs/:id/roster/mentees/:mid":               {f.dirA, roster + "/mentees/" + mid, url.Values{"active": {"false"}}},
+		"POST /programs/:id/roster/mentees/:mid/approve":       {f.admin, roster + "/mentees/" + mid + "/approve", nil},
 		"POST /programs/:id/roster/members":                    {f.dirA, roster + "/members", url.Values{"email": {"x@example.org"}, "name": {"X"}, "role": {"resident"}, "pgy_year": {"1"}}},
 		"POST /programs/:id/roster/import":                     {f.dirA, roster + "/import", url.Values{"csv": {"y@example.org,Y,resident,1"}}},
 		"POST /programs/:id/roster/members/:uid":               {f.dirA, roster + "/members/" + a2, url.Values{"active": {"false"}}},
@@ -89,7 +95,7 @@ func TestPageFormsRefuseMissingOrWrongCSRFToken(t *testing.T) {
 	for _, r := range f.srv.Echo().Routes() {
 		if r.Method != http.MethodPost || strings.HasPrefix(r.Path, "/api/") || strings.HasPrefix(r.Path, "/s/") ||
 			strings.HasPrefix(r.Path, "/login") || strings.HasPrefix(r.Path, "/set-password/") ||
-			r.Path == "/forgot-password" { // signed-out forms with their own cookie (forgot_password_test.go)
+			r.Path == "/forgot-password" || strings.HasPrefix(r.Path, "/r/") { // signed-out forms with their own cookie (forgot_password_test.go, request_page_test.go)
 			continue
 		}
 		if _, ok := forms[r.Method+" "+r.Path]; !ok {
@@ -134,6 +140,12 @@ func TestPageFormsRefuseMissingOrWrongCSRFToken(t *testing.T) {
 	}
 	if ms, _ := f.db.ListMeetings(ctx, models.MeetingFilter{ProgramID: f.progA.ID}); len(ms) != 0 {
 		t.Errorf("%d meetings were recorded without the CSRF token", len(ms))
+	}
+	if ms, _ := f.db.Mentees(ctx, f.progA.ID); len(ms) != 1 || ms[0].Status != models.MenteePending {
+		t.Errorf("the roster changed without the CSRF token: %+v", ms)
+	}
+	if _, err := f.db.ResidentCodeOf(ctx, f.resA1.ID); err == nil {
+		t.Error("a QR request code was made without the CSRF token")
 	}
 	// The multipart import form is checked the same way.
 	opt, _ := f.browserSession(f.dirA)
@@ -199,65 +211,51 @@ func TestSignedInPagesShowWhoAndSignOut(t *testing.T) {
 	}
 }
 
-func TestResidentMakesALinkWithQRCodeShownOnce(t *testing.T) {
+// TestResidentMakesARequestCodeShownOnce: the QR code on the resident's
+// home opens the request page, is shown only in the POST's answer, and a new
+// one retires the old at once.
+func TestResidentMakesARequestCodeShownOnce(t *testing.T) {
 	var logs bytes.Buffer
 	f := newAcctFixture(t, api.Config{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
-	w := f.postForm(f.resA1, "/home/links", url.Values{"meeting_date": {"2026-03-01"}, "expires_in_days": {"10"}})
-	if w.Code != http.StatusOK || w.Header().Get("Location") != "" {
-		t.Fatalf("new link: %d → %q, want the page itself", w.Code, w.Header().Get("Location"))
+	codeRE := regexp.MustCompile(`value="` + regexp.QuoteMeta(acctBaseURL) + `/r/([A-Za-z0-9_-]{22})"`)
+	newCode := func() string {
+		w := f.postForm(f.resA1, "/home/code", nil)
+		if w.Code != http.StatusOK || w.Header().Get("Location") != "" || w.Header().Get("Cache-Control") != "no-store" {
+			t.Fatalf("new code: %d → %q, want the uncached page itself", w.Code, w.Header().Get("Location"))
+		}
+		m := codeRE.FindStringSubmatch(w.Body.String())
+		if m == nil || !strings.Contains(w.Body.String(), `alt="QR code of your request page"`) || strings.Contains(w.Body.String(), "/s/") {
+			t.Fatalf("the page shows no request URL and QR code, or a survey URL:\n%s", text(w))
+		}
+		return m[1]
 	}
-	if w.Header().Get("Cache-Control") != "no-store" {
-		t.Error("the page with the link may be cached")
+	first := newCode()
+	if w := f.do("GET", "/r/"+first, "", ""); w.Code != http.StatusOK || !strings.Contains(text(w), "Feedback for res.a1") {
+		t.Fatalf("GET /r/{code}: %d", w.Code)
 	}
-	m := regexp.MustCompile(`value="(` + regexp.QuoteMeta(acctBaseURL) + `/s/[^"]+)"`).FindStringSubmatch(w.Body.String())
-	if m == nil {
-		t.Fatalf("the page shows no survey URL:\n%s", w.Body)
+	home := f.getPage(f.resA1, "/home").Body.String()
+	if strings.Contains(home, first) || !strings.Contains(home, "Your current QR code was made on 2 March 2026") {
+		t.Error("the home shows the code again, or not when it was made")
 	}
-	if !strings.Contains(w.Body.String(), `src="data:image/png;base64,`) || !strings.Contains(w.Body.String(), `alt="QR code for the survey link"`) {
-		t.Error("the page has no QR code image")
+	second := newCode()
+	if w := f.do("GET", "/r/"+first, "", ""); w.Code != http.StatusNotFound {
+		t.Errorf("the replaced code answers %d, want 404", w.Code)
 	}
-	wantText(t, w, "Sunday 1 March 2026", "closes on 12 March 2026", "Feedback for res.a1")
-	token := strings.TrimPrefix(m[1], acctBaseURL+"/s/")
-	if w := f.do("GET", "/s/"+token, "", ""); w.Code != http.StatusOK {
-		t.Errorf("the survey URL answers %d", w.Code)
+	if w := f.do("GET", "/r/"+second, "", ""); w.Code != http.StatusOK {
+		t.Errorf("the new code answers %d", w.Code)
 	}
-	if strings.Contains(logs.String(), token) {
-		t.Errorf("the token is in the log:\n%s", logs.String())
+	if strings.Contains(logs.String(), first) || strings.Contains(logs.String(), second) {
+		t.Errorf("a code is in the log:\n%s", logs.String())
 	}
-	// Home lists it by status, and never shows the token again.
-	w = f.getPage(f.resA1, "/home")
-	if strings.Contains(w.Body.String(), token) {
-		t.Error("the home page shows the link's token")
+	// A deactivated resident's code opens nothing.
+	if _, err := f.db.UpdateUser(context.Background(), f.resA1.ID, models.UserUpdate{Active: new(false)}); err != nil {
+		t.Fatal(err)
 	}
-	wantText(t, w, "1 pending", "0 completed", "Sun 1 Mar 2026")
+	if w := f.do("GET", "/r/"+second, "", ""); w.Code != http.StatusNotFound {
+		t.Errorf("a deactivated resident's code answers %d, want 404", w.Code)
+	}
 }
 
-func TestNewLinkFormKeepsInputAndExplainsMistakes(t *testing.T) {
-	f := newAcctFixture(t, api.Config{})
-	for _, tc := range []struct {
-		form url.Values
-		says string
-	}{
-		{url.Values{"expires_in_days": {"0"}}, "Days the link stays open must be from 1 to 60."},
-		{url.Values{"expires_in_days": {"61"}}, "Days the link stays open must be at most 60."},
-		{url.Values{"expires_in_days": {"two"}}, "Days the link stays open must be a whole number."},
-		{url.Values{"meeting_date": {"1 March"}, "expires_in_days": {"7"}}, "Meeting date must be a date like"},
-	} {
-		w := f.postForm(f.resA1, "/home/links", tc.form)
-		if w.Code != http.StatusUnprocessableEntity {
-			t.Errorf("%v: %d, want 422", tc.form, w.Code)
-		}
-		wantText(t, w, tc.says)
-		for k, v := range tc.form {
-			if !strings.Contains(w.Body.String(), `value="`+html.EscapeString(v[0])+`"`) {
-				t.Errorf("%v: the form lost %s=%q", tc.form, k, v[0])
-			}
-		}
-	}
-	if counts, _ := f.db.CountLinks(context.Background(), models.InvitationFilter{ResidentID: f.resA1.ID}); len(counts) != 0 {
-		t.Errorf("a failed form made links: %+v", counts)
-	}
-}
 func TestAdminCreatesProgramAndSetsMinResponses(t *testing.T) {
 	f := newAcctFixture(t, api.Config{})
 	w := f.postForm(f.admin, "/admin/programs", url.Values{"name": {"Surgery"}, "min_responses": {"6"}})

@@ -15,7 +15,7 @@ import (
 func TestPasswordResetRevokesAPITokensAndSaysSo(t *testing.T) {
 	f := newAcctFixture(t, api.Config{})
 	token := f.tokens[f.resA1]
-	if w := f.do("GET", "/api/v1/invitations", "", "", withBearer(token)); w.Code != http.StatusOK {
+	if w := f.do("GET", "/api/v1/session", "", "", withBearer(token)); w.Code != http.StatusOK {
 		t.Fatalf("token before the reset: %d", w.Code)
 	}
 	w := f.do("POST", "/api/v1/users/"+strconv.FormatInt(f.resA1.ID, 10)+"/password-link", "", "", f.as(f.dirA))
@@ -32,7 +32,7 @@ func TestPasswordResetRevokesAPITokensAndSaysSo(t *testing.T) {
 		t.Fatalf("use the reset link: %d", done.Code)
 	}
 	wantText(t, done, "signed out everywhere and its API tokens are revoked")
-	if w := f.do("GET", "/api/v1/invitations", "", "", withBearer(token)); w.Code != http.StatusUnauthorized {
+	if w := f.do("GET", "/api/v1/session", "", "", withBearer(token)); w.Code != http.StatusUnauthorized {
 		t.Errorf("an API token made before the reset still works: %d, want 401", w.Code)
 	}
 	// The user makes a new one with the new password.

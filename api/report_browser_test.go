@@ -128,7 +128,7 @@ func TestProgramReportInBrowser(t *testing.T) {
 				t.Errorf("card %d = %q, want %s with a mean, bars and a spoken summary", i, cards[i], label)
 			}
 		}
-		// Two released batches, a quarter apart: a line per attribute.
+		// Two released windows, one after the other: a line per attribute.
 		if n := browserEval[int](t, tab, `document.querySelectorAll("svg.trend polyline").length`); n != 4 {
 			t.Errorf("trend chart has %d lines, want one per attribute (4)", n)
 		}
@@ -256,6 +256,12 @@ func seedReportBrowser(t *testing.T, db *models.DB) reportBrowserFixture {
 	if err := db.CreateProgram(ctx, p); err != nil {
 		t.Fatal(err)
 	}
+	// Monthly windows, so that every month below but the current one has
+	// closed and its answers are judged for release.
+	p.WindowSettings.ReleaseWindow = "month"
+	if err := db.UpdateWindowSettings(ctx, p.ID, p.WindowSettings); err != nil {
+		t.Fatal(err)
+	}
 	hash, err := models.HashPassword(acctPassword)
 	if err != nil {
 		t.Fatal(err)
@@ -283,8 +289,8 @@ func seedReportBrowser(t *testing.T, db *models.DB) reportBrowserFixture {
 		at     []time.Time
 	}{
 		{"Dr. Ana Silva", 1, 4, daysIn(2, 8, 12, 16)},
-		// Four months ago and one month ago: always adjacent quarters.
-		{"Dr. Ben Okoro", 2, 3, append(daysIn(4, 8, 12, 16), daysIn(1, 8, 12, 16)...)},
+		// Two months ago and one month ago: adjacent monthly windows.
+		{"Dr. Ben Okoro", 2, 3, append(daysIn(2, 8, 12, 16), daysIn(1, 8, 12, 16)...)},
 		{"Dr. Cleo Park", 2, 5, daysIn(2, 8, 12)},
 		{"Dr. Dev Rao", 3, 2, daysIn(3, 8, 12, 16, 20)},
 	}
@@ -299,7 +305,9 @@ func seedReportBrowser(t *testing.T, db *models.DB) reportBrowserFixture {
 		}
 		for j, at := range r.at {
 			db.Now = func() time.Time { return at }
-			inv, err := db.CreateInvitation(ctx, models.NewInvitation{ResidentID: u.ID})
+			// Each answer comes from a mentee of its own.
+			mentee := int64(1000*i + j + 1)
+			inv, err := db.CreateInvitation(ctx, models.NewInvitation{ResidentID: u.ID, MenteeID: &mentee})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -311,6 +319,15 @@ func seedReportBrowser(t *testing.T, db *models.DB) reportBrowserFixture {
 			if err := db.SubmitResponse(ctx, inv.Token, surveys.Default(), sub); err != nil {
 				t.Fatal(err)
 			}
+		}
+	}
+	// The release job runs as each monthly window closes, as the service's
+	// periodic job would.
+	for monthsAgo := 4; monthsAgo >= 0; monthsAgo-- {
+		at := thisMonth.AddDate(0, -monthsAgo, 0).Add(time.Hour)
+		db.Now = func() time.Time { return at }
+		if _, err := db.ReleaseClosedWindows(ctx); err != nil {
+			t.Fatal(err)
 		}
 	}
 	db.Now = time.Now

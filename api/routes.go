@@ -21,6 +21,7 @@ func (s *Server) routes() {
 	v1 := s.e.Group("/api/v1")
 	s.registerSurveyRoutes(httpkit.NewRoutes(s.e, "/api/v1/surveys", s.LimitSurveys))
 	s.registerAccountRoutes(v1)
+	s.registerMenteeRoutes(v1)
 	if s.Cfg.Delivery != nil {
 		s.registerMeetingRoutes(v1)
 	}
@@ -46,8 +47,9 @@ func (s *Server) readyz(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
 }
 
-// registerAccountRoutes registers sign-in, tokens, programs, members,
-// invitations and the audit log. Every route but POST /session needs a
+// registerAccountRoutes registers sign-in, tokens, programs, members and
+// the audit log. No route makes or lists survey links: a link is made only
+// for a recorded meeting and travels only to its mentee's inbox. Every route but POST /session needs a
 // session or a bearer token; tenancy is checked in each handler, because it
 // depends on the resource (another program's resource is 404, an action the
 // role may not take in its own program is 403).
@@ -70,9 +72,6 @@ func (s *Server) registerAccountRoutes(v1 *echo.Group) {
 	v1.POST("/programs/:id/members/import", s.importMembers, auth...)
 	v1.PATCH("/users/:id", s.updateUser, auth...)
 	v1.POST("/users/:id/password-link", s.createPasswordLink, auth...)
-
-	v1.POST("/invitations", s.createInvitation, auth...)
-	v1.GET("/invitations", s.listInvitations, auth...)
 
 	v1.GET("/audit", s.listAudit, auth...)
 }

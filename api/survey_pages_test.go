@@ -97,7 +97,8 @@ func TestSurveyPageForm(t *testing.T) {
 	for _, want := range []string{
 		`<form method="post" action="/s/` + token + `"`,
 		"Dr. Ada Lovelace", "Internal Medicine", "Friday 20 November 2026",
-		"never sees individual answers", "only results combined from several mentees",
+		"Dr. Ada Lovelace sees your answers only combined with other mentees' answers, from at least three people in all, and only after the current feedback period ends.",
+		"nobody, administrators included, can tell which answers are yours",
 		`<textarea id="keep_doing" name="keep_doing"`, `<textarea id="next_time" name="next_time"`,
 	} {
 		if !strings.Contains(page, want) {

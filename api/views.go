@@ -55,12 +55,16 @@ type programView struct {
 	ReleaseWindow          string `json:"release_window"`
 	AcademicYearStartMonth int    `json:"academic_year_start_month"`
 	MinMentees             int    `json:"min_mentees"`
+	// MenteeEmailDomains are the domains whose addresses are accepted as
+	// mentees on first use; [] when none.
+	MenteeEmailDomains []string `json:"mentee_email_domains"`
 }
 
 func newProgramView(p *models.Program) programView {
 	return programView{ID: p.ID, Name: p.Name, MinResponses: p.MinResponses,
 		ReminderAfterDays: p.ReminderAfterDays, MaxReminders: p.MaxReminders, LinkLifetimeDays: p.LinkLifetimeDays,
-		ReleaseWindow: p.ReleaseWindow, AcademicYearStartMonth: p.AcademicYearStartMonth, MinMentees: p.MinMentees}
+		ReleaseWindow: p.ReleaseWindow, AcademicYearStartMonth: p.AcademicYearStartMonth, MinMentees: p.MinMentees,
+		MenteeEmailDomains: p.MenteeDomains()}
 }
 
 // passwordLinkView is a set-password link, shown once to whoever made it.
@@ -83,26 +87,6 @@ type tokenView struct {
 	CreatedAt  time.Time  `json:"created_at"`
 	LastUsedAt *time.Time `json:"last_used_at"`
 	RevokedAt  *time.Time `json:"revoked_at"`
-}
-
-// createdInvitationView is the one time a survey URL is shown.
-type createdInvitationView struct {
-	ID         int64     `json:"id"`
-	ResidentID int64     `json:"resident_id"`
-	SurveyURL  string    `json:"survey_url"`
-	ExpiresAt  time.Time `json:"expires_at"`
-	Status     string    `json:"status"`
-}
-
-// invitationView is a link's status: never its token, never anything that
-// could lead to the response it produced.
-type invitationView struct {
-	ID          int64     `json:"id"`
-	ResidentID  int64     `json:"resident_id"`
-	MeetingDate *string   `json:"meeting_date"`
-	Status      string    `json:"status"`
-	ExpiresAt   time.Time `json:"expires_at"`
-	CreatedAt   time.Time `json:"created_at"`
 }
 
 // auditView is an audit entry. Actor is models.ActorOperator for the

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -36,8 +37,9 @@ func TestOneMeetingSendsExactlyOneEmailWithAWorkingLink(t *testing.T) {
 		t.Errorf("to %q from %q", m.To, m.From)
 	}
 	url, token := m.Link()
-	if url != rec.SurveyURL {
-		t.Errorf("emailed link %q, want the meeting's %q", url, rec.SurveyURL)
+	wantLinkOf(t, token, rec)
+	if url != baseURL+"/s/"+token {
+		t.Errorf("emailed link %q is not a survey page", url)
 	}
 	if _, err := h.db.OpenLink(context.Background(), token); err != nil {
 		t.Errorf("emailed link does not open: %v", err)
@@ -53,30 +55,119 @@ func TestOneMeetingSendsExactlyOneEmailWithAWorkingLink(t *testing.T) {
 			t.Errorf("HTML part lacks %q", want)
 		}
 	}
-	if !strings.Contains(m.HTML, `href="`+rec.SurveyURL+`"`) {
-		t.Errorf("HTML part has no link to %s", rec.SurveyURL)
+	if !strings.Contains(m.HTML, `href="`+url+`"`) {
+		t.Errorf("HTML part has no link to %s", url)
 	}
 	if got := h.meeting(rec.Meeting.ID); got.DeliveryStatus != models.DeliverySent || got.SentAt == nil {
 		t.Errorf("meeting status %q sent_at %v, want sent", got.DeliveryStatus, got.SentAt)
 	}
 }
 
-func TestMeetingWithoutEmailQueuesNothing(t *testing.T) {
+// TestMeetingNeedsAnActiveRosteredMentee: a link goes only to an active
+// mentee of the resident's program, named by address or roster id. Nothing
+// else is stored or queued, and every refusal reads the same.
+func TestMeetingNeedsAnActiveRosteredMentee(t *testing.T) {
 	h := newHarness(t)
 	s := h.newService(h.db)
-	rec, err := s.Record(context.Background(), delivery.NewMeeting{ResidentID: h.resident.ID, MeetingDate: h.today(), MenteeName: "ignored"})
+	ctx := context.Background()
+	add := func(p *models.Program, email, status string) *models.Mentee {
+		m := &models.Mentee{ProgramID: p.ID, Email: email, Status: status}
+		if err := h.db.CreateMentee(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	other := &models.Program{Name: "Surgery"}
+	if err := h.db.CreateProgram(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	pending := add(h.program, "pending@student.example", models.MenteePending)
+	add(h.program, "gone@student.example", models.MenteeInactive)
+	elsewhere := add(other, "elsewhere@student.example", models.MenteeActive)
+	tests := map[string]struct {
+		n     delivery.NewMeeting
+		field string
+	}{
+		"no-mentee":              {delivery.NewMeeting{}, "mentee_email"},
+		"not-on-roster":          {delivery.NewMeeting{MenteeEmail: "stranger@student.example"}, "mentee_email"},
+		"pending-approval":       {delivery.NewMeeting{MenteeEmail: "Pending@student.example"}, "mentee_email"},
+		"inactive":               {delivery.NewMeeting{MenteeEmail: "gone@student.example"}, "mentee_email"},
+		"pending-by-id":          {delivery.NewMeeting{MenteeID: &pending.ID}, "mentee_id"},
+		"other-programs-by-id":   {delivery.NewMeeting{MenteeID: &elsewhere.ID}, "mentee_id"},
+		"other-programs-address": {delivery.NewMeeting{MenteeEmail: "elsewhere@student.example"}, "mentee_email"},
+		"missing-id":             {delivery.NewMeeting{MenteeID: new(int64(99999))}, "mentee_id"},
+		"both-id-and-email":      {delivery.NewMeeting{MenteeID: &pending.ID, MenteeEmail: "gone@student.example"}, "mentee_id"},
+	}
+	var messages []string
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			tt.n.ResidentID, tt.n.MeetingDate = h.resident.ID, h.today()
+			_, err := s.Record(ctx, tt.n)
+			if got := fieldsOf(err); len(got) != 1 || got[0] != tt.field {
+				t.Fatalf("Record: %v, want invalid %s", err, tt.field)
+			}
+			var ae *surveys.Error
+			errors.As(err, &ae)
+			if strings.HasPrefix(name, "not-") || strings.HasPrefix(name, "pending") || strings.HasPrefix(name, "other") || name == "inactive" || name == "missing-id" {
+				messages = append(messages, ae.Fields[0].Message)
+			}
+		})
+	}
+	for _, msg := range messages {
+		if msg != models.ErrNotAMentee.Message {
+			t.Errorf("refusal %q, want the one message %q for every roster miss", msg, models.ErrNotAMentee.Message)
+		}
+	}
+	if ms, _ := h.db.ListMeetings(ctx, models.MeetingFilter{}); len(ms) != 0 {
+		t.Errorf("%d meetings stored for no active mentee", len(ms))
+	}
+	// By roster id, the link goes to that mentee's address.
+	m := h.roster(mentee(1))
+	rec, err := s.Record(ctx, delivery.NewMeeting{ResidentID: h.resident.ID, MeetingDate: h.today(), MenteeID: &m.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rec.Delivery != delivery.ChannelNone || rec.SendJobID != 0 || rec.ReminderJobID != 0 {
-		t.Errorf("delivery %q jobs %d/%d, want none", rec.Delivery, rec.SendJobID, rec.ReminderJobID)
+	if got := h.meeting(rec.Meeting.ID); got.MenteeID == nil || *got.MenteeID != m.ID || *got.MenteeEmail != mentee(1) || rec.Delivery != delivery.ChannelEmail {
+		t.Errorf("meeting %+v, want mentee %d's address", got, m.ID)
 	}
-	if !strings.HasPrefix(rec.SurveyURL, baseURL+"/s/") {
-		t.Errorf("survey URL %q", rec.SurveyURL)
+}
+
+// TestDomainAddressJoinsTheRosterOnFirstUse: an address in the program's
+// mentee domains is added, active, when a meeting names it first, audited
+// as mentee.auto_add by whoever recorded it, by id only.
+func TestDomainAddressJoinsTheRosterOnFirstUse(t *testing.T) {
+	h := newHarness(t)
+	h.domains("med.example.edu")
+	s := h.newService(h.db)
+	ctx := context.Background()
+	by := models.AuditBy{UserID: &h.resident.ID}
+	rec, err := s.Record(ctx, delivery.NewMeeting{ResidentID: h.resident.ID, MeetingDate: h.today(), MenteeEmail: "Jo@Med.Example.Edu", By: by})
+	if err != nil {
+		t.Fatal(err)
 	}
-	m := h.meeting(rec.Meeting.ID)
-	if m.MenteeName != nil || m.MenteeEmail != nil || m.SealedToken != nil || m.DeliveryStatus != models.DeliveryNone {
-		t.Errorf("meeting without email keeps %+v", m)
+	m, err := h.db.MenteeByEmail(ctx, h.program.ID, "jo@med.example.edu")
+	if err != nil || !m.Active() || rec.Mentee.ID != m.ID {
+		t.Fatalf("mentee %+v (%v), want jo@med.example.edu active on the roster", m, err)
+	}
+	// A subdomain is not the domain.
+	if _, err := s.Record(ctx, delivery.NewMeeting{ResidentID: h.resident.ID, MeetingDate: h.today(), MenteeEmail: "kim@x.med.example.edu"}); fieldsOf(err) == nil {
+		t.Errorf("a subdomain's address was accepted: %v", err)
+	}
+	rows, err := h.db.AuditLog(ctx, models.AuditFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var adds []models.AuditRow
+	for _, r := range rows {
+		if r.Action == models.ActionMenteeAutoAdd {
+			adds = append(adds, r)
+		}
+	}
+	if len(adds) != 1 || adds[0].Target != models.MenteeTarget(m.ID) || adds[0].ActorID == nil || *adds[0].ActorID != h.resident.ID {
+		t.Fatalf("auto-add entries %+v, want one by the resident", adds)
+	}
+	if strings.Contains(adds[0].Detail, "jo") || strings.Contains(adds[0].Detail, "@") {
+		t.Errorf("the entry holds the address: %q", adds[0].Detail)
 	}
 }
 
@@ -100,8 +191,11 @@ func TestReminderGoesOutAfterTheConfiguredDaysAndOnlyOnce(t *testing.T) {
 	if !strings.HasPrefix(mails[1].Subject, "Reminder:") {
 		t.Errorf("second email subject %q, want a reminder", mails[1].Subject)
 	}
-	if url, _ := mails[1].Link(); url != rec.SurveyURL {
-		t.Errorf("reminder links to %q, want the same link %q", url, rec.SurveyURL)
+	_, first := mails[0].Link()
+	_, again := mails[1].Link()
+	wantLinkOf(t, again, rec)
+	if again != first {
+		t.Errorf("reminder links to %q, want the same link %q", again, first)
 	}
 	m := h.meeting(rec.Meeting.ID)
 	if m.DeliveryStatus != models.DeliveryReminded || m.RemindersSent != 1 {
@@ -304,7 +398,13 @@ func TestRecordingTheSameMeetingTwiceIsAConflict(t *testing.T) {
 	h := newHarness(t)
 	s := h.newService(h.db)
 	h.record(s, "sam@student.example")
+	m, _ := h.db.MenteeByEmail(context.Background(), h.program.ID, "sam@student.example")
 	_, err := s.Record(context.Background(), delivery.NewMeeting{ResidentID: h.resident.ID, MeetingDate: h.today(), MenteeEmail: "SAM@student.example"})
+	if surveys.ErrorCode(err) != surveys.ECONFLICT {
+		t.Fatalf("second record: %v, want conflict", err)
+	}
+	// Named by roster id, it is the same meeting.
+	_, err = s.Record(context.Background(), delivery.NewMeeting{ResidentID: h.resident.ID, MeetingDate: h.today(), MenteeID: &m.ID})
 	if surveys.ErrorCode(err) != surveys.ECONFLICT {
 		t.Fatalf("second record: %v, want conflict", err)
 	}
@@ -315,11 +415,11 @@ func TestRecordRejectsBadInput(t *testing.T) {
 	s := h.newService(h.db)
 	tomorrow2 := h.clock.Now().AddDate(0, 0, 2).Format(time.DateOnly)
 	for name, n := range map[string]delivery.NewMeeting{
-		"bad-date":     {ResidentID: h.resident.ID, MeetingDate: "04/05/2026"},
-		"future-date":  {ResidentID: h.resident.ID, MeetingDate: tomorrow2},
-		"bad-email":    {ResidentID: h.resident.ID, MeetingDate: h.today(), MenteeEmail: "not an email"},
-		"no-resident":  {MeetingDate: h.today()},
-		"control-name": {ResidentID: h.resident.ID, MeetingDate: h.today(), MenteeEmail: mentee(1), MenteeName: "Sam\x07"},
+		"bad-date":    {ResidentID: h.resident.ID, MeetingDate: "04/05/2026"},
+		"future-date": {ResidentID: h.resident.ID, MeetingDate: tomorrow2},
+		"bad-email":   {ResidentID: h.resident.ID, MeetingDate: h.today(), MenteeEmail: "not an email"},
+		"no-resident": {MeetingDate: h.today(), MenteeEmail: mentee(1)},
+		"zero-id":     {ResidentID: h.resident.ID, MeetingDate: h.today(), MenteeID: new(int64(0))},
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := s.Record(context.Background(), n); surveys.ErrorCode(err) != surveys.EINVALID {
@@ -351,6 +451,7 @@ func TestMeetingDateIsWithinTheLastYearAndNoLaterThanTomorrow(t *testing.T) {
 	}
 	for i, tt := range tests {
 		t.Run(tt.date, func(t *testing.T) {
+			h.roster(mentee(i))
 			_, err := s.Record(context.Background(), delivery.NewMeeting{ResidentID: h.resident.ID, MeetingDate: tt.date, MenteeEmail: mentee(i)})
 			if tt.ok {
 				if err != nil {
@@ -369,26 +470,24 @@ func TestMeetingDateIsWithinTheLastYearAndNoLaterThanTomorrow(t *testing.T) {
 	}
 }
 
-// TestMeetingTextThatNoDatabaseCanHoldIsRefused: NUL bytes, invalid UTF-8,
-// text-direction overrides and invisible names in a mentee's email or name
-// are a 422 naming the field on both engines, never an internal error, and
-// nothing is stored.
+// TestMeetingTextThatNoDatabaseCanHoldIsRefused: NUL bytes and invalid
+// UTF-8 in a mentee's email are a 422 naming the field on both engines,
+// never an internal error, and nothing is stored. (Names come from the
+// roster, whose use cases check them.)
 func TestMeetingTextThatNoDatabaseCanHoldIsRefused(t *testing.T) {
 	h := newHarness(t)
 	s := h.newService(h.db)
 	tests := map[string]struct {
-		email, name, field string
+		email, field string
 	}{
-		"nul-in-name":          {mentee(1), "Sam\x00Lee", "mentee_name"},
-		"invalid-utf8-name":    {mentee(1), "Sam \xff", "mentee_name"},
-		"bidi-override-name":   {mentee(1), "Sam \u202eeeL", "mentee_name"},
-		"zero-width-only-name": {mentee(1), "\u200b\u200b", "mentee_name"},
-		"nul-in-email":         {"sam\x00@student.example", "", "mentee_email"},
-		"invalid-utf8-email":   {"sam\xff@student.example", "", "mentee_email"},
+		"nul-in-email":          {"sam\x00@student.example", "mentee_email"},
+		"invalid-utf8-email":    {"sam\xff@student.example", "mentee_email"},
+		"bidi-override-email":   {"sam\u202e@student.example", "mentee_email"},
+		"zero-width-only-email": {"\u200b\u200b", "mentee_email"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			_, err := s.Record(context.Background(), delivery.NewMeeting{ResidentID: h.resident.ID, MeetingDate: h.today(), MenteeEmail: tt.email, MenteeName: tt.name})
+			_, err := s.Record(context.Background(), delivery.NewMeeting{ResidentID: h.resident.ID, MeetingDate: h.today(), MenteeEmail: tt.email})
 			if got := fieldsOf(err); len(got) != 1 || got[0] != tt.field {
 				t.Fatalf("Record: %v, want invalid %s", err, tt.field)
 			}
@@ -437,9 +536,11 @@ func TestWithoutSMTPTheEmailIsWrittenToTheLogAndShownAsNotSent(t *testing.T) {
 	rec := h.record(s, mentee(1))
 	deliverytest.WaitForJob(t, s, rec.SendJobID)
 	out := buf.String()
-	if !strings.Contains(out, rec.SurveyURL) || !strings.Contains(out, mentee(1)) {
-		t.Errorf("log lacks the email:\n%s", out)
+	link := regexp.MustCompile(`/s/([A-Za-z0-9_-]{43})`).FindStringSubmatch(out)
+	if link == nil || !strings.Contains(out, mentee(1)) {
+		t.Fatalf("log lacks the email:\n%s", out)
 	}
+	wantLinkOf(t, link[1], rec)
 	ms, err := h.db.ListMeetings(context.Background(), models.MeetingFilter{ProgramID: h.program.ID})
 	if err != nil || len(ms) != 1 {
 		t.Fatalf("meetings %v (%v)", ms, err)
@@ -464,12 +565,17 @@ func TestEveryFailedAttemptIsLoggedWithoutTheMentee(t *testing.T) {
 	h.maxAttempts = 2
 	h.smtp.SetDown(true)
 	s := h.running()
+	quinn := &models.Mentee{ProgramID: h.program.ID, Email: "quinn.private@student.example", Name: new("Quinn Privatename"), Status: models.MenteeActive}
+	if err := h.db.CreateMentee(context.Background(), quinn); err != nil {
+		t.Fatal(err)
+	}
 	rec, err := s.Record(context.Background(), delivery.NewMeeting{
-		ResidentID: h.resident.ID, MeetingDate: h.today(), MenteeEmail: "Quinn.Private@student.example", MenteeName: "Quinn Privatename",
+		ResidentID: h.resident.ID, MeetingDate: h.today(), MenteeEmail: "Quinn.Private@student.example",
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	token := h.tokenOf(rec)
 	deliverytest.WaitForFailedAttempts(t, s, rec.SendJobID, 1)
 	h.clock.Advance(time.Hour)
 	h.runDue(s)
@@ -490,7 +596,6 @@ func TestEveryFailedAttemptIsLoggedWithoutTheMentee(t *testing.T) {
 	if warns != 2 || errs != 1 {
 		t.Errorf("%d WARN attempt lines and %d ERROR lines, want 2 and 1:\n%s", warns, errs, out)
 	}
-	_, token, _ := strings.Cut(rec.SurveyURL, "/s/")
 	for _, secret := range []string{"quinn", "privatename", token} {
 		if strings.Contains(strings.ToLower(out), strings.ToLower(secret)) {
 			t.Errorf("the log holds %q:\n%s", secret, out)

@@ -51,10 +51,11 @@ func TestEmailQueuedBeforeACrashGoesOutOnceAfterRestart(t *testing.T) {
 func TestJobsHoldNoAddressOrToken(t *testing.T) {
 	h := newHarness(t)
 	h.smtp.Refuse(mentee(1))
-	s := h.running()
+	s := h.newService(h.db)
 	rec := h.record(s, mentee(1))
+	token := h.tokenOf(rec)
+	h.start(s)
 	deliverytest.WaitForJob(t, s, rec.SendJobID)
-	_, token, _ := strings.Cut(rec.SurveyURL, "/s/")
 	res, err := s.River().JobList(context.Background(), river.NewJobListParams().
 		States(rivertype.JobStateCancelled, rivertype.JobStateScheduled).First(100))
 	if err != nil {

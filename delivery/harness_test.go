@@ -11,6 +11,7 @@ import (
 	"github.com/mentorpulse/mentorpulse/delivery/deliverytest"
 	"github.com/mentorpulse/mentorpulse/models"
 	"github.com/mentorpulse/mentorpulse/models/dbtest"
+	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
 const baseURL = "https://feedback.example.org"
@@ -125,15 +126,64 @@ func (h *harness) running() *delivery.Service { return h.start(h.newService(h.db
 
 func (h *harness) today() string { return h.clock.Now().Format(time.DateOnly) }
 
+// record puts the mentee on the program's roster (active, named Sam
+// Mentee) unless they are on it, and records a meeting with them today.
 func (h *harness) record(s *delivery.Service, mentee string) *delivery.Recorded {
 	h.t.Helper()
+	h.roster(mentee)
 	rec, err := s.Record(context.Background(), delivery.NewMeeting{
-		ResidentID: h.resident.ID, MeetingDate: h.today(), MenteeEmail: mentee, MenteeName: "Sam Mentee",
+		ResidentID: h.resident.ID, MeetingDate: h.today(), MenteeEmail: mentee,
 	})
 	if err != nil {
 		h.t.Fatalf("record meeting: %v", err)
 	}
 	return rec
+}
+
+// roster puts an address on the program's roster, active and named Sam
+// Mentee, unless it is on it already.
+func (h *harness) roster(email string) *models.Mentee {
+	h.t.Helper()
+	ctx := context.Background()
+	if m, err := h.db.MenteeByEmail(ctx, h.program.ID, email); err == nil {
+		return m
+	}
+	m := &models.Mentee{ProgramID: h.program.ID, Email: email, Name: new("Sam Mentee"), Status: models.MenteeActive}
+	if err := h.db.CreateMentee(ctx, m); err != nil {
+		h.t.Fatal(err)
+	}
+	return m
+}
+
+// domains sets the program's mentee domains.
+func (h *harness) domains(ds ...string) {
+	h.t.Helper()
+	if err := h.db.SetMenteeDomains(context.Background(), h.program.ID, ds); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+// wantLinkOf checks that an emailed token is the recorded meeting's link:
+// the recorded meeting itself holds no token.
+func wantLinkOf(t *testing.T, token string, rec *delivery.Recorded) {
+	t.Helper()
+	if surveys.HashToken(token) != rec.Invitation.TokenHash {
+		t.Errorf("emailed token %q is not the meeting's link", token)
+	}
+}
+
+// tokenOf opens the sealed token of a meeting whose email has not gone out.
+func (h *harness) tokenOf(rec *delivery.Recorded) string {
+	h.t.Helper()
+	m := h.meeting(rec.Meeting.ID)
+	if m.SealedToken == nil {
+		h.t.Fatal("the meeting holds no sealed token")
+	}
+	token, err := h.keyring.Open(*m.SealedToken, rec.Invitation.ID)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return token
 }
 
 func (h *harness) meeting(id int64) *models.Meeting {

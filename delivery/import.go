@@ -32,19 +32,23 @@ type meetingRow struct {
 }
 
 // Import records one meeting per CSV row (resident_email, mentee_email,
-// meeting_date and an optional mentee_name, in that order or as a header
-// names them) and queues their emails, under csvimport's limits: a file over
-// them is refused whole, with nothing recorded. Each row is recorded in its
-// own transaction: a valid row is stored whole with its jobs, an invalid one
-// not at all and reported by line. A row already recorded (same resident,
-// mentee email and date) is skipped, so importing a file twice sends nothing
-// twice. With programID non-zero every resident must belong to that program.
-// progress, if set, is called after each row with rows done and the total.
-func (s *Service) Import(ctx context.Context, programID int64, r io.Reader, progress func(done, total int)) (*ImportReport, error) {
+// meeting_date, in that order or as a header names them) and queues their
+// emails, under csvimport's limits: a file over them is refused whole, with
+// nothing recorded. Each row follows Record's rule: the mentee must be an
+// active mentee of the resident's program, or an address in one of its
+// mentee domains (added to the roster and audited as by). A fourth column,
+// mentee_name, is accepted for older files and ignored: names come from the
+// roster. Each row is recorded in its own transaction: a valid row is stored
+// whole with its jobs, an invalid one not at all and reported by line. A row
+// already recorded (same resident, mentee and date) is skipped, so importing
+// a file twice sends nothing twice. With programID non-zero every resident
+// must belong to that program. progress, if set, is called after each row
+// with rows done and the total.
+func (s *Service) Import(ctx context.Context, programID int64, r io.Reader, by models.AuditBy, progress func(done, total int)) (*ImportReport, error) {
 	rep := &ImportReport{}
 	residents := map[string]*models.User{}
 	apply := func(ctx context.Context, row meetingRow) error {
-		err := s.importRow(ctx, programID, row, residents)
+		err := s.importRow(ctx, programID, row, residents, by)
 		switch {
 		case err == nil:
 			rep.Created++
@@ -75,7 +79,7 @@ func parseMeetingRow(row csvimport.Row) (meetingRow, error) {
 	}
 	return meetingRow{
 		residentEmail: strings.ToLower(row.Get("resident_email")),
-		meeting:       NewMeeting{MenteeEmail: row.Get("mentee_email"), MeetingDate: row.Get("meeting_date"), MenteeName: row.Get("mentee_name")},
+		meeting:       NewMeeting{MenteeEmail: row.Get("mentee_email"), MeetingDate: row.Get("meeting_date")},
 	}, nil
 }
 
@@ -83,7 +87,7 @@ func parseMeetingRow(row csvimport.Row) (meetingRow, error) {
 // the program. An email with no account and one whose account is not a
 // resident of the program get the same message: an importer learns nothing
 // about accounts outside their program.
-func (s *Service) importRow(ctx context.Context, programID int64, row meetingRow, residents map[string]*models.User) error {
+func (s *Service) importRow(ctx context.Context, programID int64, row meetingRow, residents map[string]*models.User, by models.AuditBy) error {
 	res, ok := residents[row.residentEmail]
 	if !ok {
 		u, err := s.db.UserByEmail(ctx, row.residentEmail)
@@ -96,7 +100,7 @@ func (s *Service) importRow(ctx context.Context, programID int64, row meetingRow
 		return errNotAResident
 	}
 	n := row.meeting
-	n.ResidentID = res.ID
+	n.ResidentID, n.By = res.ID, by
 	_, err := s.Record(ctx, n)
 	return err
 }

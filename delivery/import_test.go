@@ -17,6 +17,7 @@ import (
 
 func TestImportingTheSameFileTwiceSendsOneEmailPerRow(t *testing.T) {
 	h := newHarness(t)
+	h.domains("student.example") // every mentee here joins the roster on first use
 	other := &models.Program{Name: "Surgery"}
 	if err := h.db.CreateProgram(context.Background(), other); err != nil {
 		t.Fatal(err)
@@ -38,31 +39,33 @@ func TestImportingTheSameFileTwiceSendsOneEmailPerRow(t *testing.T) {
 		"zoe@hospital.example,six@student.example," + day,
 		"amara@hospital.example,,",
 		"amara@hospital.example,not-an-email," + day,
+		"amara@hospital.example,stranger@elsewhere.example," + day, // neither rostered nor in a mentee domain
 	}, "\n") + "\n"
 	s := h.running()
 
-	rep, err := s.Import(context.Background(), h.program.ID, strings.NewReader(csv), nil)
+	rep, err := s.Import(context.Background(), h.program.ID, strings.NewReader(csv), models.AuditBy{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &delivery.ImportReport{Rows: 9, Created: 3, Skipped: 1, Errors: []csvimport.Error{
+	want := &delivery.ImportReport{Rows: 10, Created: 3, Skipped: 1, Errors: []csvimport.Error{
 		{Line: 6, Message: "meeting_date must be a date like 2026-11-25"},
 		{Line: 7, Message: notAResident},
 		{Line: 8, Message: notAResident},
 		{Line: 9, Message: "mentee_email is empty: an import sends links by email"},
 		{Line: 10, Message: "mentee_email must be an email address"},
+		{Line: 11, Message: "mentee_email " + models.ErrNotAMentee.Message},
 	}}
 	if diff := cmp.Diff(want, rep); diff != "" {
 		t.Fatalf("first import (-want +got):\n%s", diff)
 	}
 	h.smtp.WaitForMails(3)
 
-	again, err := s.Import(context.Background(), h.program.ID, strings.NewReader(csv), nil)
+	again, err := s.Import(context.Background(), h.program.ID, strings.NewReader(csv), models.AuditBy{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again.Created != 0 || again.Skipped != 4 || len(again.Errors) != 5 {
-		t.Errorf("second import: %+v, want 0 created, 4 skipped, the same 5 errors", again)
+	if again.Created != 0 || again.Skipped != 4 || len(again.Errors) != 6 {
+		t.Errorf("second import: %+v, want 0 created, 4 skipped, the same 6 errors", again)
 	}
 	sends, err := s.River().JobList(context.Background(), river.NewJobListParams().Kinds(delivery.SendLinkArgs{}.Kind()).First(100))
 	if err != nil {
@@ -85,6 +88,7 @@ func TestImportingTheSameFileTwiceSendsOneEmailPerRow(t *testing.T) {
 
 func TestImportRefusesAFileThatIsNotCSV(t *testing.T) {
 	h := newHarness(t)
+	h.domains("student.example") // every mentee here joins the roster on first use
 	s := h.newService(h.db)
 	for name, body := range map[string]string{
 		"empty":               "",
@@ -95,7 +99,7 @@ func TestImportRefusesAFileThatIsNotCSV(t *testing.T) {
 		"too-large":           strings.Repeat(" ", csvimport.MaxBytes-10) + "\n" + manyRows(h.today(), 1),
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := s.Import(context.Background(), h.program.ID, strings.NewReader(body), nil)
+			_, err := s.Import(context.Background(), h.program.ID, strings.NewReader(body), models.AuditBy{}, nil)
 			// Over the byte limit is too large (413), not invalid (422).
 			want := surveys.EINVALID
 			if name == "too-large" {
@@ -137,6 +141,7 @@ func countMeetings(t *testing.T, db *models.DB) int {
 // row's error, named by column, and the other rows are recorded.
 func TestImportRejectsARowWithANULByteOrInvalidUTF8AndRecordsTheRest(t *testing.T) {
 	h := newHarness(t)
+	h.domains("student.example") // every mentee here joins the roster on first use
 	s := h.newService(h.db)
 	day := h.today()
 	csv := "\ufeffresident_email,mentee_email,meeting_date,mentee_name\n" +
@@ -144,7 +149,7 @@ func TestImportRejectsARowWithANULByteOrInvalidUTF8AndRecordsTheRest(t *testing.
 		"amara@hospital.example,two@student.example," + day + ",T\x00wo\n" +
 		"amara@hospital.example,thr\xffee@student.example," + day + "\n" +
 		"amara@hospital.example,four@student.example," + day + "\n"
-	rep, err := s.Import(context.Background(), h.program.ID, strings.NewReader(csv), nil)
+	rep, err := s.Import(context.Background(), h.program.ID, strings.NewReader(csv), models.AuditBy{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,6 +175,7 @@ const notAResident = "resident_email is not the email of a resident of this prog
 // program, or an admin), nor learn the addresses back from the report.
 func TestImportTellsNothingAboutAccountsOutsideTheProgram(t *testing.T) {
 	h := newHarness(t)
+	h.domains("student.example") // every mentee here joins the roster on first use
 	ctx := context.Background()
 	other := &models.Program{Name: "Surgery"}
 	if err := h.db.CreateProgram(ctx, other); err != nil {
@@ -191,7 +197,7 @@ func TestImportTellsNothingAboutAccountsOutsideTheProgram(t *testing.T) {
 	for i, g := range guesses {
 		fmt.Fprintf(&csv, "%s,%s,%s\n", g, mentee(i), day)
 	}
-	rep, err := h.newService(h.db).Import(ctx, h.program.ID, strings.NewReader(csv.String()), nil)
+	rep, err := h.newService(h.db).Import(ctx, h.program.ID, strings.NewReader(csv.String()), models.AuditBy{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,41 +11,42 @@ import (
 	"github.com/riverqueue/river"
 )
 
-// MaxNameLength is the longest mentee name kept.
-const MaxNameLength = 200
-
-// NewMeeting is a meeting to record. Without a mentee email the link is
-// handed over in person (delivery "none").
+// NewMeeting is a meeting to record, with the rostered mentee its link is
+// for: by roster id (MenteeID) or by address (MenteeEmail), exactly one.
 type NewMeeting struct {
 	ResidentID  int64
 	MeetingDate string // YYYY-MM-DD
+	MenteeID    *int64
 	MenteeEmail string
-	MenteeName  string
+	// By is who records it, named in the audit entry of a mentee added to
+	// the roster on first use (an address in the program's mentee domains).
+	By models.AuditBy
 }
 
-// Delivery channels reported for a recorded meeting.
-const (
-	ChannelEmail = "email"
-	ChannelNone  = "none"
-)
+// ChannelEmail is the one way a recorded meeting's link travels: by email
+// to the mentee, never through whoever recorded it.
+const ChannelEmail = "email"
 
-// Recorded is a stored meeting with its new link. SurveyURL holds the token,
-// which exists nowhere else in clear.
+// Recorded is a stored meeting with its new link. It holds no token: the
+// link exists in clear only in the mentee's email.
 type Recorded struct {
 	Meeting    models.Meeting
 	Invitation models.Invitation
-	SurveyURL  string
+	Mentee     models.Mentee
 	Delivery   string
-	// Jobs enqueued with the meeting (0 when none).
+	// Jobs enqueued with the meeting.
 	SendJobID, ReminderJobID int64
 }
 
-// Record stores a meeting and its link, and, with a mentee email, queues the
-// email and the first reminder in the same transaction: either all of it is
-// stored or none. Recording the same resident, mentee email and date twice
-// is a conflict (models.ErrMeetingRecorded), so nothing is sent twice.
+// Record stores a meeting and its link for an active mentee of the
+// resident's program (an address in one of the program's mentee domains is
+// added to the roster on first use, audited as mentee.auto_add), and queues
+// the email and the first reminder in the same transaction: either all of
+// it is stored or none. Any other address or id is models.ErrNotAMentee as
+// a field error. Recording the same resident, mentee and date twice is a
+// conflict (models.ErrMeetingRecorded), so nothing is sent twice.
 func (s *Service) Record(ctx context.Context, n NewMeeting) (*Recorded, error) {
-	n, dedupe, err := s.checkMeeting(n)
+	n, field, err := s.checkMeeting(n)
 	if err != nil {
 		return nil, err
 	}
@@ -60,8 +61,23 @@ func (s *Service) Record(ctx context.Context, n NewMeeting) (*Recorded, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &Recorded{Delivery: ChannelNone}
+	out := &Recorded{Delivery: ChannelEmail}
 	err = s.db.WithTx(ctx, func(ctx context.Context) error {
+		mentee, added, err := s.db.MenteeForLink(ctx, prog, models.MenteeRef{ID: n.MenteeID, Email: n.MenteeEmail})
+		if errors.Is(err, models.ErrNotAMentee) {
+			return surveys.Invalid("the meeting is not valid", []surveys.FieldError{{Field: field, Message: models.ErrNotAMentee.Message}})
+		}
+		if err != nil {
+			return err
+		}
+		if added {
+			// The entry names the mentee by id only, never by address.
+			if err := s.db.Audit(ctx, n.By.Entry(models.AuditEntry{Action: models.ActionMenteeAutoAdd,
+				Target: models.MenteeTarget(mentee.ID), ProgramID: &prog.ID, Detail: "address in the program's mentee domains, status active"})); err != nil {
+				return err
+			}
+		}
+		dedupe := s.cfg.Keyring.DedupeKeys(res.ID, mentee.Email, n.MeetingDate)
 		if recorded, err := s.db.MeetingRecorded(ctx, dedupe); err != nil {
 			return err
 		} else if recorded {
@@ -69,31 +85,21 @@ func (s *Service) Record(ctx context.Context, n NewMeeting) (*Recorded, error) {
 		}
 		date := n.MeetingDate
 		inv, err := s.db.CreateInvitation(ctx, models.NewInvitation{
-			ResidentID: res.ID, MeetingDate: &date, Lifetime: prog.LinkLifetime(),
+			ResidentID: res.ID, MeetingDate: &date, Lifetime: prog.LinkLifetime(), MenteeID: &mentee.ID,
 		})
 		if err != nil {
 			return err
 		}
+		sealed := s.cfg.Keyring.Seal(inv.Token, inv.ID)
 		m := models.Meeting{
-			ResidentID: res.ID, ProgramID: prog.ID, InvitationID: inv.ID,
-			MeetingDate: n.MeetingDate, DeliveryStatus: models.DeliveryNone,
-		}
-		if n.MenteeEmail != "" {
-			sealed := s.cfg.Keyring.Seal(inv.Token, inv.ID)
-			m.MenteeEmail, m.SealedToken, m.DedupeKey = &n.MenteeEmail, &sealed, &dedupe[0]
-			m.DeliveryStatus = models.DeliveryQueued
-			if n.MenteeName != "" {
-				m.MenteeName = &n.MenteeName
-			}
+			ResidentID: res.ID, ProgramID: prog.ID, InvitationID: inv.ID, MeetingDate: n.MeetingDate,
+			MenteeID: &mentee.ID, MenteeEmail: &mentee.Email, MenteeName: mentee.Name,
+			SealedToken: &sealed, DedupeKey: &dedupe[0], DeliveryStatus: models.DeliveryQueued,
 		}
 		if err := s.db.CreateMeeting(ctx, &m); err != nil {
 			return err
 		}
-		out.Meeting, out.Invitation, out.SurveyURL = m, inv.Invitation, s.surveyURL(inv.Token)
-		if n.MenteeEmail == "" {
-			return nil
-		}
-		out.Delivery = ChannelEmail
+		out.Meeting, out.Invitation, out.Mentee = m, inv.Invitation, *mentee
 		if out.SendJobID, err = s.insertJob(ctx, SendLinkArgs{MeetingID: m.ID}, nil); err != nil {
 			return err
 		}
@@ -109,9 +115,9 @@ func (s *Service) Record(ctx context.Context, n NewMeeting) (*Recorded, error) {
 	return out, nil
 }
 
-// checkMeeting validates and normalises a new meeting and returns its dedupe
-// keys (none without an email).
-func (s *Service) checkMeeting(n NewMeeting) (NewMeeting, []string, error) {
+// checkMeeting validates and normalises a new meeting and returns the name
+// of the field that names its mentee.
+func (s *Service) checkMeeting(n NewMeeting) (NewMeeting, string, error) {
 	var fields []surveys.FieldError
 	if n.ResidentID <= 0 {
 		fields = append(fields, surveys.FieldError{Field: "resident_id", Message: "is required"})
@@ -119,36 +125,31 @@ func (s *Service) checkMeeting(n NewMeeting) (NewMeeting, []string, error) {
 	if err := surveys.CheckMeetingDate(n.MeetingDate, s.db.Now()); err != nil {
 		fields = append(fields, surveys.FieldError{Field: "meeting_date", Message: err.Error()})
 	}
+	field := "mentee_email"
 	n.MenteeEmail = strings.TrimSpace(n.MenteeEmail)
-	if err := surveys.CheckText(n.MenteeEmail, false); err != nil {
-		fields = append(fields, surveys.FieldError{Field: "mentee_email", Message: err.Error()})
-	} else if n.MenteeEmail != "" {
-		email, err := models.NormalizeEmail(n.MenteeEmail)
-		if err != nil {
-			fields = append(fields, surveys.FieldError{Field: "mentee_email", Message: "must be an email address"})
+	switch {
+	case n.MenteeID != nil && n.MenteeEmail != "":
+		fields = append(fields, surveys.FieldError{Field: "mentee_id", Message: "name the mentee by mentee_id or by mentee_email, not both"})
+	case n.MenteeID != nil:
+		field = "mentee_id"
+		if *n.MenteeID <= 0 {
+			fields = append(fields, surveys.FieldError{Field: field, Message: "must be a mentee id"})
 		}
-		n.MenteeEmail = email
-	}
-	// Runs of spaces, tabs and line breaks fold to one space first, as
-	// before; what remains must pass the one text check.
-	n.MenteeName = strings.Join(strings.Fields(n.MenteeName), " ")
-	switch nameErr := surveys.CheckText(n.MenteeName, false); {
-	case nameErr != nil:
-		fields = append(fields, surveys.FieldError{Field: "mentee_name", Message: nameErr.Error()})
-	case len([]rune(n.MenteeName)) > MaxNameLength:
-		fields = append(fields, surveys.FieldError{Field: "mentee_name", Message: fmt.Sprintf("must have at most %d characters", MaxNameLength)})
-	case n.MenteeName != "" && n.MenteeEmail == "":
-		// A name is kept only to greet someone in an email.
-		n.MenteeName = ""
+	case n.MenteeEmail == "":
+		fields = append(fields, surveys.FieldError{Field: field, Message: "is required: name the mentee by mentee_email or mentee_id"})
+	default:
+		if err := surveys.CheckText(n.MenteeEmail, false); err != nil {
+			fields = append(fields, surveys.FieldError{Field: field, Message: err.Error()})
+		} else if email, err := models.NormalizeEmail(n.MenteeEmail); err != nil {
+			fields = append(fields, surveys.FieldError{Field: field, Message: "must be an email address"})
+		} else {
+			n.MenteeEmail = email
+		}
 	}
 	if len(fields) > 0 {
-		return n, nil, surveys.Invalid("the meeting is not valid", fields)
+		return n, field, surveys.Invalid("the meeting is not valid", fields)
 	}
-	var dedupe []string
-	if n.MenteeEmail != "" {
-		dedupe = s.cfg.Keyring.DedupeKeys(n.ResidentID, n.MenteeEmail, n.MeetingDate)
-	}
-	return n, dedupe, nil
+	return n, field, nil
 }
 
 // insertJob enqueues a job in the transaction carried by ctx.

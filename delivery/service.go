@@ -55,6 +55,8 @@ type Service struct {
 	cfg   Config
 	log   *slog.Logger
 	river *river.Client[*sql.Tx]
+	// requests are the QR requests waiting to be handled (see RequestLink).
+	requests requestQueue
 }
 
 // New builds the service and its River client over db's connection pool.
@@ -133,6 +135,7 @@ func (s *Service) Start(ctx context.Context) error {
 // Stop lets running jobs finish, or cancels them when ctx ends first; a
 // cancelled send is retried by the next instance.
 func (s *Service) Stop(ctx context.Context) error {
+	s.requests.stop()
 	err := s.river.Stop(ctx)
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		return s.river.StopAndCancel(context.WithoutCancel(ctx))

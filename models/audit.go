@@ -25,6 +25,15 @@ const (
 	ActionReportView     = "report.view"
 	ActionReportExport   = "report.export"
 	ActionMeetingImport  = "meeting.import"
+	// The mentee roster. Their entries name a mentee by id (Target
+	// "mentee:ID"), never by address or name.
+	ActionMenteeCreate  = "mentee.create"
+	ActionMenteeUpdate  = "mentee.update"
+	ActionMenteeImport  = "mentee.import"
+	ActionMenteeApprove = "mentee.approve"
+	// ActionMenteeAutoAdd is an address in a program's mentee domains added
+	// to the roster when a meeting named it first.
+	ActionMenteeAutoAdd = "mentee.auto_add"
 	// ActionInvitationCreate is a survey link made by hand (API, page or
 	// command line).
 	ActionInvitationCreate = "invitation.create"

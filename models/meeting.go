@@ -29,14 +29,16 @@ const (
 var DeliveryStatuses = []string{DeliveryNone, DeliveryQueued, DeliverySent, DeliveryReminded, DeliveryFailed, DeliveryCompleted, DeliveryDeclined, DeliveryExpired}
 
 // Meeting is a mentoring meeting a resident recorded and the link made for
-// it. MenteeEmail, MenteeName and SealedToken are set only while the link is
-// pending and something may still be sent.
+// it. MenteeID (the rostered mentee the link is for), MenteeEmail,
+// MenteeName and SealedToken are set only while the link is pending and
+// something may still be sent.
 type Meeting struct {
 	ID             int64  `gorm:"primaryKey"`
 	ResidentID     int64  `gorm:"not null"`
 	ProgramID      int64  `gorm:"not null"`
 	InvitationID   int64  `gorm:"not null"`
 	MeetingDate    string `gorm:"not null"`
+	MenteeID       *int64
 	MenteeEmail    *string
 	MenteeName     *string
 	SealedToken    *string
@@ -131,7 +133,7 @@ func (d *DB) MeetingForDelivery(ctx context.Context, id int64) (*MeetingDelivery
 // eraseContact is the SET list that forgets who the mentee is and how to
 // reach the link. It is applied whenever a link closes or nothing is left to
 // send.
-const eraseContact = "mentee_email = NULL, mentee_name = NULL, sealed_token = NULL"
+const eraseContact = "mentee_id = NULL, mentee_email = NULL, mentee_name = NULL, sealed_token = NULL"
 
 // MarkMeetingSent records that the link's first email went out. It changes
 // nothing (false) unless the meeting was still queued, so a job that runs
@@ -209,7 +211,7 @@ func (d *DB) expireMeetings(ctx context.Context) error {
 	err := d.db(ctx).Exec(`UPDATE meetings
 		SET delivery_status = CASE WHEN delivery_status = ? THEN delivery_status ELSE ? END, `+eraseContact+`
 		WHERE delivery_status NOT IN (?, ?, ?)
-		  AND (delivery_status <> ? OR mentee_email IS NOT NULL OR mentee_name IS NOT NULL OR sealed_token IS NOT NULL)
+		  AND (delivery_status <> ? OR mentee_id IS NOT NULL OR mentee_email IS NOT NULL OR mentee_name IS NOT NULL OR sealed_token IS NOT NULL)
 		  AND invitation_id IN (SELECT id FROM invitations WHERE status = ?)`,
 		DeliveryFailed, DeliveryExpired,
 		DeliveryCompleted, DeliveryDeclined, DeliveryExpired,

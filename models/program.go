@@ -24,6 +24,9 @@ type Program struct {
 	Name         string    `gorm:"not null"`
 	MinResponses int       `gorm:"not null"`
 	CreatedAt    time.Time `gorm:"not null"`
+	// MenteeEmailDomains is a comma-separated list of domains whose
+	// addresses are accepted as mentees on first use (see MenteeDomains).
+	MenteeEmailDomains string `gorm:"not null"`
 	DeliverySettings
 	WindowSettings
 }

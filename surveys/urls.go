@@ -7,6 +7,7 @@ import "strings"
 const (
 	surveyPath      = "/s/"
 	setPasswordPath = "/set-password/"
+	requestPath     = "/r/"
 )
 
 // SurveyURL is a mentee's survey page for a link token, on base (the public
@@ -19,4 +20,11 @@ func SurveyURL(base, token string) string {
 // set-password link token, on base (a trailing slash is ignored).
 func SetPasswordURL(base, token string) string {
 	return strings.TrimRight(base, "/") + setPasswordPath + token
+}
+
+// RequestURL is a resident's QR request page for a request code, on base
+// (a trailing slash is ignored). The code names the resident; it is not a
+// survey token.
+func RequestURL(base, code string) string {
+	return strings.TrimRight(base, "/") + requestPath + code
 }

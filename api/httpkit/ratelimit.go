@@ -130,17 +130,22 @@ type rateLimits struct {
 	// resetIP and resetAccount bound forgotten-password requests with the
 	// sign-in settings, in buckets of their own.
 	resetIP, resetAccount *limiterSet
-	now                   func() time.Time
+	// requestIP and requestAddress bound QR link requests (/r/{code}) the
+	// same way, in buckets of their own.
+	requestIP, requestAddress *limiterSet
+	now                       func() time.Time
 }
 
 func newRateLimits(cfg Config) *rateLimits {
 	return &rateLimits{
-		loginIP:      newLimiterSet(cfg.LoginIPLimit),
-		loginAccount: newLimiterSet(cfg.LoginAccountLimit),
-		surveyIP:     newLimiterSet(cfg.SurveyIPLimit),
-		resetIP:      newLimiterSet(cfg.LoginIPLimit),
-		resetAccount: newLimiterSet(cfg.LoginAccountLimit),
-		now:          time.Now,
+		loginIP:        newLimiterSet(cfg.LoginIPLimit),
+		loginAccount:   newLimiterSet(cfg.LoginAccountLimit),
+		surveyIP:       newLimiterSet(cfg.SurveyIPLimit),
+		resetIP:        newLimiterSet(cfg.LoginIPLimit),
+		resetAccount:   newLimiterSet(cfg.LoginAccountLimit),
+		requestIP:      newLimiterSet(cfg.LoginIPLimit),
+		requestAddress: newLimiterSet(cfg.LoginAccountLimit),
+		now:            time.Now,
 	}
 }
 
@@ -193,6 +198,21 @@ func (s *Kit) AllowResetRequest(c echo.Context, email string) error {
 		return TooMany(c, wait, "requests")
 	}
 	if ok, wait := s.limits.resetAccount.allow(strings.ToLower(email), now); !ok {
+		return TooMany(c, wait, "requests for this address")
+	}
+	return nil
+}
+
+// AllowLinkRequest applies the per-IP and per-address limits on QR link
+// requests, with the sign-in settings: a mentee asks once or twice, someone
+// trying addresses to see what happens asks many times. The limit depends
+// only on what was typed, never on whether it is a mentee's.
+func (s *Kit) AllowLinkRequest(c echo.Context, email string) error {
+	now := s.limits.now()
+	if ok, wait := s.limits.requestIP.allow(c.RealIP(), now); !ok {
+		return TooMany(c, wait, "requests")
+	}
+	if ok, wait := s.limits.requestAddress.allow(strings.ToLower(strings.TrimSpace(email)), now); !ok {
 		return TooMany(c, wait, "requests for this address")
 	}
 	return nil

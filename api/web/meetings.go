@@ -21,29 +21,25 @@ const homeMeetingLimit = 20
 var recordMeetingFields = []formField{
 	{Name: "meeting_date", ID: "rec-date", Label: "Meeting date"},
 	{Name: "mentee_email", ID: "rec-email", Label: "Mentee's email"},
-	{Name: "mentee_name", ID: "rec-name", Label: "Mentee's name"},
 }
 
-// recordMeetingForm records a meeting of the signed-in resident through the
-// same delivery.Service.Record as POST /api/v1/meetings. With the mentee's
-// email it redirects home, where a notice says the email is queued (nothing
-// secret is shown, so reloading is harmless); without one it shows the link
-// and its QR code in the POST's own response, as the new-link form does.
+// recordMeetingForm records a meeting of the signed-in resident with a
+// mentee named by email, through the same delivery.Service.Record as POST
+// /api/v1/meetings, then redirects home, where a notice says the email is
+// queued (nothing secret is shown, so reloading is harmless). The link goes
+// to the mentee's inbox only; the resident never sees it.
 func (s *Server) recordMeetingForm(c echo.Context) error {
 	me := httpkit.CurrentUser(c)
-	f := formState{Values: formValues(c, "meeting_date", "mentee_email", "mentee_name")}
+	f := formState{Values: formValues(c, "meeting_date", "mentee_email")}
 	n := delivery.NewMeeting{ResidentID: me.ID, MeetingDate: strings.TrimSpace(c.FormValue("meeting_date")),
-		MenteeEmail: c.FormValue("mentee_email"), MenteeName: c.FormValue("mentee_name")}
+		MenteeEmail: c.FormValue("mentee_email"), By: httpkit.ActorOf(c).AuditBy()}
 	status := http.StatusUnprocessableEntity
 	if n.MeetingDate == "" {
 		f.add(recordMeetingFields, "meeting_date", "is required")
 	} else if err := s.AuthorizeMeeting(c, me.ID); err != nil {
 		return err
 	} else if rec, err := s.Cfg.Delivery.Record(c.Request().Context(), n); err == nil {
-		if rec.Delivery == delivery.ChannelEmail {
-			return c.Redirect(http.StatusSeeOther, "/home?recorded="+strconv.FormatInt(rec.Meeting.ID, 10)+"#recorded")
-		}
-		return s.renderLinkPage(c, rec.SurveyURL, rec.Invitation.MeetingDate, rec.Invitation.ExpiresAt)
+		return c.Redirect(http.StatusSeeOther, "/home?recorded="+strconv.FormatInt(rec.Meeting.ID, 10)+"#recorded")
 	} else if !failForm(&f, err, recordMeetingFields, "mentee_email") {
 		return err
 	} else if surveys.ErrorCode(err) == surveys.ECONFLICT {
@@ -201,19 +197,6 @@ func failureReason(lastError string) string {
 	return "The email could not be delivered."
 }
 
-// renderLinkPage shows a new link's URL and its QR code, for the new-link
-// form and a meeting recorded without an email alike.
-func (s *Server) renderLinkPage(c echo.Context, url string, meetingDate *string, expiresAt time.Time) error {
-	png, err := qrPNG(url)
-	if err != nil {
-		return err
-	}
-	return s.renderPage(c, http.StatusOK, "link", linkPageData{
-		Nav: s.nav(c), ResidentName: httpkit.CurrentUser(c).Name, SurveyURL: url, QRCode: png,
-		MeetingDate: meetingDate, ExpiresAt: expiresAt,
-	})
-}
-
 // rosterDeliveryLimit bounds the undelivered emails listed on the roster.
 const rosterDeliveryLimit = 50
 
@@ -290,7 +273,7 @@ func (s *Server) importMeetingsForm(c echo.Context) error {
 		d.MeetImport.add(meetingImportFields, "meetings_csv", "choose a CSV file or paste its rows")
 		return s.renderRoster(c, http.StatusUnprocessableEntity, prog, d)
 	}
-	rep, err := s.Cfg.Delivery.Import(c.Request().Context(), prog.ID, csv, nil)
+	rep, err := s.Cfg.Delivery.Import(c.Request().Context(), prog.ID, csv, httpkit.ActorOf(c).AuditBy(), nil)
 	if err != nil {
 		if !failCSVForm(&d.MeetImport, err, meetingImportFields, "meetings_csv", "meetings-csv") {
 			return err

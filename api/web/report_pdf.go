@@ -49,13 +49,13 @@ func ReportPDF(w *bytes.Buffer, rep *surveys.ResidentReport, programName string,
 		sub = fmt.Sprintf("PGY-%d · %s", *rep.Resident.PGYYear, programName)
 	}
 	p.line(pdfLineGap, sub)
-	p.line(pdfLineGap, fmt.Sprintf("Period %s to %s · %d responses in released batches of at least %d · produced %s",
-		rep.Period.From, rep.Period.To, rep.Responses, rep.MinResponses, now.UTC().Format("January 2006")))
+	p.line(pdfLineGap, fmt.Sprintf("Period %s to %s · %d responses from %d mentees, released by %s · produced %s",
+		rep.Period.From, rep.Period.To, rep.Responses, rep.Mentees, rep.ReleaseWindow, now.UTC().Format("January 2006")))
 	pdf.Ln(3)
 
 	if rep.Suppressed {
 		pdf.SetFont("Helvetica", "B", 11)
-		p.para(fmt.Sprintf("Not enough responses yet in this period. Figures appear once at least %d responses are released together.", rep.MinResponses))
+		p.para(fmt.Sprintf("Not enough responses yet in this period. Figures appear once a closed window releases at least %d responses from %d different mentees.", rep.MinResponses, rep.MinMentees))
 	}
 	p.attributeTable(rep)
 	p.focus(rep.Focus)
@@ -66,8 +66,8 @@ func ReportPDF(w *bytes.Buffer, rep *surveys.ResidentReport, programName string,
 	pdf.SetY(297 - 24)
 	pdf.SetFont("Helvetica", "", 7.5)
 	pdf.SetTextColor(90, 90, 90)
-	p.para("Ratings from 1 (strongly disagree) to 5 (strongly agree). Figures rest only on released batches of at least " +
-		fmt.Sprint(rep.MinResponses) + " responses; a figure rated by fewer is not shown. 95% intervals are Wilson score intervals on the " +
+	p.para("Ratings from 1 (strongly disagree) to 5 (strongly agree). Figures rest only on answers released when a feedback window closed, each release from at least " +
+		fmt.Sprint(rep.MinMentees) + " different mentees; a figure rated by fewer is not shown. 95% intervals are Wilson score intervals on the " +
 		"rescaled mean, counting responses rather than item ratings. Comments are listed in an order unrelated to when they were given.")
 	return pdf.Output(w)
 }
@@ -164,9 +164,9 @@ func (p *pdfPage) focus(f surveys.Focus) {
 
 func (p *pdfPage) trend(rep *surveys.ResidentReport) {
 	pdf := p.pdf
-	p.heading("Trend by quarter")
+	p.heading("Trend by window")
 	widths := []float64{24, 22, 32, 32, 36, 30}
-	head := []string{"Quarter", "Responses"}
+	head := []string{"Window", "Responses"}
 	for _, a := range surveys.Attributes {
 		head = append(head, a.Label())
 	}

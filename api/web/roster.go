@@ -45,6 +45,16 @@ type rosterPageData struct {
 	// import's outcome.
 	MeetImport   formState
 	MeetImported *delivery.ImportReport
+	// The mentee roster (roster_mentees.go): its rows, whether the viewer
+	// is an admin (who approves), the program's mentee domains, and the
+	// add and import forms' outcomes.
+	Mentees        []menteeRow
+	IsAdmin        bool
+	Domains        []string
+	MenteeAdd      formState
+	MenteeAdded    string // the status of a mentee just added
+	MenteeImport   formState
+	MenteeImported *models.ImportResult
 }
 
 // rosterRow is one member. Links counts only a resident's links.
@@ -157,6 +167,9 @@ func (s *Server) renderRoster(c echo.Context, status int, prog *models.Program, 
 		d.Add.Values = map[string]string{"role": models.RoleResident}
 	}
 	if d.Delivery, err = s.loadRosterDelivery(c, prog.ID); err != nil {
+		return err
+	}
+	if err := s.loadMentees(c, prog, &d); err != nil {
 		return err
 	}
 	return s.renderPage(c, status, "roster", d)

@@ -43,9 +43,9 @@ func (s *Server) registerPages(e *httpkit.Routes) {
 	e.GET("/programs", s.programsPage, get(director, admin)...)
 
 	e.GET("/home", s.homePage, get(resident)...)
-	e.POST("/home/links", s.newLinkForm, form(maxFormBytes, resident)...)
 	if s.Cfg.Delivery != nil {
 		e.POST("/home/meetings", s.recordMeetingForm, form(maxFormBytes, resident)...)
+		e.POST("/home/code", s.newCodeForm, form(maxFormBytes, resident)...)
 		e.POST("/programs/:id/roster/meetings/import", s.importMeetingsForm, programForm(csvimport.MaxBytes+64<<10)...)
 	}
 
@@ -54,6 +54,10 @@ func (s *Server) registerPages(e *httpkit.Routes) {
 	e.POST("/programs/:id/roster/import", s.importMembersForm, programForm(csvimport.MaxBytes+64<<10)...)
 	e.POST("/programs/:id/roster/members/:uid", s.updateMemberForm, programForm(maxFormBytes)...)
 	e.POST("/programs/:id/roster/members/:uid/password-link", s.passwordLinkForm, programForm(maxFormBytes)...)
+	e.POST("/programs/:id/roster/mentees", s.addMenteeForm, programForm(maxFormBytes)...)
+	e.POST("/programs/:id/roster/mentees/import", s.importMenteesForm, programForm(csvimport.MaxBytes+64<<10)...)
+	e.POST("/programs/:id/roster/mentees/:mid", s.updateMenteeForm, programForm(maxFormBytes)...)
+	e.POST("/programs/:id/roster/mentees/:mid/approve", s.approveMenteeForm, programForm(maxFormBytes)...)
 
 	e.GET("/admin/programs", s.adminProgramsPage, get(admin)...)
 	e.POST("/admin/programs", s.createProgramForm, form(maxFormBytes, admin)...)
@@ -76,4 +80,11 @@ func (s *Server) registerSurveyPages(g *httpkit.Routes) {
 	sg.GET("/:token", s.surveyPage)
 	sg.POST("/:token", s.submitSurveyForm)
 	sg.POST("/:token/decline", s.declineSurveyForm)
+	if s.Cfg.Delivery != nil {
+		// The QR request page: public, per-IP limited like the survey
+		// pages, and per address on its form (see request.go).
+		rg := g.Group("/r", s.LimitSurveys)
+		rg.GET("/:code", s.requestPage)
+		rg.POST("/:code", s.requestForm)
+	}
 }

@@ -104,15 +104,16 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 }
 
 func cmdInvite(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "invite", "invite --resident EMAIL [--count N] [--expires-in DURATION] [--meeting-date YYYY-MM-DD]\n\nPrints one survey URL per line and nothing else on stdout.")
+	fs := newFlags(e, "invite", "invite --resident EMAIL --mentee EMAIL [--count N] [--expires-in DURATION] [--meeting-date YYYY-MM-DD]\n\nPrints one survey URL per line and nothing else on stdout. The mentee must be an\nactive mentee of the resident's program (or an address in its mentee domains).")
 	resident := fs.String("resident", "", "the resident's email (required)")
+	mentee := fs.String("mentee", "", "the mentee's email, on the program's roster (required)")
 	count := fs.Int("count", 1, "how many links to create (1..1000)")
 	expires := fs.Duration("expires-in", models.DefaultLinkLifetime, "how long each link stays open, e.g. 72h")
 	meeting := fs.String("meeting-date", "", "the meeting's date, YYYY-MM-DD (optional)")
 	if err := parseFlags(fs, args); err != nil {
 		return helpOK(err)
 	}
-	if err := requireFlag(fs, "resident"); err != nil {
+	if err := requireFlag(fs, "resident", "mentee"); err != nil {
 		return err
 	}
 	if *count < 1 || *count > 1000 {
@@ -142,7 +143,7 @@ func cmdInvite(ctx context.Context, e *env, args []string) error {
 	// One transaction for all of them: either every link works or none exists.
 	err = db.WithTx(ctx, func(ctx context.Context) error {
 		for range *count {
-			inv, err := svc.CreateInvitation(ctx, accounts.Operator(), accounts.NewInvitation{ResidentID: &u.ID, MeetingDate: date, Lifetime: *expires})
+			inv, err := svc.CreateInvitation(ctx, accounts.Operator(), accounts.NewInvitation{ResidentID: &u.ID, MenteeEmail: *mentee, MeetingDate: date, Lifetime: *expires})
 			if err != nil {
 				return err
 			}

@@ -28,7 +28,8 @@ func TestInvitePrintsOnlyWorkingURLs(t *testing.T) {
 		t.Errorf("user create printed %q", out)
 	}
 
-	stdout, _, err := c.run("invite", "--resident", "res@example.org", "--count", "3", "--meeting-date", "2026-12-01")
+	c.mustRun("mentee", "add", "--program", "surgery", "--email", "sam@student.example")
+	stdout, _, err := c.run("invite", "--resident", "res@example.org", "--mentee", "sam@student.example", "--count", "3", "--meeting-date", "2026-12-01")
 	if err != nil {
 		t.Fatalf("invite: %v", err)
 	}
@@ -64,7 +65,7 @@ func TestInviteUsesBaseURL(t *testing.T) {
 	c := newCLI(t)
 	c.seedResident()
 	c.env["MENTORPULSE_BASE_URL"] = "https://feedback.example.org/"
-	out := c.mustRun("invite", "--resident", "res@example.org")
+	out := c.mustRun("invite", "--resident", "res@example.org", "--mentee", "sam@student.example")
 	if !regexp.MustCompile(`^https://feedback\.example\.org/s/[A-Za-z0-9_-]{43}\n$`).MatchString(out) {
 		t.Errorf("invite printed %q, want one URL on the configured origin", out)
 	}
@@ -117,15 +118,15 @@ func TestBadInputIsOneLineError(t *testing.T) {
 		{name: "bad-user-create-short-password", args: []string{"user", "create", "--email", "x@example.org", "--name", "X", "--role", "admin", "--password", "short"}, wantText: "12 characters"},
 		{name: "bad-user-create-duplicate-email", args: []string{"user", "create", "--email", "RES@example.org", "--name", "X", "--role", "admin"}, wantText: "already exists"},
 		{name: "bad-invite-missing-resident", args: []string{"invite"}, wantUsage: true, wantText: "--resident"},
-		{name: "bad-invite-meeting-date", args: []string{"invite", "--resident", "res@example.org", "--meeting-date", "01/12/2026"}, wantUsage: true, wantText: "01/12/2026"},
-		{name: "bad-invite-count-zero", args: []string{"invite", "--resident", "res@example.org", "--count", "0"}, wantUsage: true, wantText: "--count"},
-		{name: "bad-invite-expires-in", args: []string{"invite", "--resident", "res@example.org", "--expires-in", "soon"}, wantUsage: true, wantText: "expires-in"},
-		{name: "bad-invite-unknown-resident", args: []string{"invite", "--resident", "nobody@example.org"}, wantText: "nobody@example.org"},
-		{name: "bad-invite-not-a-resident", args: []string{"invite", "--resident", "admin@example.org"}, wantText: "not a resident"},
+		{name: "bad-invite-meeting-date", args: []string{"invite", "--resident", "res@example.org", "--mentee", "sam@student.example", "--meeting-date", "01/12/2026"}, wantUsage: true, wantText: "01/12/2026"},
+		{name: "bad-invite-count-zero", args: []string{"invite", "--resident", "res@example.org", "--mentee", "sam@student.example", "--count", "0"}, wantUsage: true, wantText: "--count"},
+		{name: "bad-invite-expires-in", args: []string{"invite", "--resident", "res@example.org", "--mentee", "sam@student.example", "--expires-in", "soon"}, wantUsage: true, wantText: "expires-in"},
+		{name: "bad-invite-unknown-resident", args: []string{"invite", "--resident", "nobody@example.org", "--mentee", "sam@student.example"}, wantText: "nobody@example.org"},
+		{name: "bad-invite-not-a-resident", args: []string{"invite", "--resident", "admin@example.org", "--mentee", "sam@student.example"}, wantText: "not a resident"},
 		{name: "bad-stray-argument", args: []string{"migrate", "now"}, wantUsage: true, wantText: "now"},
-		{name: "bad-unknown-flag", args: []string{"invite", "--resident", "res@example.org", "--colour", "red"}, wantUsage: true, wantText: "colour"},
+		{name: "bad-unknown-flag", args: []string{"invite", "--resident", "res@example.org", "--mentee", "sam@student.example", "--colour", "red"}, wantUsage: true, wantText: "colour"},
 		{name: "bad-database-url", env: map[string]string{"MENTORPULSE_DATABASE_URL": "mysql://root:hunter2@db/x"}, args: []string{"migrate"}, wantText: "MENTORPULSE_DATABASE_URL"},
-		{name: "bad-base-url", env: map[string]string{"MENTORPULSE_BASE_URL": "feedback.example.org"}, args: []string{"invite", "--resident", "res@example.org"}, wantText: "MENTORPULSE_BASE_URL"},
+		{name: "bad-base-url", env: map[string]string{"MENTORPULSE_BASE_URL": "feedback.example.org"}, args: []string{"invite", "--resident", "res@example.org", "--mentee", "sam@student.example"}, wantText: "MENTORPULSE_BASE_URL"},
 		{name: "bad-log-format", env: map[string]string{"MENTORPULSE_LOG_FORMAT": "xml"}, args: []string{"migrate"}, wantText: "MENTORPULSE_LOG_FORMAT"},
 		{name: "bad-shutdown-timeout", env: map[string]string{"MENTORPULSE_SHUTDOWN_TIMEOUT": "a while"}, args: []string{"serve"}, wantText: "MENTORPULSE_SHUTDOWN_TIMEOUT"},
 	}

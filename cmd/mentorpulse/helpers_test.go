@@ -77,6 +77,7 @@ func (c *cli) seedResident() {
 	c.t.Helper()
 	c.mustRun("program", "create", "--name", "Surgery")
 	c.mustRun("user", "create", "--email", "res@example.org", "--name", "Dr. Res", "--role", "resident", "--program", "Surgery", "--pgy", "2")
+	c.mustRun("mentee", "add", "--program", "Surgery", "--email", "sam@student.example")
 }
 
 // lineWriter collects output and signals each line that contains want.

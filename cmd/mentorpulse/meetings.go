@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/mentorpulse/mentorpulse/accounts"
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 )
@@ -15,9 +16,10 @@ import (
 const meetingsUsage = `meetings import [--program NAME] FILE.csv
 
 Records one meeting per row of a CSV file with the columns
-resident_email,mentee_email,meeting_date (a header line and a fourth column
-mentee_name are optional) and queues each survey email; the running service
-sends them. Rows already recorded (same resident, mentee email and date) are
+resident_email,mentee_email,meeting_date (a header line is optional) and
+queues each survey email; the running service sends them. Each mentee must be
+an active mentee of the resident's program, or an address in its mentee
+domains (added to the roster on first use, audited as the operator). Rows already recorded (same resident, mentee email and date) are
 skipped, so importing a file twice sends nothing twice. Invalid rows are
 listed by line; the others are recorded.`
 
@@ -76,7 +78,7 @@ func cmdMeetings(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	bar := progressFor(e.stderr)
-	rep, err := svc.Import(ctx, programID, f, bar)
+	rep, err := svc.Import(ctx, programID, f, accounts.Operator().AuditBy(), bar)
 	if err != nil {
 		return err
 	}

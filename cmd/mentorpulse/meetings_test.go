@@ -28,6 +28,11 @@ func TestMeetingsImportQueuesEachRowOnceAndReportsBadLines(t *testing.T) {
 	if _, err := mp("user", "create", "--email", "amara@hospital.example", "--name", "Dr. Amara", "--role", "resident", "--program", "Medicine"); err != nil {
 		t.Fatal(err)
 	}
+	roster := filepath.Join(t.TempDir(), "mentees.csv")
+	os.WriteFile(roster, []byte("one@student.example,One\ntwo@student.example,\nthree@student.example,\n"), 0o600)
+	if _, err := mp("mentees", "import", "--program", "Medicine", roster); err != nil {
+		t.Fatal(err)
+	}
 	today := time.Now().UTC().Format(time.DateOnly)
 	file := filepath.Join(t.TempDir(), "meetings.csv")
 	os.WriteFile(file, []byte("resident_email,mentee_email,meeting_date\n"+

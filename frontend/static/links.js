@@ -48,8 +48,10 @@
       if (document.fullscreenElement) document.exitFullscreen().catch(function () {});
     });
   });
-  // Leaving full screen with Esc or the back gesture also closes the view.
+  // Leaving full screen with Esc or the back gesture also closes the view,
+  // back to where its Close link points.
   document.addEventListener("fullscreenchange", function () {
-    if (!document.fullscreenElement && location.hash === "#show") location.hash = "link";
+    var close = document.querySelector("#show [data-exit-fullscreen]");
+    if (!document.fullscreenElement && location.hash === "#show") location.hash = close ? close.getAttribute("href").slice(1) : "";
   });
 })();
