@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/mentorpulse/mentorpulse/models"
 	"github.com/mentorpulse/mentorpulse/models/dbtest"
@@ -348,16 +349,22 @@ func TestSubmissionStoredButUnconfirmedReadsAsReceivedOnRetry(t *testing.T) {
 	done := make(chan *httptest.ResponseRecorder)
 	go func() { done <- o.postForm("/s/"+tok, validForm()) }()
 	<-muted
-	// Wait until the statement has committed, then break the connection.
+	// Wait until the statement has committed (the answers wait in the
+	// holding table until the mixer runs), then break the connection.
 	ctx := context.Background()
+	deadline := time.Now().Add(time.Minute)
 	for {
-		n, err := o.direct.CountResponses(ctx, 0)
+		n, err := o.direct.CountAnswers(ctx, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if n == 1 {
 			break
 		}
+		if time.Now().After(deadline) {
+			t.Fatal("the submission never committed")
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 	o.proxy.cut()
 	rec := <-done

@@ -108,6 +108,9 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
+// demoMenteeDomain is the demo program's mentee email domain.
+const demoMenteeDomain = "student.example"
+
 func printDemoHelp(e *env) {
 	fmt.Fprintf(e.stdout, `
 Start the service with:   go run ./cmd/mentorpulse
@@ -116,8 +119,8 @@ Sign in as (password %s):
   admin@demo.mentorpulse.test      administrator
   director@demo.mentorpulse.test   program director
   resident1@demo.mentorpulse.test  resident
-Make a survey link:       go run ./cmd/mentorpulse invite --resident resident1@demo.mentorpulse.test
-`, e.cfg.BaseURL, demoPassword)
+Make a survey link:       go run ./cmd/mentorpulse invite --resident resident1@demo.mentorpulse.test --mentee sam@%s
+`, e.cfg.BaseURL, demoPassword, demoMenteeDomain)
 }
 
 // demoLiveLimit is the largest demo loaded through the live submission path;
@@ -134,6 +137,11 @@ func loadDemo(ctx context.Context, db *models.DB, rng *rand.Rand, residents, res
 	return db.WithTx(ctx, func(ctx context.Context) error {
 		p := &models.Program{Name: demoProgram, MinResponses: models.DefaultMinResponses}
 		if err := db.CreateProgram(ctx, p); err != nil {
+			return err
+		}
+		// Students' addresses at the demo school are mentees on first use,
+		// so the invite command below works for any of them.
+		if err := db.SetMenteeDomains(ctx, p.ID, []string{demoMenteeDomain}); err != nil {
 			return err
 		}
 		for _, u := range []*models.User{
