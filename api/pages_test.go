@@ -122,8 +122,8 @@ func TestPageFormsRefuseMissingOrWrongCSRFToken(t *testing.T) {
 		}
 	}
 	ctx := context.Background()
-	if counts, _ := f.db.CountLinks(ctx, models.InvitationFilter{ResidentID: f.resA1.ID}); counts[f.resA1.ID].Total() != 0 {
-		t.Errorf("a link was made without the CSRF token: %+v", counts)
+	if links, _ := f.db.ListInvitations(ctx, models.InvitationFilter{ResidentID: f.resA1.ID}); len(links) != 0 {
+		t.Errorf("a link was made without the CSRF token: %d", len(links))
 	}
 	if u, _ := f.db.UserByID(ctx, f.resA2.ID); !u.Active {
 		t.Error("a member was deactivated without the CSRF token")

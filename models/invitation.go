@@ -289,7 +289,8 @@ type InvitationFilter struct {
 	Limit      int
 }
 
-// ListInvitations lists links newest first, with their effective status.
+// ListInvitations lists links newest first, with their effective status, for
+// operators and tests: no page or API shows a link's status to staff.
 func (d *DB) ListInvitations(ctx context.Context, f InvitationFilter) ([]Invitation, error) {
 	q := d.db(ctx).Model(&Invitation{})
 	if f.ResidentID != 0 {
