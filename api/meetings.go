@@ -147,6 +147,9 @@ type residentDeliveryView struct {
 	Counts map[string]int `json:"counts"`
 }
 
+// meetingStatusView is one meeting's email delivery: queued, sent or
+// failed with a reason, never whether its link was answered, declined or
+// reminded (issue 10: that would name the members of a released group).
 type meetingStatusView struct {
 	ID             int64      `json:"id"`
 	Resident       idNameView `json:"resident"`
@@ -155,7 +158,6 @@ type meetingStatusView struct {
 	// DeliverySummary is the status in words: "queued, retrying: …" from
 	// the first failed attempt, "not sent: no mail server configured".
 	DeliverySummary string     `json:"delivery_summary"`
-	RemindersSent   int        `json:"reminders_sent"`
 	LastError       *string    `json:"last_error"`
 	SentAt          *time.Time `json:"sent_at"`
 	ExpiresAt       time.Time  `json:"expires_at"`
@@ -169,7 +171,7 @@ type idNameView struct {
 
 // listMeetingsQuery filters GET /api/v1/programs/{id}/meetings.
 type listMeetingsQuery struct {
-	Status string `query:"status" json:"status" validate:"omitempty,text,oneof=none queued sent reminded failed completed declined expired"`
+	Status string `query:"status" json:"status" validate:"omitempty,text,oneof=none queued sent failed"`
 	Limit  int    `query:"limit" json:"limit" validate:"omitempty,min=1,max=1000"`
 }
 
@@ -199,7 +201,7 @@ func (s *Server) listMeetings(c echo.Context) error {
 	if q.Limit == 0 {
 		q.Limit = 200
 	}
-	ms, err := s.DB.ListMeetings(ctx, models.MeetingFilter{ProgramID: programID, Status: q.Status, Limit: q.Limit})
+	ms, err := s.DB.ListMeetings(ctx, models.MeetingFilter{ProgramID: programID, Shown: q.Status, Limit: q.Limit})
 	if err != nil {
 		return err
 	}
@@ -210,9 +212,9 @@ func (s *Server) listMeetings(c echo.Context) error {
 	for _, m := range ms {
 		out.Meetings = append(out.Meetings, meetingStatusView{
 			ID: m.ID, Resident: idNameView{m.ResidentID, m.ResidentName}, MeetingDate: m.MeetingDate,
-			DeliveryStatus: m.DeliveryStatus, DeliverySummary: delivery.StatusText(m.DeliveryStatus, m.LastError),
-			RemindersSent: m.RemindersSent, LastError: m.LastError,
-			SentAt: m.SentAt, ExpiresAt: m.ExpiresAt.UTC(), CreatedAt: m.CreatedAt.UTC(),
+			DeliveryStatus: m.ShownDelivery, DeliverySummary: delivery.StatusText(m.ShownDelivery, m.ShownError()),
+			LastError: m.ShownError(),
+			SentAt:    m.SentAt, ExpiresAt: m.ExpiresAt.UTC(), CreatedAt: m.CreatedAt.UTC(),
 		})
 	}
 	return c.JSON(http.StatusOK, out)

@@ -259,8 +259,8 @@ func TestInvitationRoutesAreGone(t *testing.T) {
 			}
 		}
 	}
-	if counts, _ := f.db.CountLinks(context.Background(), models.InvitationFilter{ResidentID: f.resA1.ID}); counts[f.resA1.ID].Total() != 0 {
-		t.Errorf("links were made: %+v", counts)
+	if links, _ := f.db.ListInvitations(context.Background(), models.InvitationFilter{ResidentID: f.resA1.ID}); len(links) != 0 {
+		t.Errorf("links were made: %d", len(links))
 	}
 }
 

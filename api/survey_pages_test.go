@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"html"
 	"net/http"
 	"net/url"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/mentorpulse/mentorpulse/models"
+	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
 // validForm is a complete form submission as a browser sends it.
@@ -97,7 +99,7 @@ func TestSurveyPageForm(t *testing.T) {
 	for _, want := range []string{
 		`<form method="post" action="/s/` + token + `"`,
 		"Dr. Ada Lovelace", "Internal Medicine", "Friday 20 November 2026",
-		"Dr. Ada Lovelace sees your answers only combined with other mentees' answers, from at least three people in all, and only after the current feedback period ends.",
+		"Dr. Ada Lovelace sees your answers only combined with at least 3 mentees' answers, and only after the quarter (October–December 2026) ends.",
 		"nobody, administrators included, can tell which answers are yours",
 		`<textarea id="keep_doing" name="keep_doing"`, `<textarea id="next_time" name="next_time"`,
 	} {
@@ -248,5 +250,26 @@ func TestSurveyPageClosedTitles(t *testing.T) {
 				t.Errorf("page lacks %q:\n%s", want, rec.Body)
 			}
 		})
+	}
+}
+
+// TestSurveyPrivacyNoteStatesTheProgramsReleaseRule: the note names the
+// program's own min_mentees and the window the answer will belong to, so
+// a mentee knows when and with how many others their answer is shown.
+func TestSurveyPrivacyNoteStatesTheProgramsReleaseRule(t *testing.T) {
+	f := newFixture(t)
+	if err := f.db.UpdateWindowSettings(context.Background(), f.program.ID,
+		models.WindowSettings{ReleaseWindow: surveys.WindowHalf, AcademicYearStartMonth: 9, MinMentees: 5}); err != nil {
+		t.Fatal(err)
+	}
+	page := f.get("/s/" + f.newLink(linkPending)).Body.String()
+	for _, want := range []string{
+		"Dr. Ada Lovelace sees your answers only combined with at least 5 mentees' answers, and only after the half (September 2026–February 2027) ends.",
+		"nobody, administrators included, can tell which answers are yours",
+		"Comments are shown word for word with the combined results",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the survey page lacks %q", want)
+		}
 	}
 }

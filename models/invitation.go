@@ -128,6 +128,10 @@ type LinkView struct {
 	Invitation
 	ResidentName string
 	ProgramName  string
+	// The program's release rule, for the survey page's privacy note.
+	ReleaseWindow          string
+	AcademicYearStartMonth int
+	MinMentees             int
 }
 
 // LinkByToken finds the link for a token. An unknown or malformed token is
@@ -137,7 +141,8 @@ func (d *DB) LinkByToken(ctx context.Context, token string) (*LinkView, error) {
 		return nil, ErrLinkNotFound
 	}
 	var v LinkView
-	err := d.db(ctx).Raw(`SELECT i.*, u.name AS resident_name, p.name AS program_name
+	err := d.db(ctx).Raw(`SELECT i.*, u.name AS resident_name, p.name AS program_name,
+			p.release_window, p.academic_year_start_month, p.min_mentees
 		FROM invitations i
 		JOIN users u ON u.id = i.resident_id
 		JOIN programs p ON p.id = i.program_id
@@ -289,7 +294,8 @@ type InvitationFilter struct {
 	Limit      int
 }
 
-// ListInvitations lists links newest first, with their effective status.
+// ListInvitations lists links newest first, with their effective status, for
+// operators and tests: no page or API shows a link's status to staff.
 func (d *DB) ListInvitations(ctx context.Context, f InvitationFilter) ([]Invitation, error) {
 	q := d.db(ctx).Model(&Invitation{})
 	if f.ResidentID != 0 {

@@ -24,6 +24,9 @@ type MeetingStatus struct {
 	CreatedAt      time.Time
 	ExpiresAt      time.Time
 	LinkStatus     string
+	// ShownDelivery is the status residents and directors see (see
+	// shownDelivery); DeliveryStatus is the service's own.
+	ShownDelivery string
 }
 
 // MeetingFilter narrows ListMeetings.
@@ -31,6 +34,8 @@ type MeetingFilter struct {
 	ProgramID  int64
 	ResidentID int64
 	Status     string
+	// Shown keeps the meetings whose ShownDelivery is this status.
+	Shown string
 	// Undelivered keeps the meetings whose email failed, or whose last
 	// attempt failed and is being retried.
 	Undelivered bool
@@ -68,9 +73,19 @@ func (d *DB) ListMeetings(ctx context.Context, f MeetingFilter) ([]MeetingStatus
 			}
 		}
 	}
+	if f.Shown != "" {
+		q = q.Where(`(CASE WHEN m.delivery_status = ? AND m.sent_at IS NULL THEN m.delivery_status
+			WHEN m.delivery_status IN (?, ?) THEN ?
+			WHEN m.delivery_status IN (?, ?) AND NOT (i.status = ? AND i.expires_at <= ?) THEN m.delivery_status
+			WHEN m.sent_at IS NOT NULL THEN ? ELSE ? END) = ?`,
+			DeliveryFailed, DeliverySent, DeliveryReminded, DeliverySent,
+			DeliveryNone, DeliveryQueued, StatusPending, now, DeliverySent, DeliveryFailed, f.Shown)
+	}
 	if f.Undelivered {
-		q = q.Where("m.delivery_status = ? OR (m.last_error IS NOT NULL AND m.delivery_status IN ? AND NOT (i.status = ? AND i.expires_at <= ?))",
-			DeliveryFailed, []string{DeliveryQueued, DeliverySent, DeliveryReminded}, StatusPending, now)
+		// Only the link's own email: a reminder is sent only while the
+		// link is unanswered, so its failure would tell whether it was.
+		q = q.Where("(m.delivery_status = ? AND m.sent_at IS NULL) OR (m.last_error IS NOT NULL AND m.delivery_status = ? AND NOT (i.status = ? AND i.expires_at <= ?))",
+			DeliveryFailed, DeliveryQueued, StatusPending, now)
 	}
 	if f.Limit > 0 {
 		q = q.Limit(f.Limit)
@@ -80,7 +95,9 @@ func (d *DB) ListMeetings(ctx context.Context, f MeetingFilter) ([]MeetingStatus
 		return nil, fmt.Errorf("list meetings: %w", err)
 	}
 	for i := range out {
-		out[i].DeliveryStatus = out[i].effectiveStatus(now)
+		m := &out[i]
+		m.ShownDelivery = shownDelivery(m.DeliveryStatus, m.LinkStatus == StatusPending && !now.Before(m.ExpiresAt), m.SentAt)
+		m.DeliveryStatus = m.effectiveStatus(now)
 	}
 	return out, nil
 }
@@ -92,6 +109,41 @@ func (m *MeetingStatus) effectiveStatus(now time.Time) string {
 		}
 	}
 	return m.DeliveryStatus
+}
+
+// ShownDeliveries are the statuses residents and directors see of a
+// meeting: its email's, never its link's.
+var ShownDeliveries = []string{DeliveryNone, DeliveryQueued, DeliverySent, DeliveryFailed}
+
+// shownDelivery is the meeting's status as residents and directors see it:
+// the email's delivery only (none, queued, sent or failed). Whether the
+// mentee answered, declined or let the link lapse, and so whether a
+// reminder went, would tell them which meetings make up a released group,
+// so a closed link, or a reminder that failed, shows as the link's email
+// did: sent, or failed if that email never went (an in-person link that closed shows so too). ListMeetings'
+// Shown filter is the same rule in SQL.
+func shownDelivery(raw string, lapsed bool, sentAt *time.Time) string {
+	switch {
+	case raw == DeliveryFailed && sentAt == nil:
+		return raw
+	case raw == DeliverySent || raw == DeliveryReminded:
+		return DeliverySent
+	case (raw == DeliveryNone || raw == DeliveryQueued) && !lapsed:
+		return raw
+	case sentAt != nil:
+		return DeliverySent
+	}
+	return DeliveryFailed
+}
+
+// ShownError is the delivery error staff may see: that of the link's own
+// email (queued and retrying, or failed). A reminder's error is not shown:
+// a reminder goes only to a mentee who has not answered yet.
+func (m MeetingStatus) ShownError() *string {
+	if m.ShownDelivery == DeliveryQueued || m.ShownDelivery == DeliveryFailed {
+		return m.LastError
+	}
+	return nil
 }
 
 // ResidentDelivery counts one resident's meetings by delivery status.
@@ -117,7 +169,7 @@ func (d *DB) DeliverySummary(ctx context.Context, programID int64) ([]ResidentDe
 			byResident[m.ResidentID] = rd
 			order = append(order, m.ResidentID)
 		}
-		rd.Counts[m.DeliveryStatus]++
+		rd.Counts[m.ShownDelivery]++
 	}
 	out := make([]ResidentDelivery, 0, len(order))
 	for _, id := range order {

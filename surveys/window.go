@@ -150,3 +150,23 @@ func ValidWindowKind(kind string) bool { return WindowMonths(kind) > 0 }
 
 // WindowKindList is the kinds as a sentence fragment, for messages.
 func WindowKindList() string { return strings.Join(WindowKinds(), ", ") }
+
+// Months names the window's months as people read them: "October–December
+// 2026", "December 2026–May 2027", or "October 2026" for a month.
+func (w Window) Months() string {
+	from, errF := ParseMonth(w.From)
+	to, errT := ParseMonth(w.To)
+	if errF != nil || errT != nil {
+		return w.From + "–" + w.To
+	}
+	switch {
+	case w.From == w.To:
+		return from.Format("January 2006")
+	case from.Year() == to.Year():
+		return from.Format("January") + "–" + to.Format("January 2006")
+	}
+	return from.Format("January 2006") + "–" + to.Format("January 2006")
+}
+
+// Label names a window with its kind: "quarter (October–December 2026)".
+func (w Window) Label(kind string) string { return kind + " (" + w.Months() + ")" }

@@ -72,3 +72,21 @@ func TestAlignPeriodTakesWholeWindows(t *testing.T) {
 		t.Errorf("windows %+v", ws)
 	}
 }
+
+// TestWindowLabelNamesItsMonths: the survey page tells a mentee when the
+// window ends in words, across a year boundary too.
+func TestWindowLabelNamesItsMonths(t *testing.T) {
+	for _, c := range []struct {
+		w    Window
+		kind string
+		want string
+	}{
+		{Window{"2026-10", "2026-10", "2026-12"}, WindowQuarter, "quarter (October–December 2026)"},
+		{Window{"2026-12", "2026-12", "2027-02"}, WindowQuarter, "quarter (December 2026–February 2027)"},
+		{Window{"2026-08", "2026-08", "2026-08"}, WindowMonth, "month (August 2026)"},
+	} {
+		if got := c.w.Label(c.kind); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.w, got, c.want)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/mentorpulse/mentorpulse/accounts"
 	"github.com/mentorpulse/mentorpulse/api/httpkit"
 	"github.com/mentorpulse/mentorpulse/models"
+	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
 // adminProgramsData is the administrator's list of programs, with the forms
@@ -28,6 +29,19 @@ type adminProgramsData struct {
 	DeliveryID int64
 	Delivery   formState
 	Bounds     deliveryBounds
+	// ReleaseID is the program whose release form failed, with its
+	// messages in Release; Kinds and Months are the form's choices.
+	ReleaseID     int64
+	Release       formState
+	Kinds         []string
+	Months        []monthOption
+	MinMinMentees int
+}
+
+// monthOption is one month of the academic-year select.
+type monthOption struct {
+	N    int
+	Name string
 }
 
 // deliveryBounds are the ranges of the delivery settings, for the inputs'
@@ -46,8 +60,11 @@ func (s *Server) adminProgramsPage(c echo.Context) error {
 	if id, err := strconv.ParseInt(c.QueryParam("saved"), 10, 64); err == nil {
 		if p, err := s.DB.ProgramByID(c.Request().Context(), id); err == nil {
 			d.Notice = "Saved " + p.Name + ": reports show results from " + strconv.Itoa(p.MinResponses) + " responses on."
-			if c.QueryParam("what") == "delivery" {
+			switch c.QueryParam("what") {
+			case "delivery":
 				d.Notice = "Saved " + p.Name + ": " + deliverySummary(p.DeliverySettings)
+			case "release":
+				d.Notice = "Saved " + p.Name + ": " + releaseSummary(p)
 			}
 		}
 	}
@@ -60,6 +77,7 @@ func (s *Server) renderPrograms(c echo.Context, status int, d adminProgramsData)
 		return err
 	}
 	d.Nav, d.Programs, d.MinMinResponses = s.nav(c), ps, models.MinMinResponses
+	d.Kinds, d.Months, d.MinMinMentees = surveys.WindowKinds(), monthOptions(), surveys.MinMinMentees
 	d.Bounds = deliveryBounds{accounts.MinReminderAfterDays, accounts.MaxReminderAfterDays, accounts.MaxMaxReminders, accounts.MinLinkLifetimeDays, accounts.MaxLinkLifetimeDays}
 	if d.Create.Values == nil {
 		d.Create.Values = map[string]string{"min_responses": strconv.Itoa(models.DefaultMinResponses)}

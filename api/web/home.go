@@ -12,18 +12,15 @@ import (
 	"github.com/skip2/go-qrcode"
 )
 
-// homeLinkLimit bounds the list of links on the resident's home; the counts
-// above it cover every link.
-const homeLinkLimit = 50
-
 // homePageData is the resident's home: the record-a-meeting form, their
-// QR request code, their recorded meetings' delivery and their links'
-// statuses. It never holds a survey token or a mentee's email or name.
+// QR request code, their recorded meetings' delivery, and per closed
+// window how many meetings they recorded and how many links were answered
+// and declined. It never holds a survey token, a mentee's email or name, or
+// a link's status.
 type homePageData struct {
-	Nav          *navView
-	Counts       models.LinkCounts
-	Links        []models.Invitation
-	Shown, Total int
+	Nav *navView
+	// Windows counts links per closed window, newest first.
+	Windows windowCounts
 	// Meetings is on when meetings can be recorded (delivery is set up).
 	Meetings bool
 	Record   formState
@@ -52,17 +49,18 @@ func (s *Server) homePage(c echo.Context) error {
 func (s *Server) renderHome(c echo.Context, status int, forms homeForms) error {
 	ctx := c.Request().Context()
 	me := httpkit.CurrentUser(c)
-	counts, err := s.DB.CountLinks(ctx, models.InvitationFilter{ResidentID: me.ID})
-	if err != nil {
-		return err
-	}
-	links, err := s.DB.ListInvitations(ctx, models.InvitationFilter{ResidentID: me.ID, Limit: homeLinkLimit})
-	if err != nil {
-		return err
-	}
-	d := homePageData{Nav: s.nav(c), Counts: counts[me.ID], Links: links, Shown: len(links), Total: counts[me.ID].Total(),
+	d := homePageData{Nav: s.nav(c),
 		Meetings: s.Cfg.Delivery != nil, Record: forms.Record, Today: s.DB.Now().UTC().Format(time.DateOnly),
 		MaxDate: s.DB.Now().UTC().AddDate(0, 0, 1).Format(time.DateOnly)}
+	if me.ProgramID != nil {
+		prog, err := s.DB.ProgramByID(ctx, *me.ProgramID)
+		if err != nil {
+			return err
+		}
+		if d.Windows, err = s.closedWindowCounts(ctx, prog, me.ID, nil); err != nil {
+			return err
+		}
+	}
 	if d.Meetings {
 		ms, err := s.DB.ListMeetings(ctx, models.MeetingFilter{ResidentID: me.ID, Limit: homeMeetingLimit})
 		if err != nil {

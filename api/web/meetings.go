@@ -111,32 +111,33 @@ func longDate(d string) string {
 }
 
 // deliveryRow is a recorded meeting as its resident or a director sees it:
-// the delivery status and, for a failure, a reason a person can act on.
-// It never holds the mentee's email or name.
+// the delivery of its email (models' ShownDelivery) and, for a failure, a
+// reason a person can act on. It never holds the mentee's email or name,
+// nor whether the link was answered, declined or reminded.
 type deliveryRow struct {
 	ID                int64
 	ResidentName      string
 	MeetingDate       *string // for the date functions of the templates
 	Status, Label     string
 	Reason, Detail    string // Detail is the mail server's words, for directors
-	RemindersSent     int
 	CreatedAt, Closes time.Time
 }
 
 func newDeliveryRows(ms []models.MeetingStatus) []deliveryRow {
 	out := make([]deliveryRow, 0, len(ms))
 	for _, m := range ms {
-		r := deliveryRow{ID: m.ID, ResidentName: m.ResidentName, MeetingDate: &m.MeetingDate, Status: m.DeliveryStatus,
-			Label: deliveryLabel(m.DeliveryStatus, m.LastError), RemindersSent: m.RemindersSent, CreatedAt: m.CreatedAt, Closes: m.ExpiresAt}
-		if m.LastError != nil {
-			r.Detail = *m.LastError
+		lastError := m.ShownError()
+		r := deliveryRow{ID: m.ID, ResidentName: m.ResidentName, MeetingDate: &m.MeetingDate, Status: m.ShownDelivery,
+			Label: deliveryLabel(m.ShownDelivery, lastError), CreatedAt: m.CreatedAt, Closes: m.ExpiresAt}
+		if lastError != nil {
+			r.Detail = *lastError
 			switch {
-			case delivery.NotSent(m.DeliveryStatus, m.LastError):
+			case delivery.NotSent(m.ShownDelivery, lastError):
 				r.Detail = "" // the label says it all
 				r.Reason = "The email was written to the server log: set MENTORPULSE_SMTP_URL to send emails."
-			case m.DeliveryStatus == models.DeliveryFailed:
-				r.Reason = failureReason(*m.LastError)
-			case delivery.Retrying(m.DeliveryStatus, m.LastError):
+			case m.ShownDelivery == models.DeliveryFailed:
+				r.Reason = failureReason(*lastError)
+			case delivery.Retrying(m.ShownDelivery, lastError):
 				r.Reason = "The last attempt failed; it is tried again automatically."
 			default:
 				r.Detail = ""
@@ -164,14 +165,10 @@ func deliveryLabel(status string, lastError *string) string {
 
 // statusLabels name the delivery statuses on the pages.
 var statusLabels = map[string]string{
-	models.DeliveryNone:      "in person",
-	models.DeliveryQueued:    "queued",
-	models.DeliverySent:      "sent",
-	models.DeliveryReminded:  "reminded",
-	models.DeliveryFailed:    "failed",
-	models.DeliveryCompleted: "completed",
-	models.DeliveryDeclined:  "declined",
-	models.DeliveryExpired:   "expired",
+	models.DeliveryNone:   "in person",
+	models.DeliveryQueued: "queued",
+	models.DeliverySent:   "sent",
+	models.DeliveryFailed: "failed",
 }
 
 func statusLabel(s string) string {
@@ -223,8 +220,7 @@ type statusCount struct {
 
 // rosterStatuses are the statuses counted on the roster, in the order a
 // director reads them.
-var rosterStatuses = []string{models.DeliveryQueued, models.DeliverySent, models.DeliveryReminded,
-	models.DeliveryFailed, models.DeliveryCompleted, models.DeliveryExpired}
+var rosterStatuses = []string{models.DeliveryQueued, models.DeliverySent, models.DeliveryFailed}
 
 func (s *Server) loadRosterDelivery(c echo.Context, programID int64) (*rosterDelivery, error) {
 	if s.Cfg.Delivery == nil {

@@ -16,13 +16,15 @@ import (
 	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
-// rosterPageData is a program's roster: its members with their links'
-// statuses, and the forms to add, import and change members. After a POST
+// rosterPageData is a program's roster: its members, each resident's link
+// counts per closed window, and the forms to add, import and change members. After a POST
 // it also carries that form's outcome.
 type rosterPageData struct {
-	Nav      *navView
-	Program  *models.Program
-	Members  []rosterRow
+	Nav     *navView
+	Program *models.Program
+	Members []rosterRow
+	// Windows counts each resident's links per closed window.
+	Windows  windowCounts
 	PGYYears []int
 	// Notice confirms a change made by the previous request; noticeKey
 	// (a key of rosterNotices) and noticeFor (a member id) say which.
@@ -57,7 +59,7 @@ type rosterPageData struct {
 	MenteeImported *models.ImportResult
 }
 
-// rosterRow is one member. Links counts only a resident's links.
+// rosterRow is one member.
 type rosterRow struct {
 	ID          int64
 	Name, Email string
@@ -69,7 +71,6 @@ type rosterRow struct {
 	// them a password link (a co-director's account is the admins').
 	Manageable  bool
 	HasPassword bool
-	Links       models.LinkCounts
 }
 
 // shownPasswordLink is a set-password link for the director to pass on.
@@ -143,15 +144,11 @@ func (s *Server) renderRoster(c echo.Context, status int, prog *models.Program, 
 	if err != nil {
 		return err
 	}
-	counts, err := s.DB.CountLinks(ctx, models.InvitationFilter{ProgramID: prog.ID})
-	if err != nil {
-		return err
-	}
 	me, actor := httpkit.CurrentUser(c), httpkit.ActorOf(c)
 	d.Nav, d.Program, d.PGYYears = s.nav(c), prog, accounts.PGYYears()
 	for _, u := range members {
 		row := rosterRow{ID: u.ID, Name: u.Name, Email: u.Email, Role: u.Role,
-			Active: u.Active, Self: u.ID == me.ID, HasPassword: u.PasswordHash != "", Links: counts[u.ID],
+			Active: u.Active, Self: u.ID == me.ID, HasPassword: u.PasswordHash != "",
 			// A resident listed here belongs to this program only; for
 			// anyone else the programs do not change the answer.
 			Manageable: actor.ManagesAccount(&u, []int64{prog.ID})}
@@ -162,6 +159,13 @@ func (s *Server) renderRoster(c echo.Context, status int, prog *models.Program, 
 		if tmpl, ok := rosterNotices[d.noticeKey]; ok && u.ID == d.noticeFor {
 			d.Notice = fmt.Sprintf(tmpl, u.Name)
 		}
+	}
+	names := make(map[int64]string, len(members))
+	for _, u := range members {
+		names[u.ID] = u.Name
+	}
+	if d.Windows, err = s.closedWindowCounts(ctx, prog, 0, names); err != nil {
+		return err
 	}
 	if d.Add.Values == nil {
 		d.Add.Values = map[string]string{"role": models.RoleResident}

@@ -63,6 +63,7 @@ func (s *Server) registerPages(e *httpkit.Routes) {
 	e.POST("/admin/programs", s.createProgramForm, form(maxFormBytes, admin)...)
 	e.POST("/admin/programs/:id", s.updateProgramForm, form(maxFormBytes, admin)...)
 	e.POST("/admin/programs/:id/delivery", s.updateDeliveryForm, form(maxFormBytes, admin)...)
+	e.POST("/admin/programs/:id/release", s.updateReleaseForm, form(maxFormBytes, admin)...)
 }
 
 // registerReportPages registers the report pages. They read the same

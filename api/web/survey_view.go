@@ -16,10 +16,15 @@ type surveyPageData struct {
 	Token        string
 	ResidentName string
 	ProgramName  string
-	MeetingDate  *string
-	ExpiresAt    time.Time
-	Items        []itemView
-	Comments     []commentView
+	// MinMentees and Window state the program's release rule: the
+	// answers are seen only combined with at least MinMentees mentees',
+	// after Window (e.g. "quarter (October–December 2026)") ends.
+	MinMentees  int
+	Window      string
+	MeetingDate *string
+	ExpiresAt   time.Time
+	Items       []itemView
+	Comments    []commentView
 	// ErrorTitle heads the error summary; empty when there is none.
 	ErrorTitle string
 	// Unanswered links to each statement left without an answer, the common
@@ -83,9 +88,14 @@ func (s *Server) renderSurveyPage(c echo.Context, status int, link *models.LinkV
 		Token:        c.Param("token"),
 		ResidentName: link.ResidentName,
 		ProgramName:  link.ProgramName,
+		MinMentees:   link.MinMentees,
 		MeetingDate:  link.MeetingDate,
 		ExpiresAt:    link.ExpiresAt,
 		Unavailable:  unavailable,
+	}
+	d.Window = releaseWindowLabel(s.DB.Now(), link.ReleaseWindow, link.AcademicYearStartMonth)
+	if d.MinMentees < surveys.MinMinMentees {
+		d.MinMentees = surveys.DefaultMinMentees
 	}
 	if _, ok := errs["answers"]; ok {
 		d.AnswersError = "Rate at least one statement: every answer is \u201cNot applicable\u201d."
@@ -153,4 +163,17 @@ func errorTitle(unanswered, other int) string {
 		return "One answer needs another look"
 	}
 	return strconv.Itoa(unanswered+other) + " answers need another look"
+}
+
+// releaseWindowLabel names the window an answer submitted now belongs to:
+// "quarter (October–December 2026)". A program without settings (the
+// unavailable page) gets the defaults, as the release job does.
+func releaseWindowLabel(now time.Time, kind string, startMonth int) string {
+	if !surveys.ValidWindowKind(kind) {
+		kind = surveys.DefaultWindow
+	}
+	if startMonth < 1 || startMonth > 12 {
+		startMonth = surveys.DefaultAcademicYearStartMonth
+	}
+	return surveys.WindowOf(now, kind, startMonth).Label(kind)
 }

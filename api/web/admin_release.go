@@ -1,0 +1,107 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/mentorpulse/mentorpulse/accounts"
+	"github.com/mentorpulse/mentorpulse/api/httpkit"
+	"github.com/mentorpulse/mentorpulse/models"
+)
+
+// releaseFieldNames are the release form's inputs, in page order.
+var releaseFieldNames = []string{"release_window", "academic_year_start_month", "min_mentees", "mentee_email_domains"}
+
+// releaseFields names the release inputs of one program's row.
+func releaseFields(id int64) []formField {
+	n := strconv.FormatInt(id, 10)
+	return []formField{
+		{Name: "release_window", ID: "window-" + n, Label: "Release window"},
+		{Name: "academic_year_start_month", ID: "yearstart-" + n, Label: "Academic year starts in"},
+		{Name: "min_mentees", ID: "mentees-" + n, Label: "Minimum mentees"},
+		{Name: "mentee_email_domains", ID: "domains-" + n, Label: "Mentee email domains"},
+	}
+}
+
+// monthOptions are the twelve months, January first.
+func monthOptions() []monthOption {
+	out := make([]monthOption, 12)
+	for i := range out {
+		out[i] = monthOption{N: i + 1, Name: time.Month(i + 1).String()}
+	}
+	return out
+}
+
+// updateReleaseForm changes a program's release rule and mentee domains
+// through the same patch, checks and audit entry as
+// PATCH /api/v1/programs/{id}.
+func (s *Server) updateReleaseForm(c echo.Context) error {
+	id, err := httpkit.PathID(c, "id", "program")
+	if err != nil {
+		return err
+	}
+	if _, err := s.ProgramSettingsAccess(c, id); err != nil {
+		return err
+	}
+	d := adminProgramsData{ReleaseID: id, Release: formState{Values: formValues(c, releaseFieldNames...)}}
+	fields := releaseFields(id)
+	in := accounts.ProgramChanges{ID: id}
+	window := c.FormValue("release_window")
+	in.ReleaseWindow = &window
+	for _, f := range []struct {
+		name   string
+		target **int
+	}{{"academic_year_start_month", &in.AcademicYearStartMonth}, {"min_mentees", &in.MinMentees}} {
+		n, set, msg := formInt(c, f.name)
+		switch {
+		case msg != "":
+			d.Release.add(fields, f.name, msg)
+		case !set:
+			d.Release.add(fields, f.name, "is required")
+		default:
+			*f.target = &n
+		}
+	}
+	domains := splitDomains(c.FormValue("mentee_email_domains"))
+	in.MenteeEmailDomains = &domains
+	if window == "" {
+		d.Release.add(fields, "release_window", "is required")
+	}
+	err = s.Accounts.Check(in)
+	if err == nil && !d.Release.HasErrors() {
+		if _, err = s.Accounts.UpdateProgram(c.Request().Context(), httpkit.ActorOf(c), in); err == nil {
+			q := url.Values{"saved": {strconv.FormatInt(id, 10)}, "what": {"release"}}
+			return c.Redirect(http.StatusSeeOther, "/admin/programs?"+q.Encode()+"#program-"+strconv.FormatInt(id, 10))
+		}
+	}
+	if err != nil && !failForm(&d.Release, err, fields, "") {
+		return err
+	}
+	return s.renderPrograms(c, http.StatusUnprocessableEntity, d)
+}
+
+// splitDomains reads a comma-separated list of domains; an empty field
+// clears them.
+func splitDomains(s string) []string {
+	out := []string{}
+	for _, d := range strings.Split(s, ",") {
+		if d = strings.TrimSpace(d); d != "" {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// releaseSummary says in words what a program's release rule does.
+func releaseSummary(p *models.Program) string {
+	out := "results are released per " + p.ReleaseWindow + " (the academic year starts in " +
+		time.Month(p.AcademicYearStartMonth).String() + "), from at least " + strconv.Itoa(p.MinMentees) + " different mentees"
+	if ds := p.MenteeDomains(); len(ds) > 0 {
+		return out + "; addresses in " + strings.Join(ds, ", ") + " are accepted as mentees."
+	}
+	return out + "; no mentee domains: every mentee must be on the roster."
+}
