@@ -249,3 +249,172 @@ func TestOneMenteeAnsweringFiveMeetingsReleasesNothing(t *testing.T) {
 		}
 	}
 }
+
+// mailsTo counts the emails that went to an address.
+func (e *attackEnv) mailsTo(addr string) int {
+	n := 0
+	for _, m := range e.smtp.Mails() {
+		if strings.EqualFold(m.To, addr) {
+			n++
+		}
+	}
+	return n
+}
+
+// assertReportDifferenceRevealsNoOne compares two consecutive reports of
+// one resident: either nothing new was released, or what is new is whole
+// released groups, each of at least min_mentees distinct mentees, and the
+// change in responses is exactly theirs.
+func assertReportDifferenceRevealsNoOne(t *testing.T, step string, before, after surveys.ResidentReport) {
+	t.Helper()
+	if len(after.Releases) < len(before.Releases) {
+		t.Fatalf("%s: releases went from %d to %d", step, len(before.Releases), len(after.Releases))
+	}
+	for i, r := range before.Releases {
+		if after.Releases[i] != r {
+			t.Errorf("%s: an earlier release changed: %+v -> %+v", step, r, after.Releases[i])
+		}
+	}
+	var responses, mentees int64
+	for _, r := range after.Releases[len(before.Releases):] {
+		if r.Mentees < int64(max(after.MinMentees, 3)) || r.Responses < int64(after.MinResponses) {
+			t.Errorf("%s: released a group of %d responses from %d mentees (min %d mentees, %d responses)", step, r.Responses, r.Mentees, after.MinMentees, after.MinResponses)
+		}
+		responses += r.Responses
+		mentees += r.Mentees
+	}
+	if d := after.Responses - before.Responses; d != responses {
+		t.Errorf("%s: the report's responses grew by %d, but the new releases hold %d", step, d, responses)
+	}
+	if d := after.Mentees - before.Mentees; d != mentees {
+		t.Errorf("%s: the report's mentees grew by %d, but the new releases hold %d", step, d, mentees)
+	}
+	if responses == 0 {
+		bc, _ := json.Marshal(before.Comments)
+		ac, _ := json.Marshal(after.Comments)
+		if string(bc) != string(ac) {
+			t.Errorf("%s: comments changed with nothing released: %s -> %s", step, bc, ac)
+		}
+		for i := range after.Attributes {
+			if i < len(before.Attributes) && (after.Attributes[i].N != before.Attributes[i].N || fmt.Sprint(after.Attributes[i].Mean) != fmt.Sprint(before.Attributes[i].Mean)) {
+				t.Errorf("%s: %s changed with nothing released", step, after.Attributes[i].Key)
+			}
+		}
+	}
+}
+
+// TestPlantAndSubtractLearnsNothing performs issue 10's attack as a
+// resident and as a director. With one real mentee's answer waiting, they
+// try to make links they could answer themselves: staff addresses (their
+// own, a colleague's) as the mentee, a made-up address outside the roster
+// and the mentee domains, a director's out-of-domain roster entry before an
+// admin approves it. None gets a link or an email, no answer holds a survey
+// URL (TestStaffCannotObtainASurveyURL walks every other route). Then the
+// reports before and after each window's close differ by nothing, or by a
+// whole released group of at least min_mentees mentees: never by one answer.
+func TestPlantAndSubtractLearnsNothing(t *testing.T) {
+	e := newAttackEnv(t, api.Config{})
+	today := func() string { return e.clock.Now().Format(time.DateOnly) }
+	const realMentee = "kim@student.example"
+	if w := e.recordMeeting(e.resident, e.resident, realMentee, today()); w.Code != http.StatusCreated {
+		t.Fatalf("the real meeting: %d %s", w.Code, w.Body)
+	}
+	e.answer(e.tokensFor(realMentee, 1)[0], 1, "My resident was late to every meeting.")
+	r0, _ := e.report(e.resident, e.resident)
+
+	// Plant: every attempt is refused and sends nothing.
+	planted := []string{e.resident.Email, strings.ToUpper(e.colleague.Email), e.director.Email, e.admin.Email, "plant@elsewhere.example"}
+	for _, who := range []*models.User{e.resident, e.director} {
+		for i, addr := range planted {
+			date := attackStart.AddDate(0, 0, -1-i).Format(time.DateOnly)
+			w := e.recordMeeting(who, e.resident, addr, date)
+			if w.Code != http.StatusConflict && w.Code != http.StatusUnprocessableEntity {
+				t.Errorf("%s recording a meeting with %s: %d %s, want 409 or 422", who.Role, addr, w.Code, w.Body)
+			}
+			if strings.Contains(w.Body.String(), "/s/") {
+				t.Errorf("%s: the refusal holds a survey URL", who.Role)
+			}
+		}
+	}
+	menteesPath := fmt.Sprintf("/api/v1/programs/%d/mentees", e.program.ID)
+	if w := e.call(e.resident, http.MethodPost, menteesPath, "application/json", `{"email":"plant2@elsewhere.example"}`); w.Code != http.StatusForbidden {
+		t.Errorf("a resident adding a mentee: %d, want 403", w.Code)
+	}
+	for _, staff := range []*models.User{e.resident, e.colleague, e.director} {
+		if w := e.call(e.director, http.MethodPost, menteesPath, "application/json", fmt.Sprintf(`{"email":%q}`, staff.Email)); w.Code != http.StatusConflict {
+			t.Errorf("the director making %s a mentee: %d, want 409", staff.Email, w.Code)
+		}
+	}
+	// The director's own out-of-domain entry waits for an admin.
+	const outside = "dana.private@elsewhere.example"
+	w := e.call(e.director, http.MethodPost, menteesPath, "application/json", fmt.Sprintf(`{"email":%q}`, outside))
+	var added struct {
+		ID     int64
+		Status string
+	}
+	if json.Unmarshal(w.Body.Bytes(), &added); w.Code != http.StatusCreated || added.Status != "pending_approval" {
+		t.Fatalf("the director adding an outside address: %d %s, want 201 pending_approval", w.Code, w.Body)
+	}
+	pendingDate := attackStart.AddDate(0, 0, -10).Format(time.DateOnly)
+	for _, who := range []*models.User{e.resident, e.director} {
+		if w := e.recordMeeting(who, e.resident, outside, pendingDate); w.Code != http.StatusConflict && w.Code != http.StatusUnprocessableEntity {
+			t.Errorf("%s recording a meeting with a pending mentee: %d %s, want 409 or 422", who.Role, w.Code, w.Body)
+		}
+	}
+	if w := e.call(e.director, http.MethodPost, fmt.Sprintf("/api/v1/mentees/%d/approve", added.ID), "", ""); w.Code != http.StatusForbidden {
+		t.Errorf("the director approving their own entry: %d, want 403", w.Code)
+	}
+	waitSendJobs(t, e.svc)
+	for _, addr := range append(planted, outside) {
+		if n := e.mailsTo(addr); n != 0 {
+			t.Errorf("%d survey emails went to %s", n, addr)
+		}
+	}
+	if n := len(e.smtp.Mails()); n != 1 {
+		t.Errorf("%d emails sent, want only the real mentee's", n)
+	}
+	// Approved by an admin, the entry gets its link — in its own inbox only.
+	if w := e.call(e.admin, http.MethodPost, fmt.Sprintf("/api/v1/mentees/%d/approve", added.ID), "", ""); w.Code != http.StatusOK {
+		t.Fatalf("the admin approving: %d %s", w.Code, w.Body)
+	}
+	if w := e.recordMeeting(e.director, e.resident, outside, pendingDate); w.Code != http.StatusCreated || strings.Contains(w.Body.String(), "/s/") {
+		t.Errorf("a meeting with the approved mentee: %d %s, want 201 without a URL", w.Code, w.Body)
+	}
+	e.tokensFor(outside, 1)
+
+	// Subtract: the reports around each close.
+	r1, _ := e.report(e.resident, e.resident)
+	assertNothingReleased(t, "mid-window", r1)
+	assertReportDifferenceRevealsNoOne(t, "mid-window", r0, r1)
+	e.clock.Advance(attackClose.Sub(attackStart))
+	e.release()
+	r2, body := e.report(e.resident, e.resident)
+	assertNothingReleased(t, "after the first close", r2)
+	assertReportDifferenceRevealsNoOne(t, "first close", r1, r2)
+	if strings.Contains(body, "late to every") {
+		t.Error("the real mentee's comment shows after the first close")
+	}
+	d2, _ := e.report(e.director, e.resident)
+	assertNothingReleased(t, "after the first close, as the director", d2)
+
+	// Two more real mentees answer in the next window: mid-window nothing
+	// moves; at its close the three are released together, as one group.
+	for _, m := range []string{"lee@student.example", "mo@student.example"} {
+		if w := e.recordMeeting(e.resident, e.resident, m, today()); w.Code != http.StatusCreated {
+			t.Fatalf("meeting with %s: %d %s", m, w.Code, w.Body)
+		}
+		e.answer(e.tokensFor(m, 1)[0], 4, "Fine.")
+	}
+	r3, _ := e.report(e.resident, e.resident)
+	assertReportDifferenceRevealsNoOne(t, "second window, open", r2, r3)
+	assertNothingReleased(t, "second window, open", r3)
+	e.clock.Advance(time.Date(2026, 7, 2, 9, 0, 0, 0, time.UTC).Sub(e.clock.Now()))
+	e.release()
+	r4, _ := e.report(e.resident, e.resident)
+	assertReportDifferenceRevealsNoOne(t, "second close", r3, r4)
+	if len(r4.Releases) != 1 || r4.Releases[0].Mentees != 3 || r4.Releases[0].Responses != 3 || r4.Releases[0].FirstWindow != "2026-01" {
+		t.Errorf("second close released %+v, want one group of the 3 mentees' 3 answers from 2026-01 on", r4.Releases)
+	}
+	d4, _ := e.report(e.director, e.resident)
+	assertReportDifferenceRevealsNoOne(t, "second close, as the director", d2, d4)
+}
