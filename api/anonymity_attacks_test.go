@@ -7,6 +7,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -417,4 +420,93 @@ func TestPlantAndSubtractLearnsNothing(t *testing.T) {
 	}
 	d4, _ := e.report(e.director, e.resident)
 	assertReportDifferenceRevealsNoOne(t, "second close, as the director", d2, d4)
+}
+
+// askAt posts the QR request form of code for email from remote (IP:port).
+func (e *attackEnv) askAt(code, email, remote string) *httptest.ResponseRecorder {
+	e.t.Helper()
+	page := e.call(nil, http.MethodGet, "/r/"+code, "", "")
+	m := hiddenCSRF.FindStringSubmatch(page.Body.String())
+	ck := responseCookie(page, "mentorpulse_request")
+	if page.Code != http.StatusOK || m == nil || ck == nil {
+		e.t.Fatalf("GET /r/{code}: %d, no form token", page.Code)
+	}
+	form := url.Values{"csrf_token": {m[1]}, "email": {email}}
+	return e.call(nil, http.MethodPost, "/r/"+code, "application/x-www-form-urlencoded", form.Encode(), func(r *http.Request) {
+		r.AddCookie(ck)
+		r.RemoteAddr = remote
+	})
+}
+
+var retryPage = regexp.MustCompile(`Please wait (\d+) seconds and try again`)
+
+// assertLimited checks a 429 answer that says when to try again.
+func assertLimited(t *testing.T, what string, w *httptest.ResponseRecorder) {
+	t.Helper()
+	after := w.Header().Get("Retry-After")
+	m := retryPage.FindStringSubmatch(w.Body.String())
+	if w.Code != http.StatusTooManyRequests || after == "" || m == nil || m[1] != after {
+		t.Errorf("%s: %d, Retry-After %q, page says %q; want 429 saying when to try again", what, w.Code, after, m)
+	}
+	if n, err := strconv.Atoi(after); err != nil || n < 1 {
+		t.Errorf("%s: Retry-After %q is not a positive number of seconds", what, after)
+	}
+	if strings.Contains(w.Body.String(), "Check your inbox.") || strings.Contains(w.Body.String(), "/s/") {
+		t.Errorf("%s: the limited answer says a link was sent, or shows one", what)
+	}
+}
+
+// TestQRRequestsAreRateLimitedPerIPAndPerAddress: someone trying addresses
+// at a resident's QR page, from one IP or one address from many IPs, is
+// stopped by the sign-in limits with a page that says when to try again,
+// and the requests past the limit send no email even to rostered mentees.
+func TestQRRequestsAreRateLimitedPerIPAndPerAddress(t *testing.T) {
+	e := newAttackEnv(t, api.Config{
+		LoginIPLimit:      api.RateLimit{Events: 2, Per: 1000 * time.Hour},
+		LoginAccountLimit: api.RateLimit{Events: 2, Per: 1000 * time.Hour},
+	})
+	code, _, err := e.db.NewResidentCode(context.Background(), e.resident.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The requests are handled in order: once the last one's email is in,
+	// every earlier request has been handled.
+	handled := func(sentinel, remote string) {
+		t.Helper()
+		if w := e.askAt(code, sentinel, remote); w.Code != http.StatusOK {
+			t.Fatalf("sentinel request: %d", w.Code)
+		}
+		e.tokensFor(sentinel, 1)
+		waitSendJobs(t, e.svc)
+	}
+
+	// Per IP: two addresses, then a third is refused.
+	for _, m := range []string{"kim@student.example", "lee@student.example"} {
+		if w := e.askAt(code, m, "198.51.100.7:1000"); w.Code != http.StatusOK {
+			t.Fatalf("%s: %d, want 200", m, w.Code)
+		}
+	}
+	assertLimited(t, "third address from one IP", e.askAt(code, "mo@student.example", "198.51.100.7:1000"))
+	handled("zed@student.example", "192.0.2.1:1")
+	if n := e.mailsTo("mo@student.example"); n != 0 {
+		t.Errorf("%d emails to the address refused by the per-IP limit", n)
+	}
+
+	// Per address, from IPs of their own, on different days (a second
+	// request the same day would send nothing anyway).
+	for i := range 2 {
+		if w := e.askAt(code, "pat@student.example", "203.0.113."+strconv.Itoa(i+1)+":1000"); w.Code != http.StatusOK {
+			t.Fatalf("address request %d: %d, want 200", i+1, w.Code)
+		}
+		e.tokensFor("pat@student.example", i+1) // handled on its day
+		e.clock.Advance(24 * time.Hour)
+	}
+	assertLimited(t, "third request for one address", e.askAt(code, "PAT@student.example", "203.0.113.9:1000"))
+	handled("zoe@student.example", "192.0.2.2:1")
+	if n := e.mailsTo("pat@student.example"); n != 2 {
+		t.Errorf("%d emails to the address limited after two requests, want 2", n)
+	}
+	if n := len(e.smtp.Mails()); n != 6 {
+		t.Errorf("%d emails in all, want 6: kim, lee, zed, pat twice, zoe", n)
+	}
 }
