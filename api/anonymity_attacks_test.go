@@ -510,3 +510,63 @@ func TestQRRequestsAreRateLimitedPerIPAndPerAddress(t *testing.T) {
 		t.Errorf("%d emails in all, want 6: kim, lee, zed, pat twice, zoe", n)
 	}
 }
+
+// TestReleasedCommentsAreNotInSubmissionOrder: comments appear with their
+// released group in an order unrelated to submission, so a resident who
+// remembers which meeting came first cannot tell whose comment is first.
+// Twenty residents each get three answers with comments, submitted in a
+// known order; after the release, the first comment shown is not always
+// the first submitted, nor always the last (by chance alone, all twenty would match once in
+// 3^20 runs), and no report keeps the submission order every time.
+func TestReleasedCommentsAreNotInSubmissionOrder(t *testing.T) {
+	e := newAttackEnv(t, api.Config{})
+	ctx := context.Background()
+	const residents, answers = 20, 3
+	var rs []*models.User
+	for i := range residents {
+		u := &models.User{Email: fmt.Sprintf("r%02d@hospital.example", i), Name: fmt.Sprintf("Dr. R%02d", i), Role: models.RoleResident, ProgramID: &e.program.ID}
+		if err := e.db.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		rs = append(rs, u)
+	}
+	comment := func(i, j int) string { return fmt.Sprintf("Resident %02d, answer %d of %d.", i, j+1, answers) }
+	for j := range answers {
+		for i, u := range rs {
+			m := fmt.Sprintf("m%02d-%d@student.example", i, j)
+			if w := e.recordMeeting(e.director, u, m, attackStart.Format(time.DateOnly)); w.Code != http.StatusCreated {
+				t.Fatalf("meeting %s: %d %s", m, w.Code, w.Body)
+			}
+			e.answer(e.tokensFor(m, 1)[0], 2+j, comment(i, j))
+		}
+	}
+	e.clock.Advance(attackClose.Sub(attackStart))
+	e.release()
+	firstIsFirst, inOrder, reversed := 0, 0, 0
+	for i, u := range rs {
+		r, _ := e.report(e.director, u)
+		got := r.Comments.KeepDoing
+		if len(r.Releases) != 1 || len(got) != answers {
+			t.Fatalf("resident %d: %d releases, comments %q; want one release with %d comments", i, len(r.Releases), got, answers)
+		}
+		if got[0] == comment(i, 0) {
+			firstIsFirst++
+		}
+		if got[0] == comment(i, 0) && got[1] == comment(i, 1) {
+			inOrder++
+		}
+		if got[0] == comment(i, answers-1) {
+			reversed++ // newest first is submission order too
+		}
+	}
+	if firstIsFirst == residents {
+		t.Errorf("in all %d releases the first comment shown is the first submitted", residents)
+	}
+	if reversed == residents {
+		t.Errorf("in all %d releases the first comment shown is the last submitted", residents)
+	}
+	if inOrder == residents {
+		t.Errorf("in all %d releases the comments are in submission order", residents)
+	}
+	t.Logf("first comment shown was the first submitted in %d of %d releases; all in order in %d", firstIsFirst, residents, inOrder)
+}
