@@ -570,3 +570,57 @@ func TestReleasedCommentsAreNotInSubmissionOrder(t *testing.T) {
 	}
 	t.Logf("first comment shown was the first submitted in %d of %d releases; all in order in %d", firstIsFirst, residents, inOrder)
 }
+
+// TestDeliveryViewDoesNotTellAnsweredMeetings is the attack of "the
+// resident knows each batch's members": a director (who sees every
+// resident's report) reads the delivery view after one of two meetings was
+// answered. Per meeting it shows delivery only, so the two meetings look
+// alike but for their ids and dates, and filtering by an answer's status
+// finds nothing.
+func TestDeliveryViewDoesNotTellAnsweredMeetings(t *testing.T) {
+	e := newAttackEnv(t, api.Config{})
+	dates := map[string]string{"kim@student.example": "2026-03-16", "lee@student.example": "2026-03-15"}
+	for m, d := range dates {
+		if w := e.recordMeeting(e.resident, e.resident, m, d); w.Code != http.StatusCreated {
+			t.Fatalf("meeting with %s: %d %s", m, w.Code, w.Body)
+		}
+	}
+	e.tokensFor("lee@student.example", 1)
+	waitSendJobs(t, e.svc)
+	e.answer(e.tokensFor("kim@student.example", 1)[0], 4, "Good.")
+	e.assertMeetingsAlike("open")
+	// Past the links' expiry, answered and unanswered both show expired.
+	e.clock.Advance(15 * 24 * time.Hour)
+	e.assertMeetingsAlike("expired")
+}
+
+// assertMeetingsAlike reads the director's delivery view of the two
+// meetings and checks that nothing but ids and dates tells them apart.
+func (e *attackEnv) assertMeetingsAlike(when string) {
+	t := e.t
+	t.Helper()
+	path := fmt.Sprintf("/api/v1/programs/%d/meetings", e.program.ID)
+	w := e.call(e.director, http.MethodGet, path, "", "")
+	var view struct {
+		Meetings []map[string]any `json:"meetings"`
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &view); w.Code != http.StatusOK || err != nil || len(view.Meetings) != 2 {
+		t.Fatalf("delivery view: %d %v %s", w.Code, err, w.Body)
+	}
+	a, b := view.Meetings[0], view.Meetings[1]
+	for k := range a {
+		switch k {
+		case "id", "meeting_date", "created_at", "expires_at":
+			continue
+		}
+		if fmt.Sprint(a[k]) != fmt.Sprint(b[k]) {
+			t.Errorf("%s: the answered and the unanswered meeting differ in %s: %v vs %v", when, k, a[k], b[k])
+		}
+	}
+	for _, status := range []string{"completed", "declined"} {
+		w := e.call(e.director, http.MethodGet, path+"?status="+status, "", "")
+		if w.Code == http.StatusOK && strings.Contains(w.Body.String(), `"meeting_date"`) {
+			t.Errorf("%s: ?status=%s finds meetings: %s", when, status, w.Body)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 )
@@ -55,43 +56,52 @@ func (d *DB) ListMeetings(ctx context.Context, f MeetingFilter) ([]MeetingStatus
 	if f.ResidentID != 0 {
 		q = q.Where("m.resident_id = ?", f.ResidentID)
 	}
-	switch f.Status {
-	case "":
-	case DeliveryExpired:
-		q = q.Where("m.delivery_status = ? OR (m.delivery_status IN ? AND i.status = ? AND i.expires_at <= ?)",
-			DeliveryExpired, openDelivery, StatusPending, now)
-	default:
-		q = q.Where("m.delivery_status = ?", f.Status)
-		for _, s := range openDelivery {
-			if s == f.Status {
-				q = q.Where("NOT (i.status = ? AND i.expires_at <= ?)", StatusPending, now)
-			}
-		}
-	}
 	if f.Undelivered {
 		q = q.Where("m.delivery_status = ? OR (m.last_error IS NOT NULL AND m.delivery_status IN ? AND NOT (i.status = ? AND i.expires_at <= ?))",
 			DeliveryFailed, []string{DeliveryQueued, DeliverySent, DeliveryReminded}, StatusPending, now)
 	}
-	if f.Limit > 0 {
+	// A status filter applies to the status shown, which only Go knows.
+	if f.Limit > 0 && f.Status == "" {
 		q = q.Limit(f.Limit)
 	}
-	var out []MeetingStatus
-	if err := q.Order("m.created_at DESC, m.id DESC").Scan(&out).Error; err != nil {
+	var all []MeetingStatus
+	if err := q.Order("m.created_at DESC, m.id DESC").Scan(&all).Error; err != nil {
 		return nil, fmt.Errorf("list meetings: %w", err)
 	}
-	for i := range out {
-		out[i].DeliveryStatus = out[i].effectiveStatus(now)
+	out := all[:0]
+	for _, m := range all {
+		m.DeliveryStatus = m.effectiveStatus(now)
+		if f.Status == "" || m.DeliveryStatus == f.Status {
+			out = append(out, m)
+		}
+		if f.Limit > 0 && len(out) == f.Limit {
+			break
+		}
 	}
 	return out, nil
 }
 
+// effectiveStatus is the status residents and directors see: delivery
+// only. Whether a link was answered or declined must not show per meeting
+// (issue 10: it tells the members of each released group), so a closed
+// link shows what an open one would, sent (or reminded, or in person) until
+// its expiry and expired after it. The stored status stays, for the jobs.
 func (m *MeetingStatus) effectiveStatus(now time.Time) string {
-	for _, s := range openDelivery {
-		if m.DeliveryStatus == s && m.LinkStatus == StatusPending && !now.Before(m.ExpiresAt) {
-			return DeliveryExpired
+	s := m.DeliveryStatus
+	if s == DeliveryCompleted || s == DeliveryDeclined {
+		switch {
+		case m.SentAt == nil:
+			s = DeliveryNone
+		case m.RemindersSent > 0:
+			s = DeliveryReminded
+		default:
+			s = DeliverySent
 		}
 	}
-	return m.DeliveryStatus
+	if slices.Contains(openDelivery, s) && !now.Before(m.ExpiresAt) {
+		return DeliveryExpired
+	}
+	return s
 }
 
 // ResidentDelivery counts one resident's meetings by delivery status.
