@@ -624,3 +624,58 @@ func (e *attackEnv) assertMeetingsAlike(when string) {
 		}
 	}
 }
+
+// TestPagesShowNoLinkStatus: the resident's home and the director's roster
+// show no answered, declined or pending status of a link, and no live count
+// of them, so neither can watch a meeting turn into an answer.
+func TestPagesShowNoLinkStatus(t *testing.T) {
+	e := newAttackEnv(t, api.Config{})
+	for m, d := range map[string]string{"kim@student.example": "2026-03-16", "lee@student.example": "2026-03-15"} {
+		if w := e.recordMeeting(e.resident, e.resident, m, d); w.Code != http.StatusCreated {
+			t.Fatalf("meeting with %s: %d %s", m, w.Code, w.Body)
+		}
+	}
+	e.tokensFor("lee@student.example", 1)
+	waitSendJobs(t, e.svc)
+	e.answer(e.tokensFor("kim@student.example", 1)[0], 4, "Good.")
+	cookie, sess, err := e.db.CreateSession(context.Background(), e.resident.ID, models.SessionLimits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	home := e.call(nil, http.MethodGet, "/home", "", "", withSession(cookie, sess.CSRFToken))
+	if home.Code != http.StatusOK || !strings.Contains(home.Body.String(), "Recorded meetings") {
+		t.Fatalf("the resident's home: %d, without the meetings", home.Code)
+	}
+	if n := strings.Count(home.Body.String(), `class="status status-sent"`); n != 2 {
+		t.Errorf("the resident's home shows %d of the 2 meetings as sent: one stands out", n)
+	}
+	assertNoLinkStatus(t, "the resident's home", home.Body.String())
+	cookie, sess, err = e.db.CreateSession(context.Background(), e.director.ID, models.SessionLimits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	roster := e.call(nil, http.MethodGet, fmt.Sprintf("/programs/%d/roster", e.program.ID), "", "", withSession(cookie, sess.CSRFToken))
+	if roster.Code != http.StatusOK || !strings.Contains(roster.Body.String(), e.resident.Name) {
+		t.Fatalf("the director's roster: %d, without the resident", roster.Code)
+	}
+	assertNoLinkStatus(t, "the director's roster", roster.Body.String())
+}
+
+// assertNoLinkStatus checks a page for a link's answered, declined or
+// pending status, in a status badge, a count or a column.
+func assertNoLinkStatus(t *testing.T, page, body string) {
+	t.Helper()
+	text := strings.ToLower(regexp.MustCompile(`<[^>]*>`).ReplaceAllString(body, " "))
+	text = strings.Join(strings.Fields(text), " ")
+	for _, status := range []string{"completed", "declined", "pending"} {
+		if strings.Contains(body, "status-"+status) {
+			t.Errorf("%s shows a %s status badge", page, status)
+		}
+		if regexp.MustCompile(`\b\d+ ` + status + `\b`).MatchString(text) {
+			t.Errorf("%s counts %s links", page, status)
+		}
+	}
+	if strings.Contains(text, "completed") {
+		t.Errorf("%s still speaks of completed links or meetings", page)
+	}
+}

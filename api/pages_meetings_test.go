@@ -153,7 +153,7 @@ func TestFailedEmailShowsItsReasonToResidentDirectorAndAdmin(t *testing.T) {
 		if w.Code != http.StatusOK {
 			t.Fatalf("roster as %s: %d", u.Email, w.Code)
 		}
-		wantText(t, w, "Survey emails", "res.a1 1 queued 0 sent 0 reminded 1 failed 0 completed 0 expired",
+		wantText(t, w, "Survey emails", "res.a1 1 queued 0 sent 0 reminded 1 failed 0 expired",
 			"Emails not delivered", "res.a1 Fri 27 Feb 2026 failed The mentee's mail server refused the address.", "550 5.1.1 <mentee address>: mailbox unavailable",
 			"Import meetings (CSV: resident_email,mentee_email,meeting_date)")
 		// The mentee roster lists addresses (that is its job); nothing

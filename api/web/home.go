@@ -12,18 +12,11 @@ import (
 	"github.com/skip2/go-qrcode"
 )
 
-// homeLinkLimit bounds the list of links on the resident's home; the counts
-// above it cover every link.
-const homeLinkLimit = 50
-
 // homePageData is the resident's home: the record-a-meeting form, their
 // QR request code, their recorded meetings' delivery and their links'
 // statuses. It never holds a survey token or a mentee's email or name.
 type homePageData struct {
-	Nav          *navView
-	Counts       models.LinkCounts
-	Links        []models.Invitation
-	Shown, Total int
+	Nav *navView
 	// Meetings is on when meetings can be recorded (delivery is set up).
 	Meetings bool
 	Record   formState
@@ -52,15 +45,10 @@ func (s *Server) homePage(c echo.Context) error {
 func (s *Server) renderHome(c echo.Context, status int, forms homeForms) error {
 	ctx := c.Request().Context()
 	me := httpkit.CurrentUser(c)
-	counts, err := s.DB.CountLinks(ctx, models.InvitationFilter{ResidentID: me.ID})
-	if err != nil {
-		return err
-	}
-	links, err := s.DB.ListInvitations(ctx, models.InvitationFilter{ResidentID: me.ID, Limit: homeLinkLimit})
-	if err != nil {
-		return err
-	}
-	d := homePageData{Nav: s.nav(c), Counts: counts[me.ID], Links: links, Shown: len(links), Total: counts[me.ID].Total(),
+	// No list or live count of links by status (answered, declined,
+	// pending): watching one change tells which meeting was answered, so
+	// the members of each released group (issue 10).
+	d := homePageData{Nav: s.nav(c),
 		Meetings: s.Cfg.Delivery != nil, Record: forms.Record, Today: s.DB.Now().UTC().Format(time.DateOnly),
 		MaxDate: s.DB.Now().UTC().AddDate(0, 0, 1).Format(time.DateOnly)}
 	if d.Meetings {

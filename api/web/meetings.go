@@ -224,7 +224,7 @@ type statusCount struct {
 // rosterStatuses are the statuses counted on the roster, in the order a
 // director reads them.
 var rosterStatuses = []string{models.DeliveryQueued, models.DeliverySent, models.DeliveryReminded,
-	models.DeliveryFailed, models.DeliveryCompleted, models.DeliveryExpired}
+	models.DeliveryFailed, models.DeliveryExpired}
 
 func (s *Server) loadRosterDelivery(c echo.Context, programID int64) (*rosterDelivery, error) {
 	if s.Cfg.Delivery == nil {

@@ -57,7 +57,8 @@ type rosterPageData struct {
 	MenteeImported *models.ImportResult
 }
 
-// rosterRow is one member. Links counts only a resident's links.
+// rosterRow is one member. It counts no links: live counts by status tell
+// which meeting was answered (issue 10); the reports count closed windows.
 type rosterRow struct {
 	ID          int64
 	Name, Email string
@@ -69,7 +70,6 @@ type rosterRow struct {
 	// them a password link (a co-director's account is the admins').
 	Manageable  bool
 	HasPassword bool
-	Links       models.LinkCounts
 }
 
 // shownPasswordLink is a set-password link for the director to pass on.
@@ -143,15 +143,11 @@ func (s *Server) renderRoster(c echo.Context, status int, prog *models.Program, 
 	if err != nil {
 		return err
 	}
-	counts, err := s.DB.CountLinks(ctx, models.InvitationFilter{ProgramID: prog.ID})
-	if err != nil {
-		return err
-	}
 	me, actor := httpkit.CurrentUser(c), httpkit.ActorOf(c)
 	d.Nav, d.Program, d.PGYYears = s.nav(c), prog, accounts.PGYYears()
 	for _, u := range members {
 		row := rosterRow{ID: u.ID, Name: u.Name, Email: u.Email, Role: u.Role,
-			Active: u.Active, Self: u.ID == me.ID, HasPassword: u.PasswordHash != "", Links: counts[u.ID],
+			Active: u.Active, Self: u.ID == me.ID, HasPassword: u.PasswordHash != "",
 			// A resident listed here belongs to this program only; for
 			// anyone else the programs do not change the answer.
 			Manageable: actor.ManagesAccount(&u, []int64{prog.ID})}
