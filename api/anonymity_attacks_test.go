@@ -334,7 +334,7 @@ func TestPlantAndSubtractLearnsNothing(t *testing.T) {
 			if w.Code != http.StatusConflict && w.Code != http.StatusUnprocessableEntity {
 				t.Errorf("%s recording a meeting with %s: %d %s, want 409 or 422", who.Role, addr, w.Code, w.Body)
 			}
-			if strings.Contains(w.Body.String(), "/s/") {
+			if holdsSurveyURL(w.Body.String()) {
 				t.Errorf("%s: the refusal holds a survey URL", who.Role)
 			}
 		}
@@ -380,7 +380,7 @@ func TestPlantAndSubtractLearnsNothing(t *testing.T) {
 	if w := e.call(e.admin, http.MethodPost, fmt.Sprintf("/api/v1/mentees/%d/approve", added.ID), "", ""); w.Code != http.StatusOK {
 		t.Fatalf("the admin approving: %d %s", w.Code, w.Body)
 	}
-	if w := e.recordMeeting(e.director, e.resident, outside, pendingDate); w.Code != http.StatusCreated || strings.Contains(w.Body.String(), "/s/") {
+	if w := e.recordMeeting(e.director, e.resident, outside, pendingDate); w.Code != http.StatusCreated || holdsSurveyURL(w.Body.String()) {
 		t.Errorf("a meeting with the approved mentee: %d %s, want 201 without a URL", w.Code, w.Body)
 	}
 	e.tokensFor(outside, 1)
@@ -451,7 +451,7 @@ func assertLimited(t *testing.T, what string, w *httptest.ResponseRecorder) {
 	if n, err := strconv.Atoi(after); err != nil || n < 1 {
 		t.Errorf("%s: Retry-After %q is not a positive number of seconds", what, after)
 	}
-	if strings.Contains(w.Body.String(), "Check your inbox.") || strings.Contains(w.Body.String(), "/s/") {
+	if strings.Contains(w.Body.String(), "Check your inbox.") || holdsSurveyURL(w.Body.String()) {
 		t.Errorf("%s: the limited answer says a link was sent, or shows one", what)
 	}
 }

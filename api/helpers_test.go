@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -275,4 +276,14 @@ func (f *fixture) storedLinkFor(token string) storedLink {
 		f.t.Fatalf("read link: %v", err)
 	}
 	return l
+}
+
+// dataURI matches an inline image (a QR code's PNG), whose base64 can hold
+// "/s/" by chance.
+var dataURI = regexp.MustCompile(`data:[a-z]+/[a-z+.-]+;base64,[A-Za-z0-9+/=]*`)
+
+// holdsSurveyURL reports whether an answer carries a survey link's path,
+// outside inline images.
+func holdsSurveyURL(body string) bool {
+	return strings.Contains(dataURI.ReplaceAllString(body, ""), "/s/")
 }

@@ -225,7 +225,7 @@ func TestResidentMakesARequestCodeShownOnce(t *testing.T) {
 			t.Fatalf("new code: %d → %q, want the uncached page itself", w.Code, w.Header().Get("Location"))
 		}
 		m := codeRE.FindStringSubmatch(w.Body.String())
-		if m == nil || !strings.Contains(w.Body.String(), `alt="QR code of your request page"`) || strings.Contains(w.Body.String(), "/s/") {
+		if m == nil || !strings.Contains(w.Body.String(), `alt="QR code of your request page"`) || holdsSurveyURL(w.Body.String()) {
 			t.Fatalf("the page shows no request URL and QR code, or a survey URL:\n%s", text(w))
 		}
 		return m[1]
