@@ -1,15 +1,13 @@
 package api
 
 import (
-	"errors"
-	"fmt"
+	"context"
+	"io"
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/mentorpulse/mentorpulse/accounts"
 	"github.com/mentorpulse/mentorpulse/api/httpkit"
-	"github.com/mentorpulse/mentorpulse/csvimport"
 	"github.com/mentorpulse/mentorpulse/models"
 )
 
@@ -73,32 +71,9 @@ func (s *Server) listMentees(c echo.Context) error {
 }
 
 func (s *Server) importMentees(c echo.Context) error {
-	id, err := httpkit.PathID(c, "id", "program")
-	if err != nil {
-		return err
-	}
-	// Access before the body, whose type and size are checked here.
-	if _, err := s.ProgramAccess(c, id, accounts.Manage); err != nil {
-		return err
-	}
-	ct := strings.ToLower(c.Request().Header.Get(echo.HeaderContentType))
-	if !strings.HasPrefix(ct, "text/csv") && !strings.HasPrefix(ct, "text/plain") {
-		return echo.NewHTTPError(http.StatusUnsupportedMediaType, "send the CSV as the body with Content-Type: text/csv")
-	}
-	body := http.MaxBytesReader(c.Response(), c.Request().Body, csvimport.MaxBytes)
-	res, err := s.Accounts.ImportMentees(c.Request().Context(), httpkit.ActorOf(c), accounts.MenteeImport{ProgramID: id, CSV: body})
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, fmt.Sprintf("the CSV is larger than %d MiB; split it", csvimport.MaxBytes>>20))
-	}
-	if err != nil {
-		return httpkit.AccountsError(c, err)
-	}
-	out := importView{Created: res.Created, Updated: res.Updated, Errors: []importErrorView{}}
-	for _, e := range res.Errors {
-		out.Errors = append(out.Errors, importErrorView{Line: e.Line, Message: e.Message})
-	}
-	return c.JSON(http.StatusOK, out)
+	return s.importCSV(c, func(ctx context.Context, a accounts.Actor, id int64, csv io.Reader) (*models.ImportResult, error) {
+		return s.Accounts.ImportMentees(ctx, a, accounts.MenteeImport{ProgramID: id, CSV: csv})
+	})
 }
 
 func (s *Server) updateMentee(c echo.Context) error {

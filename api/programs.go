@@ -1,8 +1,10 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 
@@ -10,6 +12,7 @@ import (
 	"github.com/mentorpulse/mentorpulse/accounts"
 	"github.com/mentorpulse/mentorpulse/api/httpkit"
 	"github.com/mentorpulse/mentorpulse/csvimport"
+	"github.com/mentorpulse/mentorpulse/models"
 	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
@@ -134,6 +137,15 @@ func (s *Server) listMembers(c echo.Context) error {
 }
 
 func (s *Server) importMembers(c echo.Context) error {
+	return s.importCSV(c, func(ctx context.Context, a accounts.Actor, id int64, csv io.Reader) (*models.ImportResult, error) {
+		return s.Accounts.ImportMembers(ctx, a, accounts.MemberImport{ProgramID: id, CSV: csv})
+	})
+}
+
+// importCSV is the HTTP side of every roster import (members, mentees):
+// access to the program before the body, then the body's type and size,
+// then the use case, answered as {created, updated, errors}.
+func (s *Server) importCSV(c echo.Context, run func(ctx context.Context, a accounts.Actor, programID int64, csv io.Reader) (*models.ImportResult, error)) error {
 	id, err := httpkit.PathID(c, "id", "program")
 	if err != nil {
 		return err
@@ -147,7 +159,7 @@ func (s *Server) importMembers(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusUnsupportedMediaType, "send the CSV as the body with Content-Type: text/csv")
 	}
 	body := http.MaxBytesReader(c.Response(), c.Request().Body, csvimport.MaxBytes)
-	res, err := s.Accounts.ImportMembers(c.Request().Context(), httpkit.ActorOf(c), accounts.MemberImport{ProgramID: id, CSV: body})
+	res, err := run(c.Request().Context(), httpkit.ActorOf(c), id, body)
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, fmt.Sprintf("the CSV is larger than %d MiB; split it", csvimport.MaxBytes>>20))
