@@ -62,6 +62,7 @@ type ResidentData struct {
 	Resident ResidentRef
 	Releases []Release
 	Tallies  []Tally
+	Moments  []ReleaseMoments
 	Links    LinkCounts
 }
 
@@ -76,7 +77,10 @@ type ProgramInput struct {
 	ReleaseWindow   string
 	ProgramReleases []Release
 	ProgramTallies  []Tally
-	Residents       []ResidentData
+	// ProgramResidents are every resident of the program with released
+	// groups, whatever filter chose Residents.
+	ProgramResidents []ResidentMoments
+	Residents        []ResidentData
 }
 
 // Flag prefixes. A flag reads "below_program:availability".

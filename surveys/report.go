@@ -129,9 +129,14 @@ type ResidentInput struct {
 	ProgramReleases []Release
 	// Tallies are the resident's released tallies; ProgramTallies the
 	// whole program's. Windows outside the period are ignored.
-	Tallies         []Tally
-	ProgramTallies  []Tally
-	AwaitingRelease int64
+	Tallies        []Tally
+	ProgramTallies []Tally
+	// Moments are the resident's released moments; ProgramResidents every
+	// resident of the program with released groups (this one included),
+	// whatever the period: groups outside it are ignored.
+	Moments          []ReleaseMoments
+	ProgramResidents []ResidentMoments
+	AwaitingRelease  int64
 	// Comments from the released groups of the period.
 	KeepDoing, NextTime []string
 }
