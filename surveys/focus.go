@@ -1,14 +1,5 @@
 package surveys
 
-// MeaningfulDifference is the smallest gap, in scale points between the
-// strongest and the weakest attribute's displayed means, for which a report
-// names a focus. Intervals from a handful of responses overlap almost always,
-// so "non-overlapping intervals" would name a focus only for residents with
-// many responses; 0.3 points is about a third of the typical spread of one
-// mentee's ratings and well above rounding, and the suggestions it triggers
-// are harmless if the gap is chance.
-const MeaningfulDifference = 0.3
-
 // Focus names the strongest and weakest attribute when they differ
 // meaningfully, with suggestions for the weak one. All fields are null/empty
 // otherwise.
@@ -16,6 +7,11 @@ type Focus struct {
 	Strength    *Attribute `json:"strength"`
 	Focus       *Attribute `json:"focus"`
 	Suggestions []string   `json:"suggestions"`
+	// FocusProbability and StrengthProbability are the model's
+	// probabilities that the named attribute is truly the weakest
+	// (strongest); null when none is named.
+	FocusProbability    *float64 `json:"focus_probability"`
+	StrengthProbability *float64 `json:"strength_probability"`
 }
 
 // Suggestions are concrete habits of good resident mentors, per attribute,
@@ -38,30 +34,40 @@ var Suggestions = map[Attribute][]string{
 	},
 }
 
-// ChooseFocus picks the strongest and weakest of the three mentor attributes
-// (overall is a summary, not something to work on) among those shown, when
-// their displayed means differ by at least MeaningfulDifference. Ties go to
-// the attribute listed first.
-func ChooseFocus(attrs []AttributeSummary) Focus {
+// ChooseFocus names the weakest of the three mentor attributes (overall is
+// a summary, not something to work on) when the adjusted estimates make it
+// at least FocusProbability likely to be truly the weakest, and likewise
+// the strongest. The probabilities treat the attributes' errors as
+// independent; they share mentees, so the truth is a little surer than
+// that, and the rule errs toward saying nothing stands out.
+func ChooseFocus(attrs []ResidentAttribute) Focus {
 	f := Focus{Suggestions: []string{}}
-	var best, worst *AttributeSummary
-	for i := range attrs {
-		a := &attrs[i]
-		if a.Key == Overall || a.Mean == nil {
+	var keys []Attribute
+	var means, sds, neg []float64
+	for _, a := range attrs {
+		if a.Key == Overall || a.Suppressed() || a.adjusted == nil || a.adjusted.SD <= 0 {
 			continue
 		}
-		if best == nil || *a.Mean > *best.Mean {
-			best = a
-		}
-		if worst == nil || *a.Mean < *worst.Mean {
-			worst = a
-		}
+		keys = append(keys, a.Key)
+		means = append(means, a.adjusted.Mean)
+		neg = append(neg, -a.adjusted.Mean)
+		sds = append(sds, a.adjusted.SD)
 	}
-	if best == nil || best == worst || Round2(*best.Mean-*worst.Mean) < MeaningfulDifference {
+	if len(keys) < 2 {
 		return f
 	}
-	strong, weak := best.Key, worst.Key
-	f.Strength, f.Focus = &strong, &weak
-	f.Suggestions = append(f.Suggestions, Suggestions[weak]...)
+	for i, p := range probLowest(means, sds) {
+		if p >= FocusProbability {
+			k := keys[i]
+			f.Focus, f.FocusProbability = &k, ptr(p)
+			f.Suggestions = append(f.Suggestions, Suggestions[k]...)
+		}
+	}
+	for i, p := range probLowest(neg, sds) {
+		if p >= FocusProbability {
+			k := keys[i]
+			f.Strength, f.StrengthProbability = &k, ptr(p)
+		}
+	}
 	return f
 }

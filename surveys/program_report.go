@@ -1,5 +1,7 @@
 package surveys
 
+import "math"
+
 // LinkCounts counts a resident's survey links over closed windows of a
 // period: made, answered and declined in those windows. Counts only, and
 // only of closed windows, so no count moves with one answer.
@@ -27,6 +29,10 @@ type ResidentFigure struct {
 	N    int64       `json:"n"`
 	CI95 *[2]float64 `json:"ci95"`
 	Basis
+	Adjustment
+	// ProbBelowProgram is the model's probability that the resident's true
+	// mean lies more than FlagMargin below the other residents' mean.
+	ProbBelowProgram *float64 `json:"prob_below_program"`
 }
 
 // ProgramResidentRow is one resident on a program report.
@@ -51,10 +57,27 @@ type ProgramReport struct {
 	// Responses and Mentees are what the program-wide figures rest on: sums
 	// over the period's releases, so a mentee who answered about two
 	// residents counts once for each.
-	Responses  int64                `json:"responses"`
-	Mentees    int64                `json:"mentees"`
-	Attributes []AttributeSummary   `json:"attributes"`
+	Responses int64 `json:"responses"`
+	Mentees   int64 `json:"mentees"`
+	// Attributes' means weight each resident with a figure equally; their
+	// distributions and shares pool the program's ratings.
+	Attributes []ProgramAttribute   `json:"attributes"`
+	Items      []ItemSummary        `json:"items"`
 	Residents  []ProgramResidentRow `json:"residents"`
+	// Funnel is, per attribute, what the funnel plot draws: the program
+	// mean and the limits within which a resident's adjusted mean falls
+	// by chance alone, by number of mentees.
+	Funnel map[Attribute]Funnel `json:"funnel"`
+}
+
+// ProgramAttribute is a program-wide attribute: the mean of its residents'
+// means, with Residents saying how many.
+type ProgramAttribute struct {
+	AttributeSummary
+	Residents int `json:"residents"`
+	// ResidentSD is the model's estimate of how much residents' true
+	// means differ (at least the assumed floor).
+	ResidentSD *float64 `json:"resident_sd"`
 }
 
 // ResidentData is one resident's aggregates for a program report.
@@ -85,10 +108,12 @@ type ProgramInput struct {
 
 // Flag prefixes. A flag reads "below_program:availability".
 const (
-	// FlagBelowProgram: the resident's 95% interval lies wholly below the
-	// program mean.
+	// FlagBelowProgram: the model is at least FlagProbability sure that the
+	// resident's true mean lies more than FlagMargin below the other
+	// residents' mean.
 	FlagBelowProgram = "below_program"
-	// FlagBelow3: the resident's mean is under 3.0 ("neutral").
+	// FlagBelow3: the model is at least FlagProbability sure that the
+	// resident's true mean is under 3.0 ("neutral").
 	FlagBelow3 = "below_3"
 )
 
@@ -97,15 +122,48 @@ func BuildProgramReport(in ProgramInput) ProgramReport {
 	minMentees := max(in.MinMentees, MinMinMentees)
 	programBasis := basisOf(in.ProgramReleases, in.Period.Contains)
 	r := ProgramReport{Program: in.Program, Period: in.Period, MinResponses: in.MinResponses, MinMentees: minMentees,
-		ReleaseWindow: in.ReleaseWindow, Responses: programBasis.Responses, Mentees: programBasis.Mentees, Residents: []ProgramResidentRow{}}
-	programSuppressed := suppressedBasis(programBasis, in.MinResponses, minMentees)
-	r.Attributes = summarize(in.ProgramTallies, in.Period.Contains, programSuppressed, in.MinResponses, programBasis)
-	programMean := map[Attribute]*float64{}
-	for _, a := range r.Attributes {
-		programMean[a.Key] = a.Mean
-	}
+		ReleaseWindow: in.ReleaseWindow, Responses: programBasis.Responses, Mentees: programBasis.Mentees,
+		Residents: []ProgramResidentRow{}, Items: []ItemSummary{}, Funnel: map[Attribute]Funnel{}}
+	residents := in.ProgramResidents
 	for _, rd := range in.Residents {
-		basis := basisOf(rd.Releases, in.Period.Contains)
+		if !hasResident(residents, rd.Resident.ID) {
+			residents = append(residents, ResidentMoments{ResidentID: rd.Resident.ID, Releases: rd.Releases, Moments: rd.Moments})
+		}
+	}
+	models, comps := programModels(residents, in.Period, in.MinResponses, minMentees)
+	programSuppressed := suppressedBasis(programBasis, in.MinResponses, minMentees)
+	var programMoments []ReleaseMoments
+	for _, rm := range residents {
+		keep := groupKeep(rm.Releases, in.Period)
+		for _, m := range rm.Moments {
+			if keep(m.Window) {
+				m.Window = in.Period.From
+				programMoments = append(programMoments, m)
+			}
+		}
+	}
+	pools := poolAttributes(in.ProgramTallies, programMoments, nil, in.Period.Contains)
+	var summaries []AttributeSummary
+	for _, a := range Attributes {
+		pl := pools[a]
+		if pl != nil {
+			pl.moments.Mentees = programBasis.Mentees
+		}
+		s, _ := baseSummary(a, pl, shownFigure(pl, programSuppressed, in.MinResponses, minMentees), comps[a], programBasis)
+		pa := ProgramAttribute{AttributeSummary: s}
+		m := models[a]
+		if !s.Suppressed() && len(m.fits) > 0 {
+			pa.Mean, pa.CI95, pa.Residents = m.programMean()
+			pa.ResidentSD = ptr(math.Sqrt(m.spread))
+			r.Funnel[a] = m.funnel()
+		}
+		summaries = append(summaries, pa.AttributeSummary)
+		r.Attributes = append(r.Attributes, pa)
+	}
+	r.Items = itemSummaries(pools, summaries, comps, in.MinResponses)
+	for _, rd := range in.Residents {
+		keep := groupKeep(rd.Releases, in.Period)
+		basis := basisOf(rd.Releases, keep)
 		row := ProgramResidentRow{
 			ResidentRef:  rd.Resident,
 			Responses:    basis.Responses,
@@ -116,27 +174,39 @@ func BuildProgramReport(in ProgramInput) ProgramReport {
 			Flags:        []string{},
 		}
 		row.Suppressed = suppressedBasis(basis, in.MinResponses, minMentees)
-		for _, a := range summarize(rd.Tallies, in.Period.Contains, row.Suppressed, in.MinResponses, basis) {
-			row.Attributes[a.Key] = ResidentFigure{Mean: a.Mean, N: a.N, CI95: a.CI95, Basis: basis}
-			row.Flags = append(row.Flags, flags(a, programMean[a.Key])...)
+		rp := poolAttributes(rd.Tallies, rd.Moments, rd.Releases, keep)
+		for _, a := range Attributes {
+			s, _ := baseSummary(a, rp[a], shownFigure(rp[a], row.Suppressed, in.MinResponses, minMentees), comps[a], basis)
+			fig := ResidentFigure{Mean: s.Mean, N: s.N, CI95: s.CI95, Basis: s.Basis}
+			if !s.Suppressed() {
+				if adj, ok := models[a].adjust(rd.Resident.ID); ok {
+					fig.Adjustment = adjustmentOf(adj)
+					if adj.HasBenchmark {
+						fig.ProbBelowProgram = ptr(adj.ProbBelow(FlagMargin))
+					}
+					row.Flags = append(row.Flags, flags(a, adj, s.Mentees, minMentees)...)
+				}
+			}
+			row.Attributes[a] = fig
 		}
 		r.Residents = append(r.Residents, row)
 	}
 	return r
 }
 
-// flags are raised only on figures that are shown, and are decided on the
-// rounded figures a reader sees, so the numbers always bear the flag out.
-func flags(a AttributeSummary, programMean *float64) []string {
-	if a.Suppressed() {
+// flags are raised only on shown figures of the three mentor attributes
+// (never on the overall item alone) resting on at least min_mentees
+// mentees, when the model is at least FlagProbability sure.
+func flags(a Attribute, adj Adjusted, mentees int64, minMentees int) []string {
+	if a == Overall || mentees < int64(minMentees) {
 		return nil
 	}
 	var out []string
-	if programMean != nil && a.CI95 != nil && a.CI95[1] < *programMean {
-		out = append(out, FlagBelowProgram+":"+string(a.Key))
+	if adj.HasBenchmark && adj.ProbBelow(FlagMargin) >= FlagProbability {
+		out = append(out, FlagBelowProgram+":"+string(a))
 	}
-	if *a.Mean < 3.0 {
-		out = append(out, FlagBelow3+":"+string(a.Key))
+	if adj.ProbUnder(3.0) >= FlagProbability {
+		out = append(out, FlagBelow3+":"+string(a))
 	}
 	return out
 }

@@ -3,7 +3,6 @@ package surveys
 import (
 	"crypto/sha256"
 	"sort"
-	"strconv"
 )
 
 // Tally is the released count of one item in one release window (its id),
@@ -34,38 +33,68 @@ type ProgramRef struct {
 type AttributeSummary struct {
 	Key   Attribute `json:"key"`
 	Label string    `json:"label"`
-	Mean  *float64  `json:"mean"`
+	// Mean is the mean of the response scores (a response's score is the
+	// mean of its answered items of the attribute).
+	Mean *float64 `json:"mean"`
 	// N is the number of ratings of the attribute's items (one response
 	// contributes one per item it rated), so Distribution sums to N.
-	N             int64            `json:"n"`
+	N int64 `json:"n"`
+	// CI95 treats each mentee's responses as a cluster (docs/reports.md §3).
 	CI95          *[2]float64      `json:"ci95"`
 	Distribution  map[string]int64 `json:"distribution"`
 	NotApplicable int64            `json:"not_applicable"`
+	// TopBox is the share of ratings that are 5, ThreeOrLower the share
+	// of 3 or lower, each with a Wilson interval.
+	TopBox       Share `json:"top_box"`
+	ThreeOrLower Share `json:"three_or_lower"`
 	// Responses and Mentees are what the figure rests on: the released
-	// responses of the period and the distinct mentees they came from.
+	// responses that rated the attribute and the mentees they came from.
 	Basis
-	// respondents is a lower bound on the responses that rated the
-	// attribute: the most-answered item's count.
-	respondents int64
+	respondents  int64
+	designEffect float64
 }
 
 // Suppressed reports whether the attribute's figures are withheld.
 func (a AttributeSummary) Suppressed() bool { return a.Mean == nil }
 
 // ResidentAttribute is an attribute on a resident's report, beside the
-// program's mean for the same period.
+// mean of the program's other residents for the same period.
 type ResidentAttribute struct {
 	AttributeSummary
-	ProgramMean *float64 `json:"program_mean"`
-	// ProgramResponses and ProgramMentees are what the program mean rests on.
+	// ProgramMean is the benchmark: the mean of the other residents'
+	// means, each resident weighted equally; ProgramResidents how many.
+	ProgramMean      *float64 `json:"program_mean"`
+	ProgramResidents int      `json:"program_residents"`
+	// ProgramResponses and ProgramMentees are what the benchmark rests on.
 	ProgramResponses int64 `json:"program_responses"`
 	ProgramMentees   int64 `json:"program_mentees"`
+	Adjustment
+}
+
+// Adjustment is the adjusted estimate of a resident's attribute: the raw
+// mean pulled toward the other residents' mean by how little data it rests
+// on (empirical Bayes). Reliability is 0–1; MoreMenteesForReliable how many
+// more mentees would make it ReliableAt.
+type Adjustment struct {
+	AdjustedMean           *float64    `json:"adjusted_mean"`
+	AdjustedCI95           *[2]float64 `json:"adjusted_ci95"`
+	Reliability            *float64    `json:"reliability"`
+	MoreMenteesForReliable *int64      `json:"more_mentees_for_reliable"`
+	adjusted               *Adjusted
+}
+
+func adjustmentOf(a Adjusted) Adjustment {
+	lo, hi := a.Interval95()
+	rel := Round2(a.Reliability)
+	more := a.MoreMentees
+	return Adjustment{AdjustedMean: ptr(a.Mean), AdjustedCI95: interval(lo, hi), Reliability: &rel, MoreMenteesForReliable: &more, adjusted: &a}
 }
 
 // TrendValue is one attribute at one trend point.
 type TrendValue struct {
-	Mean *float64 `json:"mean"`
-	N    int64    `json:"n"`
+	Mean *float64    `json:"mean"`
+	N    int64       `json:"n"`
+	CI95 *[2]float64 `json:"ci95"`
 	Basis
 }
 
@@ -75,12 +104,15 @@ type TrendValue struct {
 // are null. Period is the window's id, kept for clients of the quarterly
 // trend.
 type TrendPoint struct {
-	Period     string                   `json:"period"`
-	Window     Window                   `json:"window"`
-	Suppressed bool                     `json:"suppressed"`
-	Responses  int64                    `json:"responses"`
-	Mentees    int64                    `json:"mentees"`
-	Attributes map[Attribute]TrendValue `json:"attributes"`
+	Period     string `json:"period"`
+	Window     Window `json:"window"`
+	Suppressed bool   `json:"suppressed"`
+	Responses  int64  `json:"responses"`
+	Mentees    int64  `json:"mentees"`
+	// FirstWindow is the earliest window the point's answers were given
+	// in: before Window when a group was carried over.
+	FirstWindow string                   `json:"first_window"`
+	Attributes  map[Attribute]TrendValue `json:"attributes"`
 }
 
 // Comments are the released free-text answers, in an order that says
@@ -106,8 +138,10 @@ type ResidentReport struct {
 	// Releases are the groups released in the period, oldest first; a
 	// group whose first_window differs from last_window spans windows.
 	Releases []Release `json:"releases"`
-	Comments Comments  `json:"comments"`
-	Focus    Focus     `json:"focus"`
+	// Items is the per-item view, in the instrument's order.
+	Items    []ItemSummary `json:"items"`
+	Comments Comments      `json:"comments"`
+	Focus    Focus         `json:"focus"`
 	// AwaitingRelease counts responses of closed windows that were judged
 	// and carried over (too few mentees or responses). It changes only when
 	// a window closes, never with one more answer.
@@ -143,8 +177,8 @@ type ResidentInput struct {
 
 // BuildResidentReport computes a resident's report.
 func BuildResidentReport(in ResidentInput) ResidentReport {
-	inPeriod := in.Period.Contains
-	basis := basisOf(in.Releases, inPeriod)
+	keep := groupKeep(in.Releases, in.Period)
+	basis := basisOf(in.Releases, keep)
 	r := ResidentReport{
 		Resident:        in.Resident,
 		Period:          in.Period,
@@ -155,33 +189,55 @@ func BuildResidentReport(in ResidentInput) ResidentReport {
 		Mentees:         basis.Mentees,
 		AwaitingRelease: in.AwaitingRelease,
 		Releases:        []Release{},
+		Items:           []ItemSummary{},
 		Comments:        Comments{KeepDoing: []string{}, NextTime: []string{}},
 	}
 	r.Suppressed = suppressedBasis(basis, in.MinResponses, r.MinMentees)
-	mine := summarize(in.Tallies, inPeriod, r.Suppressed, in.MinResponses, basis)
-	// Program means rest on released groups of many residents; each one
-	// still needs min_responses ratings and min_mentees mentees.
-	programBasis := basisOf(in.ProgramReleases, inPeriod)
-	program := summarize(in.ProgramTallies, inPeriod, suppressedBasis(programBasis, in.MinResponses, r.MinMentees), in.MinResponses, programBasis)
-	for i, a := range mine {
-		ra := ResidentAttribute{AttributeSummary: a, ProgramResponses: programBasis.Responses, ProgramMentees: programBasis.Mentees}
-		if !r.Suppressed {
-			ra.ProgramMean = program[i].Mean
+	residents := in.ProgramResidents
+	if !hasResident(residents, in.Resident.ID) {
+		residents = append(residents, ResidentMoments{ResidentID: in.Resident.ID, Releases: in.Releases, Moments: in.Moments})
+	}
+	models, comps := programModels(residents, in.Period, in.MinResponses, r.MinMentees)
+	pools := poolAttributes(in.Tallies, in.Moments, in.Releases, keep)
+	for _, a := range Attributes {
+		s, _ := baseSummary(a, pools[a], shownFigure(pools[a], r.Suppressed, in.MinResponses, r.MinMentees), comps[a], basis)
+		ra := ResidentAttribute{AttributeSummary: s}
+		if !s.Suppressed() {
+			if adj, ok := models[a].adjust(in.Resident.ID); ok {
+				ra.Adjustment = adjustmentOf(adj)
+				if adj.HasBenchmark {
+					ra.ProgramMean = ptr(adj.Benchmark)
+					ra.ProgramResidents = adj.Others
+					ra.ProgramResponses, ra.ProgramMentees = adj.OthersBasis.Responses, adj.OthersBasis.Mentees
+				}
+			}
 		}
 		r.Attributes = append(r.Attributes, ra)
 	}
+	summaries := make([]AttributeSummary, len(r.Attributes))
+	for i, a := range r.Attributes {
+		summaries[i] = a.AttributeSummary
+	}
+	r.Items = itemSummaries(pools, summaries, comps, in.MinResponses)
 	for _, w := range in.Windows {
-		inW := func(id string) bool { return inPeriod(id) && id == w.ID }
+		inW := func(id string) bool { return keep(id) && id == w.ID }
 		b := basisOf(in.Releases, inW)
-		tp := TrendPoint{Period: w.ID, Window: w, Responses: b.Responses, Mentees: b.Mentees,
+		tp := TrendPoint{Period: w.ID, Window: w, FirstWindow: w.ID, Responses: b.Responses, Mentees: b.Mentees,
 			Suppressed: suppressedBasis(b, in.MinResponses, r.MinMentees), Attributes: map[Attribute]TrendValue{}}
-		for _, a := range summarize(in.Tallies, inW, tp.Suppressed, in.MinResponses, b) {
-			tp.Attributes[a.Key] = TrendValue{Mean: a.Mean, N: a.N, Basis: b}
+		for _, rel := range in.Releases {
+			if inW(rel.Window.ID) && rel.FirstWindow != "" && rel.FirstWindow < tp.FirstWindow {
+				tp.FirstWindow = rel.FirstWindow
+			}
+		}
+		wp := poolAttributes(in.Tallies, in.Moments, in.Releases, inW)
+		for _, a := range Attributes {
+			s, _ := baseSummary(a, wp[a], shownFigure(wp[a], tp.Suppressed, in.MinResponses, r.MinMentees), comps[a], b)
+			tp.Attributes[a] = TrendValue{Mean: s.Mean, N: s.N, CI95: s.CI95, Basis: s.Basis}
 		}
 		r.Trend = append(r.Trend, tp)
 	}
 	for _, rel := range in.Releases {
-		if inPeriod(rel.Window.ID) {
+		if keep(rel.Window.ID) {
 			r.Releases = append(r.Releases, rel)
 		}
 	}
@@ -190,47 +246,17 @@ func BuildResidentReport(in ResidentInput) ResidentReport {
 		r.Comments.KeepDoing = shuffleByHash(in.KeepDoing)
 		r.Comments.NextTime = shuffleByHash(in.NextTime)
 	}
-	r.Focus = ChooseFocus(mine)
+	r.Focus = ChooseFocus(r.Attributes)
 	return r
 }
 
-// summarize pools tallies per attribute over the release windows keep
-// accepts. A figure is suppressed when the whole report is, or when fewer
-// than min responses rated the attribute. basis is what the figures rest on.
-func summarize(tallies []Tally, keep func(string) bool, suppressed bool, min int, basis Basis) []AttributeSummary {
-	pooled := map[Attribute]Counts{}
-	perItem := map[string]Counts{}
-	itemAttr := map[string]Attribute{}
-	for _, t := range tallies {
-		if !keep(t.Window) {
-			continue
+func hasResident(rs []ResidentMoments, id int64) bool {
+	for _, r := range rs {
+		if r.ResidentID == id {
+			return true
 		}
-		pooled[t.Attribute] = pooled[t.Attribute].Plus(t.Counts)
-		perItem[t.Item] = perItem[t.Item].Plus(t.Counts)
-		itemAttr[t.Item] = t.Attribute
 	}
-	out := make([]AttributeSummary, 0, len(Attributes))
-	for _, a := range Attributes {
-		c := pooled[a]
-		s := AttributeSummary{Key: a, Label: a.Label(), N: c.Answers(), NotApplicable: c.NotApplicable, Basis: basis}
-		for item, ic := range perItem {
-			if itemAttr[item] == a {
-				s.respondents = max(s.respondents, ic.Answers())
-			}
-		}
-		if !suppressed && s.respondents >= int64(min) && s.N > 0 {
-			mean := c.Mean()
-			s.Mean = round2p(mean)
-			lo, hi := Interval95(mean, s.respondents)
-			s.CI95 = &[2]float64{Round2(lo), Round2(hi)}
-			s.Distribution = make(map[string]int64, 5)
-			for v, k := range c.Ratings {
-				s.Distribution[strconv.Itoa(v+1)] = k
-			}
-		}
-		out = append(out, s)
-	}
-	return out
+	return false
 }
 
 // shuffleByHash orders comments by the SHA-256 of their text: stable, and

@@ -27,6 +27,83 @@ func tallies(window string, answers map[string][]int) []Tally {
 
 func rep(n int, v int) []int { return slices.Repeat([]int{v}, n) }
 
+// answered is one response in a test: the mentee who gave it (0: unknown)
+// and its answers by item (0 is "not applicable", absent is unanswered).
+type answered struct {
+	mentee  int
+	answers map[string]int
+}
+
+// group turns responses of one window into what a release stores: item
+// tallies and per-attribute moments with each mentee a cluster, computed
+// the way models does (Instrument.Scores per response).
+func group(window string, rs []answered) ([]Tally, []ReleaseMoments) {
+	byItem := map[string][]int{}
+	type acc struct {
+		n         int64
+		total, sq float64
+	}
+	per := map[Attribute]map[int]*acc{}
+	for _, r := range rs {
+		ans := map[string]*int{}
+		for k, v := range r.answers {
+			byItem[k] = append(byItem[k], v)
+			if v != 0 {
+				v := v
+				ans[k] = &v
+			}
+		}
+		for a, sc := range Default().Scores(ans) {
+			if sc == nil {
+				continue
+			}
+			if per[a] == nil {
+				per[a] = map[int]*acc{}
+			}
+			key := r.mentee
+			if key == 0 {
+				key = -len(per[a]) - 1000 // each unknown rater apart
+			}
+			if per[a][key] == nil {
+				per[a][key] = &acc{}
+			}
+			c := per[a][key]
+			c.n++
+			c.total += *sc
+			c.sq += *sc * *sc
+		}
+	}
+	var ms []ReleaseMoments
+	for _, a := range Attributes {
+		var m Moments
+		for k, c := range per[a] {
+			if k > 0 {
+				m.AddCluster(c.n, c.total, c.sq, true)
+			} else {
+				m.AddSingles(c.n, c.total, c.sq)
+			}
+		}
+		if m.Responses > 0 {
+			ms = append(ms, ReleaseMoments{Window: window, Attribute: a, Moments: m})
+		}
+	}
+	return tallies(window, byItem), ms
+}
+
+// uniform is n responses from mentees 1..mentees in turn, every item
+// answered v.
+func uniform(n, mentees, v int) []answered {
+	var out []answered
+	for i := 0; i < n; i++ {
+		ans := map[string]int{}
+		for _, it := range Default().Items {
+			ans[it.Key] = v
+		}
+		out = append(out, answered{mentee: i%mentees + 1, answers: ans})
+	}
+	return out
+}
+
 // released is one release of the quarter starting in window (quarters from
 // July), resting on responses from mentees.
 func released(window string, responses, mentees int64) Release {
@@ -69,40 +146,57 @@ func TestResidentReportSuppressedBelowThreshold(t *testing.T) {
 }
 
 func TestResidentReportShowsAtThreshold(t *testing.T) {
+	// Five responses from four mentees. Mentee 1 answered availability
+	// twice; one response rated only one availability item, so the mean
+	// of response scores (2.5) differs from the mean of item ratings (2.56).
+	mine := []answered{
+		{1, map[string]int{"A1": 2, "A2": 2, "C1": 5, "C2": 4, "C3": 5, "S1": 4, "S2": 4, "S3": 4, "G": 4}},
+		{1, map[string]int{"A1": 2, "A2": 3, "C1": 5, "C2": 4, "C3": 5, "S1": 4, "S2": 4, "S3": 4, "G": 4}},
+		{2, map[string]int{"A1": 3, "A2": 3, "C1": 5, "C2": 4, "C3": 5, "S1": 4, "S2": 4, "S3": 4, "G": 4}},
+		{3, map[string]int{"A1": 3, "A2": 3, "C1": 5, "C2": 4, "C3": 5, "S1": 4, "S2": 4, "S3": 4, "G": 4}},
+		{4, map[string]int{"A1": 2, "A2": 0, "C1": 5, "C2": 4, "C3": 5, "S1": 4, "S2": 4, "S3": 4, "G": 4}},
+	}
+	ts, ms := group("2026-01", mine)
 	in := ResidentInput{
-		Period: Period{"2026-01", "2026-03"}, MinResponses: 5, MinMentees: 3,
-		Windows:         quarters(Period{"2026-01", "2026-03"}),
-		Releases:        []Release{released("2026-01", 5, 4)},
-		ProgramReleases: []Release{released("2026-01", 50, 20)},
-		Tallies: tallies("2026-01", map[string][]int{
-			"A1": {2, 2, 3, 3, 2}, "A2": {2, 3, 3, 3, 0},
-			"C1": rep(5, 5), "C2": rep(5, 4), "C3": rep(5, 5),
-			"S1": rep(5, 4), "S2": rep(5, 4), "S3": rep(5, 4), "G": rep(5, 4),
-		}),
-		ProgramTallies: tallies("2026-01", map[string][]int{"A1": rep(50, 4), "C1": rep(50, 4), "S1": rep(50, 4), "G": rep(50, 4)}),
-		KeepDoing:      []string{"b", "a", "c"},
+		Resident: ResidentRef{ID: 1}, Period: Period{"2026-01", "2026-03"}, MinResponses: 5, MinMentees: 3,
+		Windows:  quarters(Period{"2026-01", "2026-03"}),
+		Releases: []Release{released("2026-01", 5, 4)}, Tallies: ts, Moments: ms,
+		KeepDoing: []string{"b", "a", "c"},
+	}
+	// Two other residents, 4.0 and 5.0 on every item: the benchmark is
+	// their mean, 4.5, each weighted equally whatever their volume.
+	for id, o := range map[int64]struct{ n, v int }{2: {40, 4}, 3: {10, 5}} {
+		_, oms := group("2026-01", uniform(o.n, 5, o.v))
+		in.ProgramResidents = append(in.ProgramResidents, ResidentMoments{ResidentID: id, Releases: []Release{released("2026-01", int64(o.n), 5)}, Moments: oms})
 	}
 	r := BuildResidentReport(in)
 	if r.Suppressed {
 		t.Fatal("5 of 5 responses must be shown")
 	}
 	av := r.Attributes[0]
-	if av.Key != Availability || *av.Mean != 2.56 || av.N != 9 || av.NotApplicable != 1 || av.Distribution["2"] != 4 {
-		t.Errorf("availability: mean %v n %d n/a %d dist %v; want 2.56 from 9 ratings with 1 n/a", *av.Mean, av.N, av.NotApplicable, av.Distribution)
+	if av.Key != Availability || *av.Mean != 2.5 || av.N != 9 || av.NotApplicable != 1 || av.Distribution["2"] != 4 {
+		t.Errorf("availability: mean %v n %d n/a %d dist %v; want 2.5 (mean of response scores) from 9 ratings with 1 n/a", *av.Mean, av.N, av.NotApplicable, av.Distribution)
 	}
-	if av.ProgramMean == nil || *av.ProgramMean != 4 || av.ProgramMentees != 20 || av.ProgramResponses != 50 {
-		t.Errorf("program mean beside availability: %v on %d/%d", av.ProgramMean, av.ProgramResponses, av.ProgramMentees)
+	if av.ProgramMean == nil || *av.ProgramMean != 4.5 || av.ProgramResidents != 2 || av.ProgramResponses != 50 || av.ProgramMentees != 10 {
+		t.Errorf("benchmark beside availability: %v from %d residents on %d/%d, want 4.5 from 2 on 50/10", av.ProgramMean, av.ProgramResidents, av.ProgramResponses, av.ProgramMentees)
 	}
 	if av.Responses != 5 || av.Mentees != 4 || r.Mentees != 4 {
 		t.Errorf("availability rests on %d responses from %d mentees, want 5 from 4", av.Responses, av.Mentees)
 	}
-	if r.Focus.Strength == nil || *r.Focus.Strength != Competence || *r.Focus.Focus != Availability || len(r.Focus.Suggestions) < 2 {
-		t.Errorf("focus: %+v", r.Focus)
+	if av.AdjustedMean == nil || *av.AdjustedMean <= *av.Mean || *av.AdjustedMean >= 4.5 || av.Reliability == nil || *av.Reliability <= 0 || *av.Reliability >= 1 {
+		t.Errorf("adjusted %v (reliability %v) must lie between the raw 2.5 and the benchmark 4.5", av.AdjustedMean, av.Reliability)
+	}
+	if av.CI95 == nil || av.CI95[0] > 2.5 || av.CI95[1] < 2.5 || av.TopBox.Share == nil || *av.TopBox.Share != 0 || *av.ThreeOrLower.Share != 1 {
+		t.Errorf("interval %v, top box %+v, three or lower %+v", av.CI95, av.TopBox, av.ThreeOrLower)
+	}
+	if len(r.Items) != 9 || r.Items[0].Key != "A1" || *r.Items[0].Mean != 2.4 || r.Items[1].N != 4 || r.Items[1].NotApplicable != 1 {
+		t.Errorf("items: %+v", r.Items)
 	}
 	if len(r.Comments.KeepDoing) != 3 {
 		t.Errorf("comments: %v", r.Comments.KeepDoing)
 	}
-	if len(r.Trend) != 1 || r.Trend[0].Period != "2026-01" || r.Trend[0].Window.To != "2026-03" || r.Trend[0].Suppressed || *r.Trend[0].Attributes[Overall].Mean != 4 {
+	if len(r.Trend) != 1 || r.Trend[0].Period != "2026-01" || r.Trend[0].Window.To != "2026-03" || r.Trend[0].Suppressed ||
+		*r.Trend[0].Attributes[Overall].Mean != 4 || r.Trend[0].Attributes[Availability].CI95 == nil {
 		t.Errorf("trend: %+v", r.Trend)
 	}
 }
@@ -166,49 +260,49 @@ func TestCommentsOrderIgnoresArrival(t *testing.T) {
 	}
 }
 
-func TestFocusNeedsMeaningfulDifference(t *testing.T) {
-	mean := func(x float64) *float64 { return &x }
-	attrs := []AttributeSummary{
-		{Key: Availability, Mean: mean(4.1)}, {Key: Competence, Mean: mean(4.3)},
-		{Key: AltruisticSupport, Mean: mean(4.2)}, {Key: Overall, Mean: mean(1.0)},
-	}
-	if f := ChooseFocus(attrs); f.Focus != nil {
-		t.Errorf("0.2 apart is not meaningful, got focus %v", *f.Focus)
-	}
-	attrs[0].Mean = mean(4.0)
-	f := ChooseFocus(attrs)
-	if f.Focus == nil || *f.Focus != Availability || *f.Strength != Competence || len(f.Suggestions) != 3 {
-		t.Errorf("0.3 apart: want focus availability, strength competence, 3 suggestions; got %+v", f)
-	}
-}
-
 func TestProgramReportFlags(t *testing.T) {
-	good := tallies("2026-01", map[string][]int{"A1": rep(40, 5), "C1": rep(40, 4), "G": rep(40, 4)})
-	weak := tallies("2026-01", map[string][]int{"A1": rep(10, 2), "C1": rep(10, 4), "G": rep(10, 4)})
-	few := tallies("2026-01", map[string][]int{"A1": rep(3, 1)})
-	program := append(append(append([]Tally{}, good...), weak...), few...)
-	r := BuildProgramReport(ProgramInput{
-		Period: Period{"2026-01", "2026-01"}, MinResponses: 5,
-		ProgramReleases: []Release{released("2026-01", 53, 30)}, ProgramTallies: program,
-		Residents: []ResidentData{
-			{Resident: ResidentRef{ID: 1}, Releases: []Release{released("2026-01", 40, 20)}, Tallies: good, Links: LinkCounts{Created: 50, Completed: 40, Declined: 2}},
-			{Resident: ResidentRef{ID: 2}, Releases: []Release{released("2026-01", 10, 7)}, Tallies: weak},
-			{Resident: ResidentRef{ID: 3}, Releases: []Release{released("2026-01", 3, 3)}, Tallies: few},
-		},
-	})
+	in := ProgramInput{Period: Period{"2026-01", "2026-01"}, MinResponses: 5, MinMentees: 3}
+	add := func(id int64, rs []answered, mentees int64, links LinkCounts) {
+		ts, ms := group("2026-01", rs)
+		rel := []Release{released("2026-01", int64(len(rs)), mentees)}
+		in.Residents = append(in.Residents, ResidentData{Resident: ResidentRef{ID: id}, Releases: rel, Tallies: ts, Moments: ms, Links: links})
+		in.ProgramResidents = append(in.ProgramResidents, ResidentMoments{ResidentID: id, Releases: rel, Moments: ms})
+		in.ProgramReleases = append(in.ProgramReleases, rel...)
+	}
+	// Ten residents at 4 (one of them with response counts), one whose
+	// twelve mentees all rate availability 2, one with three responses.
+	add(1, uniform(40, 20, 4), 20, LinkCounts{Created: 50, Completed: 40, Declined: 2})
+	for id := int64(2); id <= 10; id++ {
+		add(id, uniform(20, 10, 4), 10, LinkCounts{})
+	}
+	weak := uniform(24, 12, 4)
+	for i := range weak {
+		weak[i].answers["A1"], weak[i].answers["A2"] = 2, 2
+	}
+	add(11, weak, 12, LinkCounts{})
+	add(12, uniform(3, 3, 1), 3, LinkCounts{})
+	r := BuildProgramReport(in)
 	if len(r.Residents[0].Flags) != 0 || *r.Residents[0].ResponseRate != 0.83 || r.Residents[0].Invitations != 48 {
 		t.Errorf("strong resident: flags %v rate %v invitations %d", r.Residents[0].Flags, r.Residents[0].ResponseRate, r.Residents[0].Invitations)
 	}
-	if want := []string{"below_program:availability", "below_3:availability"}; !slices.Equal(r.Residents[1].Flags, want) {
-		t.Errorf("weak resident flags %v, want %v", r.Residents[1].Flags, want)
+	if want := []string{"below_program:availability", "below_3:availability"}; !slices.Equal(r.Residents[10].Flags, want) {
+		t.Errorf("weak resident flags %v, want %v", r.Residents[10].Flags, want)
 	}
-	if !r.Residents[2].Suppressed || len(r.Residents[2].Flags) != 0 || r.Residents[2].Attributes[Availability].Mean != nil {
-		t.Errorf("a resident with 3 responses must be suppressed and unflagged: %+v", r.Residents[2])
+	if !r.Residents[11].Suppressed || len(r.Residents[11].Flags) != 0 || r.Residents[11].Attributes[Availability].Mean != nil {
+		t.Errorf("a resident with 3 responses must be suppressed and unflagged: %+v", r.Residents[11])
 	}
 	if r.Residents[1].ResponseRate != nil {
 		t.Errorf("no links: rate must be null")
 	}
-	if r.Responses != 53 || r.Mentees != 30 || r.Residents[0].Mentees != 20 || r.Residents[0].Attributes[Availability].Mentees != 20 {
-		t.Errorf("what the figures rest on: program %d/%d, resident %+v", r.Responses, r.Mentees, r.Residents[0])
+	if r.Residents[0].Mentees != 20 || r.Residents[0].Attributes[Availability].Mentees != 20 || r.Attributes[0].Residents != 11 {
+		t.Errorf("what the figures rest on: resident %+v, program availability from %d residents", r.Residents[0], r.Attributes[0].Residents)
+	}
+	// Equal weights: ten residents at 4 and one at 2 make 3.82, whatever
+	// their volumes.
+	if m := r.Attributes[0].Mean; m == nil || *m != 3.82 {
+		t.Errorf("program availability %v, want 3.82", m)
+	}
+	if f := r.Funnel[Availability]; f.ProgramMean == nil || len(f.Limits) == 0 || f.Limits[0].Mentees != 3 || f.Limits[0].Outer[0] >= f.Limits[0].Inner[0] {
+		t.Errorf("funnel: %+v", f)
 	}
 }

@@ -179,7 +179,7 @@ func (s *Server) programReportPage(c echo.Context) error {
 		d.PGY = *q.PGYYear
 	}
 	for _, a := range rep.Attributes {
-		d.Cards = append(d.Cards, cardFor(a))
+		d.Cards = append(d.Cards, cardFor(a.AttributeSummary))
 	}
 	for _, r := range rep.Residents {
 		row := programRow{ID: r.ID, Name: r.Name, Responses: r.Responses, Invitations: r.Invitations, Rate: percent(r.ResponseRate),
