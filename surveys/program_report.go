@@ -44,7 +44,9 @@ type ProgramResidentRow struct {
 	ResponseRate *float64                     `json:"response_rate"`
 	Suppressed   bool                         `json:"suppressed"`
 	Attributes   map[Attribute]ResidentFigure `json:"attributes"`
-	Flags        []string                     `json:"flags"`
+	// Items is the resident's per-item view (as on their own report).
+	Items []ItemSummary `json:"items"`
+	Flags []string      `json:"flags"`
 }
 
 // ProgramReport is the JSON report for a program director.
@@ -175,8 +177,10 @@ func BuildProgramReport(in ProgramInput) ProgramReport {
 		}
 		row.Suppressed = suppressedBasis(basis, in.MinResponses, minMentees)
 		rp := poolAttributes(rd.Tallies, rd.Moments, rd.Releases, keep)
+		var shown []AttributeSummary
 		for _, a := range Attributes {
 			s, _ := baseSummary(a, rp[a], shownFigure(rp[a], row.Suppressed, in.MinResponses, minMentees), comps[a], basis)
+			shown = append(shown, s)
 			fig := ResidentFigure{Mean: s.Mean, N: s.N, CI95: s.CI95, Basis: s.Basis}
 			if !s.Suppressed() {
 				if adj, ok := models[a].adjust(rd.Resident.ID); ok {
@@ -189,6 +193,7 @@ func BuildProgramReport(in ProgramInput) ProgramReport {
 			}
 			row.Attributes[a] = fig
 		}
+		row.Items = itemSummaries(rp, shown, comps, in.MinResponses)
 		r.Residents = append(r.Residents, row)
 	}
 	return r
