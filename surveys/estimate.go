@@ -40,37 +40,26 @@ const componentsPriorDF = 20
 // resident's mean is estimated.
 const moderationDF = 4
 
-// EstimateComponents pools the variance components over released groups
-// (each element one group's moments of one attribute) by the method of
-// moments of one-way ANOVA, blended with DefaultComponents by their degrees
-// of freedom.
+// EstimateComponents estimates the variance components from groups built
+// in memory (the release, and the simulations).
 func EstimateComponents(groups []Moments) Components {
-	var withinSS, withinDF, betweenSS, betweenDF, betweenScale float64
+	var sums ComponentSums
 	for _, m := range groups {
-		if m.Responses == 0 || m.Clusters == 0 {
-			continue
-		}
-		n, g := float64(m.Responses), float64(m.Clusters)
-		withinSS += math.Max(0, m.SumSq-m.ClusterMeanSq)
-		withinDF += n - g
-		if g > 1 {
-			betweenSS += math.Max(0, m.ClusterMeanSq-m.Sum*m.Sum/n)
-			betweenDF += g - 1
-			betweenScale += n - m.ClusterCountSq/n
-		}
+		sums = sums.Plus(m.ComponentSums())
 	}
-	c := Components{DF: withinDF}
-	w := DefaultComponents.Within
-	if withinDF > 0 {
-		w = (componentsPriorDF*DefaultComponents.Within + withinSS) / (componentsPriorDF + withinDF)
+	return sums.Components()
+}
+
+// Components blends the method-of-moments estimates with
+// DefaultComponents by their degrees of freedom.
+func (s ComponentSums) Components() Components {
+	c := Components{DF: s.WithinDF}
+	c.Within = (componentsPriorDF*DefaultComponents.Within + s.WithinSS) / (componentsPriorDF + s.WithinDF)
+	c.Between = DefaultComponents.Between
+	if s.BetweenScale > 0 {
+		est := math.Max(0, (s.BetweenSum-c.Within*s.BetweenNoise)/s.BetweenScale)
+		c.Between = (componentsPriorDF*DefaultComponents.Between + s.BetweenDF*est) / (componentsPriorDF + s.BetweenDF)
 	}
-	c.Within = w
-	b := DefaultComponents.Between
-	if betweenDF > 0 && betweenScale > 0 {
-		est := math.Max(0, (betweenSS-w*betweenDF)/betweenScale)
-		b = (componentsPriorDF*DefaultComponents.Between + betweenDF*est) / (componentsPriorDF + betweenDF)
-	}
-	c.Between = b
 	return c
 }
 
@@ -82,33 +71,64 @@ type Estimate struct {
 	Var, DF float64
 }
 
-// EstimateOf estimates the mean response score from moments, or returns
-// ok false without responses.
-func EstimateOf(m Moments, c Components) (e Estimate, ok bool) {
-	if m.Responses == 0 {
+// EstimateOf estimates the mean response score of pooled groups, or
+// returns ok false without responses.
+//
+// A group's mean from N responses of G mentees, Kish-effectively E, has
+// variance τ²/E + σ²/N under the program's components. The resident's own
+// spread is taken into account through the total variance of their
+// responses, moderated toward the program's τ² + σ² (as empirical-Bayes
+// "moderated t" statistics do): less spread scales both components down;
+// more is counted as disagreement between mentees.
+//
+// The period's mean weights groups by their responses. The groups' answer
+// noise is independent, but their mentees may be the same people (nothing
+// links one group's mentees to another's, and mentoring lasts), so the
+// mentee parts are added as if perfectly correlated: (Σ w_g·sd_g)² rather
+// than Σ w_g²·sd_g². That is right when the same mentees answer in every
+// window and errs wide when they do not. The t quantile has the degrees of
+// freedom of the moderated variance.
+func EstimateOf(p Pooled, c Components) (e Estimate, ok bool) {
+	if p.Responses == 0 {
 		return Estimate{}, false
 	}
-	n := float64(m.Responses)
-	g := float64(m.Clusters)
-	if g == 0 {
-		g = n
+	total := float64(p.Responses)
+	programVar := c.Between + c.Within
+	var menteeSD, noise, ownSS, ownDF, effDF float64
+	for _, m := range p.groups {
+		n := float64(m.Responses)
+		if n > 1 {
+			ownSS += math.Max(0, m.SumSq-m.Sum*m.Sum/n)
+			ownDF += n - 1
+		}
+		effDF += float64(max(m.EffectiveClusters, 1)) - 1
 	}
-	mean := m.Sum / n
-	// What the program's components predict for this design: mentees of
-	// n_j responses each.
-	p := m.ClusterCountSq
-	if p == 0 {
-		p = n
+	// The resident's spread, with as many degrees of freedom as effective
+	// mentees (responses of one mentee are alike, so they count for less).
+	df := moderationDF + effDF
+	between, within := c.Between, c.Within
+	if ownDF > 0 && programVar > 0 {
+		own := (moderationDF*programVar + effDF*ownSS/ownDF) / df
+		if own <= programVar {
+			between, within = between*own/programVar, within*own/programVar
+		} else {
+			// More spread than the program's: count the excess as
+			// disagreement between mentees, the part that averages away
+			// only with more mentees, which errs wide.
+			between += own - programVar
+		}
 	}
-	prior := (c.Between*p + c.Within*n) / (n * n)
-	robust := 0.0
-	if g > 1 {
-		ss := m.ClusterTotalSq - 2*mean*m.ClusterCross + mean*mean*p
-		robust = g / (g - 1) * math.Max(0, ss) / (n * n)
+	for _, m := range p.groups {
+		n := float64(m.Responses)
+		eff := float64(max(min(m.EffectiveClusters, m.Clusters), 1))
+		if m.EffectiveClusters == 0 {
+			eff = float64(max(m.Clusters, 1))
+		}
+		w := n / total
+		menteeSD += w * math.Sqrt(between/eff)
+		noise += w * w * within / n
 	}
-	df := moderationDF + g - 1
-	v := (moderationDF*prior + (g-1)*robust) / df
-	return Estimate{Mean: mean, Var: v, DF: df}, true
+	return Estimate{Mean: p.Sum / total, Var: menteeSD*menteeSD + noise, DF: df}, true
 }
 
 // Interval95 is the estimate's 95% interval, a t interval clipped to the
@@ -151,7 +171,7 @@ func WilsonShare(k, n int64, designEffect float64) Share {
 // responses' variance over their number, between 1 and responses per
 // cluster (so the effective sample size is never below the number of
 // mentees).
-func DesignEffect(m Moments, e Estimate) float64 {
+func DesignEffect(m Pooled, e Estimate) float64 {
 	n := float64(m.Responses)
 	g := float64(max(m.Clusters, 1))
 	if n < 2 {

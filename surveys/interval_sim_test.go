@@ -39,7 +39,7 @@ func TestIntervalCoverageWithRepeatedRaters(t *testing.T) {
 						comps := EstimateComponents(ms)
 						for r, m := range ms {
 							truth := trueMean(levels[r], sqrtSum(tau, 0.6))
-							e, _ := EstimateOf(m, comps)
+							e, _ := EstimateOf(PoolOf(m), comps)
 							lo, hi := e.Interval95()
 							n++
 							width += hi - lo
@@ -94,4 +94,101 @@ func wilsonInterval95(mean float64, n int64) (lo, hi float64) {
 	lo = 1 + 4*math.Max(0, centre-half)
 	hi = 1 + 4*math.Min(1, centre+half)
 	return lo, hi
+}
+
+// TestIntervalCoverageWithUnequalMentees: when one mentee answered far more
+// often than the others, the interval (whose prior assumes equal-sized
+// clusters where it knows no better) still covers.
+func TestIntervalCoverageWithUnequalMentees(t *testing.T) {
+	for _, sizes := range [][]int{{10, 1, 1, 1}, {6, 1, 1}, {5, 5, 1, 1, 1}, {8, 4, 2, 1, 1, 1, 1}} {
+		for _, tau := range []float64{0, 0.4, 0.8} {
+			d := simDesign{sizes: sizes, menteeSD: tau, noiseSD: 0.6, items: 2}
+			rng := rand.New(rand.NewPCG(uint64(len(sizes)), uint64(tau*10)))
+			var covered, n int
+			for p := 0; p < 150; p++ {
+				levels := make([]float64, 10)
+				ms := make([]Moments, 10)
+				for r := range ms {
+					levels[r] = 4.3 + rng.NormFloat64()*0.25
+					ms[r], _ = simAttribute(rng, levels[r], d, "2026-07", Availability)
+				}
+				comps := EstimateComponents(ms)
+				for r, m := range ms {
+					e, _ := EstimateOf(PoolOf(m), comps)
+					lo, hi := e.Interval95()
+					truth := trueMean(levels[r], sqrtSum(tau, 0.6))
+					n++
+					if lo <= truth && truth <= hi {
+						covered++
+					}
+				}
+			}
+			cov := float64(covered) / float64(n)
+			t.Logf("mentees answering %v times, mentee SD %.1f: coverage %.1f%%", sizes, tau, 100*cov)
+			if cov < 0.93 {
+				t.Errorf("mentees answering %v times, mentee SD %.1f: coverage %.1f%%, want at least 93%%", sizes, tau, 100*cov)
+			}
+		}
+	}
+}
+
+// TestIntervalCoverageOverTwoWindows: a period of two released groups.
+// Nothing links one group's mentees to another's, so the interval adds
+// the groups' mentee variance as if the same mentees answered in both:
+// with the same mentees (their effect persisting) it covers about as in
+// one window; with new mentees it errs wide.
+func TestIntervalCoverageOverTwoWindows(t *testing.T) {
+	for _, same := range []bool{false, true} {
+		for _, tau := range []float64{0.4, 0.8} {
+			d := design(5, 2)
+			d.menteeSD = tau
+			rng := rand.New(rand.NewPCG(uint64(tau*10), 7))
+			var covered, n int
+			for p := 0; p < 150; p++ {
+				levels := make([]float64, 10)
+				var groups []Moments
+				pools := make([]Pooled, 10)
+				for r := range pools {
+					levels[r] = 4.3 + rng.NormFloat64()*0.25
+					effects := make([]float64, d.mentees)
+					for j := range effects {
+						effects[j] = rng.NormFloat64() * tau
+					}
+					for w := 0; w < 2; w++ {
+						var m Moments
+						for j := 0; j < d.mentees; j++ {
+							u := effects[j]
+							if !same && w == 1 {
+								u = rng.NormFloat64() * tau
+							}
+							var total, sq float64
+							for k := 0; k < d.each; k++ {
+								score := float64(rating(levels[r]+u+rng.NormFloat64()*0.6)+rating(levels[r]+u+rng.NormFloat64()*0.6)) / 2
+								total += score
+								sq += score * score
+							}
+							m.AddCluster(int64(d.each), total, sq, true)
+						}
+						groups = append(groups, m)
+						pools[r].Add(m)
+					}
+				}
+				comps := EstimateComponents(groups)
+				for r := range pools {
+					e, _ := EstimateOf(pools[r], comps)
+					lo, hi := e.Interval95()
+					truth := trueMean(levels[r], sqrtSum(tau, 0.6))
+					n++
+					if lo <= truth && truth <= hi {
+						covered++
+					}
+				}
+			}
+			cov := float64(covered) / float64(n)
+			t.Logf("two windows of 5 mentees × 2, same mentees %v, mentee SD %.1f: coverage %.1f%%", same, tau, 100*cov)
+			if want := map[bool]float64{false: 0.95, true: 0.92}[same]; cov < want {
+				t.Errorf("two windows, same mentees %v, mentee SD %.1f: coverage %.1f%%, want at least %.0f%%", same, tau, 100*cov, 100*want)
+			}
+		}
+	}
 }

@@ -105,7 +105,9 @@ type ProgramInput struct {
 	// ProgramResidents are every resident of the program with released
 	// groups, whatever filter chose Residents.
 	ProgramResidents []ResidentMoments
-	Residents        []ResidentData
+	// Components are the program's variance-component sums per attribute.
+	Components map[Attribute]ComponentSums
+	Residents  []ResidentData
 }
 
 // Flag prefixes. A flag reads "below_program:availability".
@@ -132,7 +134,7 @@ func BuildProgramReport(in ProgramInput) ProgramReport {
 			residents = append(residents, ResidentMoments{ResidentID: rd.Resident.ID, Releases: rd.Releases, Moments: rd.Moments})
 		}
 	}
-	models, comps := programModels(residents, in.Period, in.MinResponses, minMentees)
+	models, comps := programModels(residents, in.Period, in.MinResponses, minMentees, in.Components)
 	programSuppressed := suppressedBasis(programBasis, in.MinResponses, minMentees)
 	var programMoments []ReleaseMoments
 	for _, rm := range residents {

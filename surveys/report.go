@@ -170,7 +170,10 @@ type ResidentInput struct {
 	// whatever the period: groups outside it are ignored.
 	Moments          []ReleaseMoments
 	ProgramResidents []ResidentMoments
-	AwaitingRelease  int64
+	// Components are the program's variance-component sums per attribute,
+	// over all its releases.
+	Components      map[Attribute]ComponentSums
+	AwaitingRelease int64
 	// Comments from the released groups of the period.
 	KeepDoing, NextTime []string
 }
@@ -197,7 +200,7 @@ func BuildResidentReport(in ResidentInput) ResidentReport {
 	if !hasResident(residents, in.Resident.ID) {
 		residents = append(residents, ResidentMoments{ResidentID: in.Resident.ID, Releases: in.Releases, Moments: in.Moments})
 	}
-	models, comps := programModels(residents, in.Period, in.MinResponses, r.MinMentees)
+	models, comps := programModels(residents, in.Period, in.MinResponses, r.MinMentees, in.Components)
 	pools := poolAttributes(in.Tallies, in.Moments, in.Releases, keep)
 	for _, a := range Attributes {
 		s, _ := baseSummary(a, pools[a], shownFigure(pools[a], r.Suppressed, in.MinResponses, r.MinMentees), comps[a], basis)

@@ -18,6 +18,7 @@ type simDesign struct {
 	menteeSD      float64 // SD of mentee effects
 	noiseSD       float64 // SD of answer noise
 	items         int     // items of the attribute per response
+	sizes         []int   // responses per mentee, when they differ
 }
 
 // rating draws one clamped, rounded rating.
@@ -34,10 +35,17 @@ func simAttribute(rng *rand.Rand, level float64, d simDesign, window string, a A
 	for i := range items {
 		items[i] = Tally{Window: window, Item: string(a) + string(rune('1'+i)), Attribute: a}
 	}
-	for j := 0; j < d.mentees; j++ {
+	sizes := d.sizes
+	if sizes == nil {
+		sizes = make([]int, d.mentees)
+		for j := range sizes {
+			sizes[j] = d.each
+		}
+	}
+	for _, each := range sizes {
 		u := rng.NormFloat64() * d.menteeSD
 		var total, sq float64
-		for k := 0; k < d.each; k++ {
+		for k := 0; k < each; k++ {
 			var sum int
 			for i := range items {
 				v := rating(level + u + rng.NormFloat64()*d.noiseSD)
@@ -48,7 +56,7 @@ func simAttribute(rng *rand.Rand, level float64, d simDesign, window string, a A
 			total += score
 			sq += score * score
 		}
-		m.AddCluster(int64(d.each), total, sq, true)
+		m.AddCluster(int64(each), total, sq, true)
 	}
 	return m, items
 }

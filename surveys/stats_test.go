@@ -7,14 +7,14 @@ func TestEstimateIntervalStaysOnScale(t *testing.T) {
 		for v := 1.0; v <= 5; v += 0.5 {
 			var m Moments
 			m.AddSingles(n, v*float64(n), v*v*float64(n))
-			e, ok := EstimateOf(m, DefaultComponents)
+			e, ok := EstimateOf(PoolOf(m), DefaultComponents)
 			lo, hi := e.Interval95()
 			if !ok || lo < 1 || hi > 5 || lo > v || hi < v || hi-lo <= 0 {
 				t.Errorf("%d answers of %v: [%v, %v] must lie in [1,5] around the mean with some width", n, v, lo, hi)
 			}
 		}
 	}
-	if _, ok := EstimateOf(Moments{}, DefaultComponents); ok {
+	if _, ok := EstimateOf(Pooled{}, DefaultComponents); ok {
 		t.Errorf("no responses must give no estimate")
 	}
 }

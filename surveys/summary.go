@@ -29,10 +29,7 @@ func groupKeep(rs []Release, p Period) func(window string) bool {
 type pooled struct {
 	counts  Counts
 	items   map[string]Counts
-	moments Moments
-	// groups are the per-group moments (the variance components'
-	// input); mentees the people behind the groups that rated it.
-	groups []Moments
+	moments Pooled
 }
 
 // poolAttributes pools tallies and moments over the release windows keep
@@ -61,9 +58,7 @@ func poolAttributes(tallies []Tally, moments []ReleaseMoments, releases []Releas
 		if mm.Mentees == 0 {
 			mm.Mentees = relMentees[m.Window]
 		}
-		p := get(m.Attribute)
-		p.moments = p.moments.Plus(mm)
-		p.groups = append(p.groups, m.Moments)
+		get(m.Attribute).moments.Add(mm)
 	}
 	fallback := map[[2]string]Counts{}
 	for _, t := range tallies {
@@ -92,9 +87,7 @@ func poolAttributes(tallies []Tally, moments []ReleaseMoments, releases []Releas
 			continue
 		}
 		m.Mentees = relMentees[k[0]]
-		p := get(Attribute(k[1]))
-		p.moments = p.moments.Plus(m)
-		p.groups = append(p.groups, m)
+		get(Attribute(k[1])).moments.Add(m)
 	}
 	return out
 }
@@ -147,7 +140,10 @@ func distribution(c Counts) map[string]int64 {
 
 // programModels fits, per attribute, the program model to every resident
 // with a shown figure in the period.
-func programModels(residents []ResidentMoments, p Period, minResponses, minMentees int) (map[Attribute]*attributeModel, map[Attribute]Components) {
+//
+// The variance components come from sums: the program's, kept at each
+// release (models), plus whatever groups built in memory carry (tests).
+func programModels(residents []ResidentMoments, p Period, minResponses, minMentees int, sums map[Attribute]ComponentSums) (map[Attribute]*attributeModel, map[Attribute]Components) {
 	type residentPools struct {
 		id    int64
 		pools map[Attribute]*pooled
@@ -167,13 +163,17 @@ func programModels(residents []ResidentMoments, p Period, minResponses, minMente
 		}
 		all = append(all, residentPools{r.ResidentID, pools, b})
 		for a, pl := range pools {
-			groups[a] = append(groups[a], pl.groups...)
+			groups[a] = append(groups[a], pl.moments.groups...)
 		}
 	}
 	comps := map[Attribute]Components{}
 	models := map[Attribute]*attributeModel{}
 	for _, a := range Attributes {
-		comps[a] = EstimateComponents(groups[a])
+		cs := sums[a]
+		for _, m := range groups[a] {
+			cs = cs.Plus(m.ComponentSums())
+		}
+		comps[a] = cs.Components()
 		var fits []residentFit
 		for _, r := range all {
 			pl := r.pools[a]
