@@ -1,6 +1,10 @@
 package models
 
-import "context"
+import (
+	"context"
+
+	"github.com/mentorpulse/mentorpulse/surveys"
+)
 
 // InsertRowForTest stores v as it is, skipping the checks the Create
 // functions make, so a test can reach the database's own constraints.
@@ -24,4 +28,14 @@ func OpenSumsForTest(secret, sealed string, residentID int64, window, menteeHash
 		out[i] = [3]float64{float64(s.N), s.Sum, s.SumSq}
 	}
 	return out, nil
+}
+
+// ResidentInputForTest returns what ResidentReport computes its report from.
+func (d *DB) ResidentInputForTest(ctx context.Context, residentID int64, period surveys.Period) (surveys.ResidentInput, error) {
+	return d.residentInput(ctx, residentID, period)
+}
+
+// ProgramInputForTest returns what ProgramReport computes its report from.
+func (d *DB) ProgramInputForTest(ctx context.Context, p *Program, f ProgramReportFilter) (surveys.ProgramInput, error) {
+	return d.programInput(ctx, p, f)
 }
