@@ -15,17 +15,23 @@ import (
 // group's responses and over its mentees (surveys.Moments), with no mentee
 // named; the per-mentee rows go with the window_mentees markers.
 
+// instrumentRef names an instrument version.
+type instrumentRef struct {
+	key     string
+	version int
+}
+
 // instruments looks instruments up once per key and version.
-type instruments map[[2]any]*surveys.Instrument
+type instruments map[instrumentRef]*surveys.Instrument
 
 func (c instruments) scores(key string, version int, answers string) (menteeSums, error) {
-	inst, ok := c[[2]any{key, version}]
+	inst, ok := c[instrumentRef{key, version}]
 	if !ok {
 		var err error
 		if inst, err = surveys.Lookup(key, version); err != nil {
 			return menteeSums{}, err
 		}
-		c[[2]any{key, version}] = inst
+		c[instrumentRef{key, version}] = inst
 	}
 	var ans map[string]*int
 	if err := decodeAnswers(answers, &ans); err != nil {
