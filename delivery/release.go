@@ -51,6 +51,10 @@ func (w *releaseWorker) Work(ctx context.Context, job *river.Job[ReleaseArgs]) e
 		// Counts only: which resident was released is in the reports.
 		w.s.log.Info("judged closed windows", "residents", sum.Judged, "released", sum.Released, "responses", sum.Responses)
 	}
+	if sum.UnopenedSums > 0 {
+		w.s.log.Warn("released groups had mentee sums sealed with a key the server no longer has (was MENTORPULSE_SECRET_KEY changed mid-window?): "+
+			"those mentees' responses count as unknown raters' in the mentee-level statistics", "sums", sum.UnopenedSums)
+	}
 	return nil
 }
 

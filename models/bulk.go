@@ -34,10 +34,11 @@ type BulkResponse struct {
 }
 
 // BulkLoader stores many answered links quickly, for demo and benchmark
-// data: links, mixed responses and distinct-mentee markers go in multi-row
-// INSERTs (responses shuffled per chunk), and Close then applies the release
-// rule at the close of every window from the oldest response to now, as the
-// release job would have, window by window. Responses about a resident must
+// data: links, mixed responses, distinct-mentee markers and the mentees'
+// sealed sums go in multi-row INSERTs (responses shuffled per chunk), and
+// Close then applies the release rule at the close of every window from the
+// oldest response to now, as the release job would have, window by window.
+// Responses about a resident must
 // come in time order, and the resident must have no links yet. Use it inside
 // one WithTx so a failure leaves nothing behind.
 type BulkLoader struct {
@@ -49,6 +50,7 @@ type BulkLoader struct {
 	invs      []any // flat rows of invitations
 	resps     [][]any
 	markers   map[[3]string]bool // resident, window, hash
+	moments   map[momentsKey]menteeSums
 	oldest    time.Time
 	count     int
 }
@@ -68,6 +70,7 @@ func (d *DB) NewBulkLoader() *BulkLoader {
 	return &BulkLoader{
 		d: d, residents: map[int64]*bulkResident{}, programs: map[int64]*Program{},
 		links: map[residentWindow]*surveys.LinkCounts{}, menteeKey: map[int64]string{}, markers: map[[3]string]bool{},
+		moments: map[momentsKey]menteeSums{},
 	}
 }
 
@@ -112,7 +115,13 @@ func (l *BulkLoader) Add(ctx context.Context, r BulkResponse) error {
 			}
 			l.menteeKey[*r.MenteeID] = key
 		}
-		l.markers[[3]string{fmt.Sprint(r.ResidentID), window, menteeHash(key, r.ResidentID)}] = true
+		hash := menteeHash(key, r.ResidentID)
+		l.markers[[3]string{fmt.Sprint(r.ResidentID), window, hash}] = true
+		// The mentee's sums, as the mixer would have added them.
+		mk := momentsKey{r.ResidentID, window, hash}
+		m := l.moments[mk]
+		m.add(sumsOf(r.Instrument.Scores(r.Submission.Answers)))
+		l.moments[mk] = m
 	}
 	l.resps = append(l.resps, []any{newResponseID(), r.ResidentID, res.programID, r.Instrument.Key, r.Instrument.Version, window,
 		string(answers), optional(r.Submission.Comments[surveys.CommentKeepDoing]), optional(r.Submission.Comments[surveys.CommentNextTime])})
@@ -189,7 +198,7 @@ func insertRows(ctx context.Context, d *DB, prefix, suffix string, width int, fl
 	return nil
 }
 
-// Close writes what is queued, the mentee markers and link counts, then
+// Close writes what is queued, the mentee markers, sums and link counts, then
 // judges every loaded resident at the close of each window since the
 // oldest response, in order, as the release job would have.
 func (l *BulkLoader) Close(ctx context.Context) error {
@@ -205,12 +214,21 @@ func (l *BulkLoader) Close(ctx context.Context) error {
 	for k, c := range l.links {
 		links = append(links, k.resident, k.window, l.residents[k.resident].programID, c.Created, c.Completed, c.Declined)
 	}
+	ring, err := l.d.sumsRing(ctx)
+	if err != nil {
+		return err
+	}
+	var sums []any
+	for k, m := range l.moments {
+		sums = append(sums, k.resident, k.window, k.hash, l.residents[k.resident].programID, ring.seal(m, k))
+	}
 	steps := []struct {
 		name, prefix, suffix string
 		width                int
 		rows                 []any
 	}{
 		{"mentee markers", `INSERT INTO window_mentees (resident_id, window_id, mentee_hash, program_id) VALUES `, ` ON CONFLICT DO NOTHING`, 4, markers},
+		{"mentee sums", `INSERT INTO window_moments (resident_id, window_id, mentee_hash, program_id, sums) VALUES `, "", 5, sums},
 		{"link counts", `INSERT INTO window_links (resident_id, window_id, program_id, created, completed, declined) VALUES `,
 			` ON CONFLICT (resident_id, window_id) DO UPDATE SET created = window_links.created + excluded.created,
 			completed = window_links.completed + excluded.completed, declined = window_links.declined + excluded.declined`, 6, links},
@@ -229,7 +247,7 @@ func (l *BulkLoader) Close(ctx context.Context) error {
 	for _, id := range ids {
 		p := l.programs[l.residents[id].programID]
 		for w := p.WindowOf(l.oldest); w.End().Before(now) || w.End().Equal(now); w = w.Next(p.ReleaseWindow, p.AcademicYearStartMonth) {
-			if _, _, err := l.d.judge(ctx, p, id, w.Next(p.ReleaseWindow, p.AcademicYearStartMonth), w); err != nil {
+			if _, _, _, err := l.d.judge(ctx, p, id, w.Next(p.ReleaseWindow, p.AcademicYearStartMonth), w); err != nil {
 				return fmt.Errorf("bulk load: release: %w", err)
 			}
 		}

@@ -74,6 +74,32 @@ func TestBulkLoadMatchesLiveSubmissions(t *testing.T) {
 	if diff := cmp.Diff(simulate(sims, lf.program, end), want, cmp.AllowUnexported(released{})); diff != "" {
 		t.Errorf("live releases differ from the rule (-want +got):\n%s", diff)
 	}
+	// The mentee-level moments too: the loader seals each mentee's sums as
+	// the mixer would, so the releases keep the same clusters. Residents
+	// are compared by position, sums to rounding.
+	liveMoments, bulkMoments := storedMoments(t, live), storedMoments(t, bulk)
+	byPosition := func(f *fixture, m map[momentsKey]surveys.Moments) map[momentsKey]surveys.Moments {
+		out := map[momentsKey]surveys.Moments{}
+		for k, v := range m {
+			for i, r := range f.residents {
+				if r.ID == k.resident {
+					k.resident = int64(i)
+					break
+				}
+			}
+			out[k] = v
+		}
+		return out
+	}
+	if len(liveMoments) < 3*len(surveys.Attributes) {
+		t.Errorf("live releases keep %d moments rows, want one per attribute of each release", len(liveMoments))
+	}
+	compareMoments(t, byPosition(lf, liveMoments), byPosition(bf, bulkMoments))
+	for _, m := range liveMoments {
+		if m.Mentees == 0 || m.Clusters != m.Mentees {
+			t.Errorf("every planned response has a mentee, yet moments %+v count other raters", m)
+		}
+	}
 	period := surveys.Period{From: "2026-01", To: "2026-12"}
 	for i := range lf.residents {
 		lr, err := live.ResidentReport(ctx, lf.residents[i].ID, period)

@@ -43,6 +43,8 @@ type DB struct {
 	// The key mentee keys are made with, loaded once (see mentee_key.go).
 	menteeKeyMu sync.Mutex
 	menteeKey   []byte
+	// The keys that seal mentee sums of open groups (see sums_seal.go).
+	sums sumsKeys
 }
 
 // ParseURL splits a database URL into dialect and driver DSN.

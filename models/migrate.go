@@ -113,6 +113,12 @@ func (d *DB) Migrate(ctx context.Context) ([]int, error) {
 	if _, err := d.EnsureStoredSecret(ctx, menteeKeySecret); err != nil {
 		return applied, err
 	}
+	if _, err := d.EnsureStoredSecret(ctx, sumsKeySecret); err != nil {
+		return applied, err
+	}
+	if err := d.backfillMoments(ctx); err != nil {
+		return applied, err
+	}
 	return applied, nil
 }
 

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"fmt"
 	"math/big"
-	"strings"
 )
 
 // MixBatch is how many held answers, deployment-wide, make the mixer move
@@ -13,7 +12,7 @@ import (
 // to close.
 const MixBatch = 10
 
-// heldResponse is a row of held_responses, as the SQLite mixer reads it.
+// heldResponse is a row of held_responses, as the mixer reads it.
 type heldResponse struct {
 	ID                string
 	ResidentID        int64
@@ -24,52 +23,58 @@ type heldResponse struct {
 	Answers           string
 	KeepDoing         *string
 	NextTime          *string
+	MenteeHash        *string
 }
+
+// mixLock is the PostgreSQL advisory lock that keeps the window_moments
+// read-modify-write of two mixers from losing an update: a mixer takes it
+// exclusively, a judgement shared, so that a release reads a resident's
+// responses and sums as one mix left them.
+const mixLock = 7452020
 
 // MixHeld moves every held answer into responses, when at least MixBatch
 // are held or any of them belongs to a window that has closed; it returns
 // how many it moved. The move is a transaction of its own, never the one
-// that claimed a link, and inserts in random order: PostgreSQL by ORDER BY
-// random() (so neither xmin nor ctid order says which claim a response came
-// from), SQLite by a shuffle in Go into a WITHOUT ROWID table keyed by a
-// random id. After the move the old row versions are reclaimed: VACUUM on
-// PostgreSQL; on SQLite secure_delete zeroes them and the WAL is
-// checkpointed and truncated. Safe to run concurrently: a held row is moved
-// once, by whichever mixer deletes it.
+// that claimed a link: it deletes every held row (DELETE … RETURNING),
+// shuffles them in Go (crypto/rand) and inserts them in that order, so that
+// neither xmin, ctid order nor SQLite's key order says which claim a
+// response came from. In the same transaction it adds each response's
+// scores to its mentee's sealed sums (window_moments, see addMoments).
+// After the move the old row versions are reclaimed: VACUUM on PostgreSQL;
+// on SQLite secure_delete zeroes them and the WAL is checkpointed and
+// truncated. Safe to run concurrently: a held row is moved once, by
+// whichever mixer deletes it, and mixers take mixLock (SQLite's immediate
+// transactions already write one at a time).
 func (d *DB) MixHeld(ctx context.Context) (int, error) {
 	due, err := d.mixDue(ctx)
 	if err != nil || !due {
 		return 0, err
 	}
 	var moved int
-	switch d.Dialect {
-	case Postgres:
-		err = d.WithTx(ctx, func(ctx context.Context) error {
-			res := d.db(ctx).Exec(`WITH moved AS (DELETE FROM held_responses RETURNING *)
-				INSERT INTO responses (id, resident_id, program_id, instrument_key, instrument_version, window_id, answers, keep_doing, next_time)
-				SELECT id, resident_id, program_id, instrument_key, instrument_version, window_id, answers, keep_doing, next_time
-				FROM moved ORDER BY random()`)
-			moved = int(res.RowsAffected)
-			return res.Error
-		})
-	default:
-		err = d.WithTx(ctx, func(ctx context.Context) error {
-			var held []heldResponse
-			if err := d.db(ctx).Raw(`SELECT * FROM held_responses`).Scan(&held).Error; err != nil {
+	err = d.WithTx(ctx, func(ctx context.Context) error {
+		if d.Dialect == Postgres {
+			if err := d.db(ctx).Exec(`SELECT pg_advisory_xact_lock(?)`, mixLock).Error; err != nil {
 				return err
 			}
-			shuffle(held)
-			for len(held) > 0 {
-				n := min(len(held), sqliteChunk)
-				if err := d.insertMixed(ctx, held[:n]); err != nil {
-					return err
-				}
-				held = held[n:]
-				moved += n
-			}
-			return nil
-		})
-	}
+		}
+		var held []heldResponse
+		err := d.db(ctx).Raw(`DELETE FROM held_responses RETURNING id, resident_id, program_id, window_id,
+			instrument_key, instrument_version, answers, keep_doing, next_time, mentee_hash`).Scan(&held).Error
+		if err != nil {
+			return err
+		}
+		shuffle(held)
+		flat := make([]any, 0, len(held)*9)
+		for _, h := range held {
+			flat = append(flat, h.ID, h.ResidentID, h.ProgramID, h.InstrumentKey, h.InstrumentVersion, h.WindowID, h.Answers, h.KeepDoing, h.NextTime)
+		}
+		err = insertRows(ctx, d, `INSERT INTO responses (id, resident_id, program_id, instrument_key, instrument_version, window_id, answers, keep_doing, next_time) VALUES `, "", 9, flat)
+		if err != nil {
+			return err
+		}
+		moved = len(held)
+		return d.addMoments(ctx, held)
+	})
 	if err != nil {
 		return 0, fmt.Errorf("mix held answers: %w", err)
 	}
@@ -112,25 +117,6 @@ func (d *DB) mixDue(ctx context.Context) (bool, error) {
 	return false, nil
 }
 
-// insertMixed inserts shuffled held rows into responses and deletes them
-// from holding, on SQLite.
-func (d *DB) insertMixed(ctx context.Context, rows []heldResponse) error {
-	vals := make([]string, len(rows))
-	ids := make([]string, len(rows))
-	var args []any
-	for i, h := range rows {
-		vals[i] = "(?, ?, ?, ?, ?, ?, ?, ?, ?)"
-		ids[i] = h.ID
-		args = append(args, h.ID, h.ResidentID, h.ProgramID, h.InstrumentKey, h.InstrumentVersion, h.WindowID, h.Answers, h.KeepDoing, h.NextTime)
-	}
-	err := d.db(ctx).Exec(`INSERT INTO responses (id, resident_id, program_id, instrument_key, instrument_version, window_id, answers, keep_doing, next_time)
-		VALUES `+strings.Join(vals, ", "), args...).Error
-	if err != nil {
-		return err
-	}
-	return d.db(ctx).Exec(`DELETE FROM held_responses WHERE id IN ?`, ids).Error
-}
-
 // reclaim makes the old versions of moved rows go away, outside any
 // transaction.
 func (d *DB) reclaim(ctx context.Context) error {
@@ -143,7 +129,7 @@ func (d *DB) reclaim(ctx context.Context) error {
 	}
 	stmt := `PRAGMA wal_checkpoint(TRUNCATE)`
 	if d.Dialect == Postgres {
-		stmt = `VACUUM held_responses`
+		stmt = `VACUUM held_responses, window_moments`
 	}
 	if _, err := pool.ExecContext(ctx, stmt); err != nil {
 		return fmt.Errorf("reclaim held answers: %w", err)

@@ -14,6 +14,10 @@ type ReleaseSummary struct {
 	Judged    int // residents whose group was judged
 	Released  int // groups released
 	Responses int // responses in them
+	// UnopenedSums counts mentees' sums rows of released groups that would
+	// not open (the secret changed mid-window): their responses counted as
+	// unknown raters'.
+	UnopenedSums int
 }
 
 // ReleaseClosedWindows applies the release rule (surveys/release.go) for
@@ -47,11 +51,12 @@ func (d *DB) ReleaseClosedWindows(ctx context.Context) (ReleaseSummary, error) {
 			return sum, fmt.Errorf("find groups to judge: %w", err)
 		}
 		for _, id := range residents {
-			released, n, err := d.judge(ctx, &p, id, current, closed)
+			released, n, unopened, err := d.judge(ctx, &p, id, current, closed)
 			if err != nil {
 				return sum, err
 			}
 			sum.Judged++
+			sum.UnopenedSums += unopened
 			if released {
 				sum.Released++
 				sum.Responses += n
@@ -62,8 +67,14 @@ func (d *DB) ReleaseClosedWindows(ctx context.Context) (ReleaseSummary, error) {
 }
 
 // judge releases or carries over one resident's group.
-func (d *DB) judge(ctx context.Context, p *Program, residentID int64, current, closed surveys.Window) (released bool, n int, err error) {
+func (d *DB) judge(ctx context.Context, p *Program, residentID int64, current, closed surveys.Window) (released bool, n, unopened int, err error) {
 	err = d.WithTx(ctx, func(ctx context.Context) error {
+		if d.Dialect == Postgres {
+			// No mixer between reading the group and reading its sums.
+			if err := d.db(ctx).Exec(`SELECT pg_advisory_xact_lock_shared(?)`, mixLock).Error; err != nil {
+				return err
+			}
+		}
 		var claimed []int64
 		err := d.db(ctx).Raw(`INSERT INTO report_judged (resident_id, program_id, window_id) VALUES (?, ?, ?)
 			ON CONFLICT (resident_id) DO UPDATE SET window_id = excluded.window_id, program_id = excluded.program_id
@@ -75,10 +86,8 @@ func (d *DB) judge(ctx context.Context, p *Program, residentID int64, current, c
 		if len(claimed) == 0 {
 			return nil // another instance judged this window
 		}
-		var group []struct {
-			ID, WindowID, Answers string
-		}
-		err = d.db(ctx).Raw(`SELECT id, window_id, answers FROM responses
+		var group []groupResponse
+		err = d.db(ctx).Raw(`SELECT id, window_id, answers, instrument_key, instrument_version FROM responses
 			WHERE resident_id = ? AND release_id IS NULL AND window_id < ?`, residentID, current.ID).Scan(&group).Error
 		if err != nil {
 			return fmt.Errorf("read group: %w", err)
@@ -113,6 +122,13 @@ func (d *DB) judge(ctx context.Context, p *Program, residentID int64, current, c
 		if err := d.addReleased(ctx, residentID, p.ID, closed.ID, tally.rows()); err != nil {
 			return err
 		}
+		moments, bad, err := d.groupMoments(ctx, residentID, current.ID, group)
+		if err != nil {
+			return err
+		}
+		if err := d.insertReleaseMoments(ctx, releaseID[0], residentID, p.ID, closed.ID, moments); err != nil {
+			return err
+		}
 		for len(ids) > 0 {
 			k := min(len(ids), 500)
 			if err := d.db(ctx).Exec(`UPDATE responses SET release_id = ? WHERE id IN ?`, releaseID[0], ids[:k]).Error; err != nil {
@@ -124,10 +140,13 @@ func (d *DB) judge(ctx context.Context, p *Program, residentID int64, current, c
 		if err := d.db(ctx).Exec(`DELETE FROM window_mentees WHERE resident_id = ? AND window_id < ?`, residentID, current.ID).Error; err != nil {
 			return fmt.Errorf("erase mentee hashes: %w", err)
 		}
-		released, n = true, len(group)
+		if err := d.db(ctx).Exec(`DELETE FROM window_moments WHERE resident_id = ? AND window_id < ?`, residentID, current.ID).Error; err != nil {
+			return fmt.Errorf("erase mentee sums: %w", err)
+		}
+		released, n, unopened = true, len(group), bad
 		return nil
 	})
-	return released, n, err
+	return released, n, unopened, err
 }
 
 func decodeAnswers(s string, into *map[string]*int) error {

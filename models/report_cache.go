@@ -9,7 +9,8 @@ import (
 )
 
 // programTallyCache keeps the program-wide tallies a resident report shows
-// beside each attribute. They change only when a group of the program is
+// beside each attribute, and every resident's released moments that the
+// program-level statistics need. They change only when a group of the program is
 // released in the period, and every release adds a row to report_releases,
 // so the count and sum of those rows is a version: a cheap query decides
 // whether the cached tallies still hold. Each process keeps its own cache;
@@ -25,24 +26,33 @@ type programPeriod struct {
 }
 
 type cachedTallies struct {
-	version  [2]int64
+	version [2]int64
+	programFigures
+}
+
+// programFigures are what a resident report needs of the whole program.
+type programFigures struct {
 	tallies  []surveys.Tally
 	releases []surveys.Release
+	// residents are every resident's releases (in their own windows) and
+	// moments, released in the period.
+	residents []surveys.ResidentMoments
 }
 
 // maxCachedPeriods bounds the cache; when full it starts again.
 const maxCachedPeriods = 1024
 
-// cachedProgramTallies returns programTallies and the program's releases of
-// the period (each counted at the period's first month), from the cache
-// when no group of the program was released in the period since it was
-// filled.
-func (d *DB) cachedProgramTallies(ctx context.Context, p *Program, period surveys.Period) ([]surveys.Tally, []surveys.Release, error) {
+// cachedProgramTallies returns programTallies, the program's releases of
+// the period (each counted at the period's first month) and its residents'
+// moments, from the cache when no group of the program was released in the
+// period since it was filled. A release writes its moments in its own
+// transaction, so the version covers them.
+func (d *DB) cachedProgramTallies(ctx context.Context, p *Program, period surveys.Period) (programFigures, error) {
 	var v struct{ Rows, Responses int64 }
 	err := d.db(ctx).Raw(`SELECT count(*) AS rows, coalesce(sum(responses), 0) AS responses FROM report_releases
 		WHERE program_id = ? AND window_id BETWEEN ? AND ?`, p.ID, period.From, period.To).Scan(&v).Error
 	if err != nil {
-		return nil, nil, fmt.Errorf("read program version: %w", err)
+		return programFigures{}, fmt.Errorf("read program version: %w", err)
 	}
 	key := programPeriod{p.ID, period}
 	version := [2]int64{v.Rows, v.Responses}
@@ -51,15 +61,19 @@ func (d *DB) cachedProgramTallies(ctx context.Context, p *Program, period survey
 	e, ok := c.entries[key]
 	c.mu.Unlock()
 	if ok && e.version == version {
-		return e.tallies, e.releases, nil
+		return e.programFigures, nil
 	}
 	tallies, err := d.programTallies(ctx, p.ID, period)
 	if err != nil {
-		return nil, nil, err
+		return programFigures{}, err
 	}
 	rows, err := d.releases(ctx, "program_id", p.ID, period)
 	if err != nil {
-		return nil, nil, err
+		return programFigures{}, err
+	}
+	moments, err := d.releaseMoments(ctx, "program_id", p.ID, period)
+	if err != nil {
+		return programFigures{}, err
 	}
 	releases := make([]surveys.Release, len(rows))
 	for i, r := range rows {
@@ -70,7 +84,8 @@ func (d *DB) cachedProgramTallies(ctx context.Context, p *Program, period survey
 	if c.entries == nil || len(c.entries) >= maxCachedPeriods {
 		c.entries = map[programPeriod]cachedTallies{}
 	}
-	c.entries[key] = cachedTallies{version, tallies, releases}
+	f := programFigures{tallies, releases, programResidents(rows, moments, p.WindowSettings)}
+	c.entries[key] = cachedTallies{version, f}
 	c.mu.Unlock()
-	return tallies, releases, nil
+	return f, nil
 }

@@ -48,13 +48,23 @@ func (r releaseRow) release(s WindowSettings) surveys.Release {
 // the program's whole windows. It reads only aggregates: a handful of rows
 // per release, whatever the number of responses.
 func (d *DB) ResidentReport(ctx context.Context, residentID int64, period surveys.Period) (*surveys.ResidentReport, error) {
-	u, err := d.ReportResident(ctx, residentID)
+	in, err := d.residentInput(ctx, residentID, period)
 	if err != nil {
 		return nil, err
 	}
+	r := surveys.BuildResidentReport(in)
+	return &r, nil
+}
+
+// residentInput reads what a resident report is computed from.
+func (d *DB) residentInput(ctx context.Context, residentID int64, period surveys.Period) (surveys.ResidentInput, error) {
+	u, err := d.ReportResident(ctx, residentID)
+	if err != nil {
+		return surveys.ResidentInput{}, err
+	}
 	p, err := d.ProgramByID(ctx, *u.ProgramID)
 	if err != nil {
-		return nil, err
+		return surveys.ResidentInput{}, err
 	}
 	period = p.Align(period)
 	in := surveys.ResidentInput{
@@ -67,29 +77,33 @@ func (d *DB) ResidentReport(ctx context.Context, residentID int64, period survey
 	}
 	rels, err := d.releases(ctx, "resident_id", residentID, period)
 	if err != nil {
-		return nil, err
+		return surveys.ResidentInput{}, err
 	}
 	for _, r := range rels {
 		in.Releases = append(in.Releases, r.release(p.WindowSettings))
 	}
 	if in.Tallies, err = d.residentTallies(ctx, residentID, period); err != nil {
-		return nil, err
+		return surveys.ResidentInput{}, err
 	}
-	if in.ProgramTallies, in.ProgramReleases, err = d.cachedProgramTallies(ctx, p, period); err != nil {
-		return nil, err
+	if in.Moments, err = d.residentMoments(ctx, residentID, period); err != nil {
+		return surveys.ResidentInput{}, err
 	}
+	pf, err := d.cachedProgramTallies(ctx, p, period)
+	if err != nil {
+		return surveys.ResidentInput{}, err
+	}
+	in.ProgramTallies, in.ProgramReleases, in.ProgramResidents = pf.tallies, pf.releases, pf.residents
 	current := p.WindowOf(d.now())
 	err = d.db(ctx).Raw(`SELECT count(*) FROM responses r JOIN report_judged j ON j.resident_id = r.resident_id
 		WHERE r.resident_id = ? AND r.release_id IS NULL AND r.window_id <= j.window_id AND r.window_id < ?`,
 		residentID, current.ID).Scan(&in.AwaitingRelease).Error
 	if err != nil {
-		return nil, fmt.Errorf("count carried over: %w", err)
+		return surveys.ResidentInput{}, fmt.Errorf("count carried over: %w", err)
 	}
 	if in.KeepDoing, in.NextTime, err = d.releasedComments(ctx, residentID, rels); err != nil {
-		return nil, err
+		return surveys.ResidentInput{}, err
 	}
-	r := surveys.BuildResidentReport(in)
-	return &r, nil
+	return in, nil
 }
 
 // releases lists the releases of a resident or a program (by column) whose
@@ -208,26 +222,40 @@ func (d *DB) ProgramReport(ctx context.Context, programID int64, f ProgramReport
 // ProgramReportOf is ProgramReport for a program the caller has already
 // loaded (the access check does), saving a read.
 func (d *DB) ProgramReportOf(ctx context.Context, p *Program, f ProgramReportFilter) (*surveys.ProgramReport, error) {
+	in, err := d.programInput(ctx, p, f)
+	if err != nil {
+		return nil, err
+	}
+	r := surveys.BuildProgramReport(in)
+	return &r, nil
+}
+
+// programInput reads what a program report is computed from.
+func (d *DB) programInput(ctx context.Context, p *Program, f ProgramReportFilter) (surveys.ProgramInput, error) {
 	programID := p.ID
 	period := p.Align(f.Period)
 	residents, err := d.Residents(ctx, programID)
 	if err != nil {
-		return nil, err
+		return surveys.ProgramInput{}, err
 	}
 	var tallies []tallyRow
 	err = d.db(ctx).Raw(`SELECT resident_id, item, attribute, sum(n1) AS n1, sum(n2) AS n2, sum(n3) AS n3, sum(n4) AS n4, sum(n5) AS n5, sum(na) AS na
 		FROM report_released WHERE program_id = ? AND window_id BETWEEN ? AND ? GROUP BY resident_id, item, attribute`,
 		programID, period.From, period.To).Scan(&tallies).Error
 	if err != nil {
-		return nil, fmt.Errorf("read resident tallies: %w", err)
+		return surveys.ProgramInput{}, fmt.Errorf("read resident tallies: %w", err)
 	}
 	rels, err := d.releases(ctx, "program_id", programID, period)
 	if err != nil {
-		return nil, err
+		return surveys.ProgramInput{}, err
 	}
 	links, err := d.closedWindowLinks(ctx, p, period)
 	if err != nil {
-		return nil, err
+		return surveys.ProgramInput{}, err
+	}
+	moments, err := d.releaseMoments(ctx, "program_id", programID, period)
+	if err != nil {
+		return surveys.ProgramInput{}, err
 	}
 
 	in := surveys.ProgramInput{
@@ -281,6 +309,13 @@ func (d *DB) ProgramReportOf(ctx context.Context, p *Program, f ProgramReportFil
 			rd.Links = l
 		}
 	}
-	r := surveys.BuildProgramReport(in)
-	return &r, nil
+	// Moments keep their release windows, and the whole program's are
+	// there whatever the PGY filter.
+	for _, m := range moments {
+		if rd := byResident[m.ResidentID]; rd != nil {
+			rd.Moments = append(rd.Moments, m.moments())
+		}
+	}
+	in.ProgramResidents = programResidents(rels, moments, p.WindowSettings)
+	return in, nil
 }

@@ -16,7 +16,8 @@ import (
 // A submission writes no response. It claims the link, erases the link's
 // mentee_key and the meeting's contact details, puts the answers in
 // held_responses (see mix.go), marks the mentee as one of the resident's
-// distinct mentees of the window (window_mentees) and counts the answered
+// distinct mentees of the window (window_mentees; the same hash goes into the
+// held row, for the mixer's per-mentee sums) and counts the answered
 // link for the window (window_links). On PostgreSQL that is one statement;
 // on SQLite one immediate transaction. Reports read none of it: the mixer
 // moves held answers into responses in a transaction of its own, and the
@@ -107,8 +108,8 @@ win AS (
 	SELECT c.resident_id, c.program_id, c.mentee_key, ` + windowSQL + ` AS window_id
 	FROM claimed c JOIN programs p ON p.id = c.program_id ` + windowLenSQL + `),
 held AS (
-	INSERT INTO held_responses (id, resident_id, program_id, window_id, instrument_key, instrument_version, answers, keep_doing, next_time)
-	SELECT @id, resident_id, program_id, window_id, @key, @version, @answers, @keep, @next FROM win),
+	INSERT INTO held_responses (id, resident_id, program_id, window_id, instrument_key, instrument_version, answers, keep_doing, next_time, mentee_hash)
+	SELECT @id, resident_id, program_id, window_id, @key, @version, @answers, @keep, @next, ` + menteeHashSQL + ` FROM win),
 marker AS (
 	INSERT INTO window_mentees (resident_id, window_id, mentee_hash, program_id)
 	SELECT resident_id, window_id, ` + menteeHashSQL + `, program_id FROM win WHERE mentee_key IS NOT NULL
@@ -233,15 +234,20 @@ func (d *DB) submitSQLite(ctx context.Context, p submitParams) (bool, error) {
 			return err
 		}
 		window := surveys.WindowOf(p.now, l.ReleaseWindow, l.AcademicYearStartMonth).ID
-		err = d.db(ctx).Exec(`INSERT INTO held_responses (id, resident_id, program_id, window_id, instrument_key, instrument_version, answers, keep_doing, next_time)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			p.id, l.ResidentID, l.ProgramID, window, p.key, p.version, p.answers, p.keepDoing, p.nextTime).Error
+		var hash *string
+		if l.MenteeKey != nil {
+			h := menteeHash(*l.MenteeKey, l.ResidentID)
+			hash = &h
+		}
+		err = d.db(ctx).Exec(`INSERT INTO held_responses (id, resident_id, program_id, window_id, instrument_key, instrument_version, answers, keep_doing, next_time, mentee_hash)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			p.id, l.ResidentID, l.ProgramID, window, p.key, p.version, p.answers, p.keepDoing, p.nextTime, hash).Error
 		if err != nil {
 			return fmt.Errorf("hold answers: %w", err)
 		}
-		if l.MenteeKey != nil {
+		if hash != nil {
 			err = d.db(ctx).Exec(`INSERT INTO window_mentees (resident_id, window_id, mentee_hash, program_id) VALUES (?, ?, ?, ?)
-				ON CONFLICT DO NOTHING`, l.ResidentID, window, menteeHash(*l.MenteeKey, l.ResidentID), l.ProgramID).Error
+				ON CONFLICT DO NOTHING`, l.ResidentID, window, *hash, l.ProgramID).Error
 			if err != nil {
 				return fmt.Errorf("count mentee: %w", err)
 			}

@@ -57,7 +57,7 @@ var configVars = [][3]string{
 	{"MENTORPULSE_TRUST_PROXY", "false", "true behind a reverse proxy: take the client IP from X-Forwarded-For for rate limits"},
 	{"MENTORPULSE_SMTP_URL", "", "smtp://user:pass@host:port (STARTTLS when offered) or smtps://… (implicit TLS); unset: emails are written to the log"},
 	{"MENTORPULSE_MAIL_FROM", delivery.DefaultFrom, "sender of survey emails"},
-	{"MENTORPULSE_SECRET_KEY", "", "at least 32 characters; seals links waiting for email (unset: a key generated into the database)"},
+	{"MENTORPULSE_SECRET_KEY", "", "at least 32 characters; seals links waiting for email and mentees' running sums of open groups (unset: keys generated into the database)"},
 	{"MENTORPULSE_CLOCK_OFFSET", "", "testing only: a Go duration such as 2200h added to the clock of every time-based rule (release windows, link expiry, jobs); unset in production"},
 }
 

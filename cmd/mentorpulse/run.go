@@ -140,7 +140,8 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-// openDB opens and migrates the configured database.
+// openDB opens and migrates the configured database, with the operator's
+// secret for mentee sums.
 func openDB(ctx context.Context, e *env) (*models.DB, error) {
 	db, err := models.Open(e.cfg.DatabaseURL)
 	if err != nil {
@@ -149,6 +150,9 @@ func openDB(ctx context.Context, e *env) (*models.DB, error) {
 	if off := e.cfg.ClockOffset; off != 0 {
 		db.Now = func() time.Time { return time.Now().Add(off) }
 	}
+	// Every subcommand seals mentees' running sums with the same key as
+	// serve: the mixer and the release may run in any of them.
+	db.SetSumsSecret(e.cfg.SecretKey)
 	applied, err := db.Migrate(ctx)
 	if err != nil {
 		db.Close()

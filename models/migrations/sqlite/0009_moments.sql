@@ -1,0 +1,44 @@
+-- Mentee-level sums for the statistics of reports (issue 11). See
+-- docs/privacy.md ("Mentee-level sums") and docs/reports.md §2.
+
+-- The claim writes the same marker hash it writes to window_mentees into the
+-- held row (NULL for a link without a rostered mentee), so the mixer can add
+-- the response's scores to its mentee's running sums. A held row is joinable
+-- to its link until the mix anyway; the hash goes with the row.
+ALTER TABLE held_responses ADD COLUMN mentee_hash TEXT;
+
+-- One row per mentee of a resident's open group and window: that mentee's
+-- count, sum and sum of squares of response scores per attribute, sealed
+-- (AES-GCM under a server key, bound to the row). Written only by the mixer,
+-- never by the claim; deleted at release with the window_mentees markers.
+CREATE TABLE window_moments (
+    resident_id INTEGER NOT NULL REFERENCES users (id),
+    window_id   TEXT NOT NULL,
+    mentee_hash TEXT NOT NULL,
+    program_id  INTEGER NOT NULL REFERENCES programs (id),
+    sums        TEXT NOT NULL,
+    PRIMARY KEY (resident_id, window_id, mentee_hash)
+) WITHOUT ROWID;
+
+-- One row per released group and attribute: sums over its responses and
+-- over its mentees (surveys.Moments), unordered and unlabelled. window_id is
+-- the release window, as in report_released.
+CREATE TABLE report_release_moments (
+    release_id       INTEGER NOT NULL REFERENCES report_releases (id),
+    resident_id      INTEGER NOT NULL REFERENCES users (id),
+    program_id       INTEGER NOT NULL REFERENCES programs (id),
+    window_id        TEXT NOT NULL,
+    attribute        TEXT NOT NULL,
+    responses        INTEGER NOT NULL,
+    sum              REAL NOT NULL,
+    sum_sq           REAL NOT NULL,
+    mentees          INTEGER NOT NULL,
+    clusters         INTEGER NOT NULL,
+    cluster_total_sq REAL NOT NULL,
+    cluster_cross    REAL NOT NULL,
+    cluster_count_sq REAL NOT NULL,
+    cluster_mean_sq  REAL NOT NULL,
+    PRIMARY KEY (release_id, attribute)
+);
+CREATE INDEX report_release_moments_program ON report_release_moments (program_id, window_id);
+CREATE INDEX report_release_moments_resident ON report_release_moments (resident_id, window_id);
