@@ -39,3 +39,8 @@ func (d *DB) ResidentInputForTest(ctx context.Context, residentID int64, period 
 func (d *DB) ProgramInputForTest(ctx context.Context, p *Program, f ProgramReportFilter) (surveys.ProgramInput, error) {
 	return d.programInput(ctx, p, f)
 }
+
+// ProgramComponentsForTest opens a program's variance-component sums.
+func (d *DB) ProgramComponentsForTest(ctx context.Context, programID int64) (map[surveys.Attribute]surveys.ComponentSums, error) {
+	return d.programComponents(ctx, programID)
+}

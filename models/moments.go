@@ -193,21 +193,23 @@ func (d *DB) groupMoments(ctx context.Context, residentID int64, current string,
 }
 
 // insertReleaseMoments stores a release's moments, one row per attribute
-// that any response rated.
-func (d *DB) insertReleaseMoments(ctx context.Context, releaseID, residentID, programID int64, window string, ms [4]surveys.Moments) error {
+// that any response rated, and adds its mentee structure to the program's
+// variance components; it returns how many component rows would not open
+// and started again.
+func (d *DB) insertReleaseMoments(ctx context.Context, releaseID, residentID, programID int64, window string, ms [4]surveys.Moments) (int, error) {
 	var flat []any
 	for i, m := range ms {
 		if m.Responses == 0 {
 			continue
 		}
 		flat = append(flat, releaseID, residentID, programID, window, string(surveys.Attributes[i]), m.Responses, m.Sum, m.SumSq,
-			m.Mentees, m.Clusters, m.ClusterTotalSq, m.ClusterCross, m.ClusterCountSq, m.ClusterMeanSq)
+			m.Mentees, m.Clusters, m.EffectiveClusters)
 	}
 	err := insertRows(ctx, d, `INSERT INTO report_release_moments (release_id, resident_id, program_id, window_id, attribute, responses, sum, sum_sq,
-		mentees, clusters, cluster_total_sq, cluster_cross, cluster_count_sq, cluster_mean_sq) VALUES `,
-		` ON CONFLICT (release_id, attribute) DO NOTHING`, 14, flat)
+		mentees, clusters, effective_clusters) VALUES `,
+		` ON CONFLICT (release_id, attribute) DO NOTHING`, 11, flat)
 	if err != nil {
-		return fmt.Errorf("store release moments: %w", err)
+		return 0, fmt.Errorf("store release moments: %w", err)
 	}
-	return nil
+	return d.addProgramComponents(ctx, programID, ms)
 }

@@ -72,7 +72,7 @@ func (d *DB) backfillMoments(ctx context.Context) error {
 				for i, a := range t {
 					ms[i].AddSingles(int64(a.N), a.Sum, a.SumSq)
 				}
-				if err := d.insertReleaseMoments(ctx, r.ID, r.ResidentID, r.ProgramID, r.WindowID, ms); err != nil {
+				if _, err := d.insertReleaseMoments(ctx, r.ID, r.ResidentID, r.ProgramID, r.WindowID, ms); err != nil {
 					return fmt.Errorf("backfill moments: %w", err)
 				}
 			}

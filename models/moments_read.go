@@ -10,23 +10,19 @@ import (
 
 // releaseMomentsRow is one row of report_release_moments.
 type releaseMomentsRow struct {
-	ResidentID     int64
-	WindowID       string
-	Attribute      string
-	Responses      int64
-	Sum, SumSq     float64
-	Mentees        int64
-	Clusters       int64
-	ClusterTotalSq float64
-	ClusterCross   float64
-	ClusterCountSq float64
-	ClusterMeanSq  float64
+	ResidentID        int64
+	WindowID          string
+	Attribute         string
+	Responses         int64
+	Sum, SumSq        float64
+	Mentees           int64
+	Clusters          int64
+	EffectiveClusters int64
 }
 
 func (r releaseMomentsRow) moments() surveys.ReleaseMoments {
 	return surveys.ReleaseMoments{Window: r.WindowID, Attribute: surveys.Attribute(r.Attribute), Moments: surveys.Moments{
-		Responses: r.Responses, Sum: r.Sum, SumSq: r.SumSq, Mentees: r.Mentees, Clusters: r.Clusters,
-		ClusterTotalSq: r.ClusterTotalSq, ClusterCross: r.ClusterCross, ClusterCountSq: r.ClusterCountSq, ClusterMeanSq: r.ClusterMeanSq,
+		Responses: r.Responses, Sum: r.Sum, SumSq: r.SumSq, Mentees: r.Mentees, Clusters: r.Clusters, EffectiveClusters: r.EffectiveClusters,
 	}}
 }
 
@@ -36,7 +32,7 @@ func (r releaseMomentsRow) moments() surveys.ReleaseMoments {
 func (d *DB) releaseMoments(ctx context.Context, column string, id int64, period surveys.Period) ([]releaseMomentsRow, error) {
 	var rows []releaseMomentsRow
 	err := d.db(ctx).Raw(`SELECT resident_id, window_id, attribute, responses, sum, sum_sq, mentees, clusters,
-		cluster_total_sq, cluster_cross, cluster_count_sq, cluster_mean_sq FROM report_release_moments
+		effective_clusters FROM report_release_moments
 		WHERE `+column+` = ? AND window_id BETWEEN ? AND ?`, id, period.From, period.To).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("read release moments: %w", err)

@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"regexp"
+	"sort"
 	"strconv"
 	"testing"
 	"time"
@@ -62,18 +63,14 @@ func truthMoments(group []truthResponse, singles bool) map[surveys.Attribute]sur
 			c.sumSq += *v * *v
 		}
 		var m surveys.Moments
-		for _, c := range clusters {
-			m.Responses += int64(c.n)
-			m.Sum += c.t
-			m.SumSq += c.sumSq
-			m.Clusters++
-			if c.known {
-				m.Mentees++
-			}
-			m.ClusterTotalSq += c.t * c.t
-			m.ClusterCross += c.n * c.t
-			m.ClusterCountSq += c.n * c.n
-			m.ClusterMeanSq += c.t * c.t / c.n
+		ids := make([]string, 0, len(clusters))
+		for id := range clusters {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		for _, id := range ids {
+			c := clusters[id]
+			m.AddCluster(int64(c.n), c.t, c.sumSq, c.known)
 		}
 		if m.Responses > 0 {
 			out[a] = m
@@ -87,7 +84,7 @@ func storedMoments(t testing.TB, db *models.DB) map[momentsKey]surveys.Moments {
 	t.Helper()
 	sqlDB, _ := db.SQL()
 	rows, err := sqlDB.Query(`SELECT resident_id, window_id, attribute, responses, sum, sum_sq, mentees, clusters,
-		cluster_total_sq, cluster_cross, cluster_count_sq, cluster_mean_sq FROM report_release_moments`)
+		effective_clusters FROM report_release_moments`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +94,7 @@ func storedMoments(t testing.TB, db *models.DB) map[momentsKey]surveys.Moments {
 		var k momentsKey
 		var m surveys.Moments
 		if err := rows.Scan(&k.resident, &k.window, &k.attribute, &m.Responses, &m.Sum, &m.SumSq, &m.Mentees, &m.Clusters,
-			&m.ClusterTotalSq, &m.ClusterCross, &m.ClusterCountSq, &m.ClusterMeanSq); err != nil {
+			&m.EffectiveClusters); err != nil {
 			t.Fatal(err)
 		}
 		out[k] = m
@@ -132,8 +129,7 @@ func compareMoments(t testing.TB, want, got map[momentsKey]surveys.Moments) {
 func momentsNear(a, b surveys.Moments) bool {
 	near := func(x, y float64) bool { return math.Abs(x-y) <= 1e-9*math.Max(1, math.Abs(x)) }
 	return a.Responses == b.Responses && a.Mentees == b.Mentees && a.Clusters == b.Clusters &&
-		near(a.Sum, b.Sum) && near(a.SumSq, b.SumSq) && near(a.ClusterTotalSq, b.ClusterTotalSq) &&
-		near(a.ClusterCross, b.ClusterCross) && near(a.ClusterCountSq, b.ClusterCountSq) && near(a.ClusterMeanSq, b.ClusterMeanSq)
+		a.EffectiveClusters == b.EffectiveClusters && near(a.Sum, b.Sum) && near(a.SumSq, b.SumSq)
 }
 
 // submissionWithGaps is randomSubmission, with every item of one attribute
@@ -210,6 +206,35 @@ func TestReleasedMomentsMatchTheMenteesBehindThem(t *testing.T) {
 		t.Fatalf("the plan should give a three mentees over two windows: %+v", want)
 	}
 	compareMoments(t, want, storedMoments(t, db))
+	// The groups' mentee structure went only into the program's variance
+	// components: their sum over both groups, sealed.
+	wantComponents := map[surveys.Attribute]surveys.ComponentSums{}
+	for _, g := range groups {
+		for attr, m := range truthMoments(g, false) {
+			wantComponents[attr] = wantComponents[attr].Plus(m.ComponentSums())
+		}
+	}
+	gotComponents, err := db.ProgramComponentsForTest(ctx, f.program.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, attr := range surveys.Attributes {
+		w, g := wantComponents[attr], gotComponents[attr]
+		wv := []float64{w.WithinSS, w.WithinDF, w.BetweenSum, w.BetweenNoise, w.BetweenScale, w.BetweenDF}
+		gv := []float64{g.WithinSS, g.WithinDF, g.BetweenSum, g.BetweenNoise, g.BetweenScale, g.BetweenDF}
+		for i := range wv {
+			if math.Abs(wv[i]-gv[i]) > 1e-9*math.Max(1, math.Abs(wv[i])) {
+				t.Errorf("%s components: stored %+v, want %+v", attr, g, w)
+				break
+			}
+		}
+		if w.WithinDF == 0 {
+			t.Errorf("%s: the plan should give within-mentee degrees of freedom", attr)
+		}
+	}
+	if n := count(t, db, `SELECT count(*) FROM program_components WHERE sums LIKE '1.%'`); n != 4 {
+		t.Errorf("%d sealed component rows, want 4", n)
+	}
 	for _, table := range []string{"window_moments", "window_mentees", "held_responses"} {
 		if n := count(t, db, `SELECT count(*) FROM `+table); n != 0 {
 			t.Errorf("%d rows left in %s after every group was released", n, table)

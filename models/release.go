@@ -126,9 +126,11 @@ func (d *DB) judge(ctx context.Context, p *Program, residentID int64, current, c
 		if err != nil {
 			return err
 		}
-		if err := d.insertReleaseMoments(ctx, releaseID[0], residentID, p.ID, closed.ID, moments); err != nil {
+		restarted, err := d.insertReleaseMoments(ctx, releaseID[0], residentID, p.ID, closed.ID, moments)
+		if err != nil {
 			return err
 		}
+		bad += restarted
 		for len(ids) > 0 {
 			k := min(len(ids), 500)
 			if err := d.db(ctx).Exec(`UPDATE responses SET release_id = ? WHERE id IN ?`, releaseID[0], ids[:k]).Error; err != nil {

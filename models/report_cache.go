@@ -37,6 +37,9 @@ type programFigures struct {
 	// residents are every resident's releases (in their own windows) and
 	// moments, released in the period.
 	residents []surveys.ResidentMoments
+	// components are the program's variance-component sums, which change
+	// only with a release too.
+	components map[surveys.Attribute]surveys.ComponentSums
 }
 
 // maxCachedPeriods bounds the cache; when full it starts again.
@@ -49,8 +52,10 @@ const maxCachedPeriods = 1024
 // transaction, so the version covers them.
 func (d *DB) cachedProgramTallies(ctx context.Context, p *Program, period surveys.Period) (programFigures, error) {
 	var v struct{ Rows, Responses int64 }
-	err := d.db(ctx).Raw(`SELECT count(*) AS rows, coalesce(sum(responses), 0) AS responses FROM report_releases
-		WHERE program_id = ? AND window_id BETWEEN ? AND ?`, p.ID, period.From, period.To).Scan(&v).Error
+	// Every release of the program counts (its variance components are
+	// summed over all of them); the responses of the period's.
+	err := d.db(ctx).Raw(`SELECT count(*) AS rows, coalesce(sum(CASE WHEN window_id BETWEEN ? AND ? THEN responses END), 0) AS responses
+		FROM report_releases WHERE program_id = ?`, period.From, period.To, p.ID).Scan(&v).Error
 	if err != nil {
 		return programFigures{}, fmt.Errorf("read program version: %w", err)
 	}
@@ -75,6 +80,10 @@ func (d *DB) cachedProgramTallies(ctx context.Context, p *Program, period survey
 	if err != nil {
 		return programFigures{}, err
 	}
+	components, err := d.programComponents(ctx, p.ID)
+	if err != nil {
+		return programFigures{}, err
+	}
 	releases := make([]surveys.Release, len(rows))
 	for i, r := range rows {
 		releases[i] = r.release(p.WindowSettings)
@@ -84,7 +93,7 @@ func (d *DB) cachedProgramTallies(ctx context.Context, p *Program, period survey
 	if c.entries == nil || len(c.entries) >= maxCachedPeriods {
 		c.entries = map[programPeriod]cachedTallies{}
 	}
-	f := programFigures{tallies, releases, programResidents(rows, moments, p.WindowSettings)}
+	f := programFigures{tallies, releases, programResidents(rows, moments, p.WindowSettings), components}
 	c.entries[key] = cachedTallies{version, f}
 	c.mu.Unlock()
 	return f, nil

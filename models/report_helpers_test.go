@@ -143,9 +143,17 @@ type simSubmission struct {
 // of closed windows are released when they come from at least minMentees
 // distinct mentees and number at least minResponses.
 func simulate(subs []simSubmission, p *models.Program, now time.Time) released {
+	out, _ := simulateGroups(subs, p, now)
+	return out
+}
+
+// simulateGroups is simulate, also saying which release each submission
+// went into.
+func simulateGroups(subs []simSubmission, p *models.Program, now time.Time) (released, map[int]releaseKey) {
 	out := released{tallies: map[tallyKey]surveys.Counts{}, releases: map[releaseKey]releaseFacts{}, unreleased: map[int64]int64{}}
+	groupOf := map[int]releaseKey{}
 	if len(subs) == 0 {
-		return out
+		return out, groupOf
 	}
 	oldest := subs[0].window
 	for _, s := range subs {
@@ -177,6 +185,7 @@ func simulate(subs []simSubmission, p *models.Program, now time.Time) released {
 			out.releases[releaseKey{res, w.ID}] = releaseFacts{first, last, int64(len(idx)), int64(len(mentees))}
 			for _, i := range idx {
 				done[i] = true
+				groupOf[i] = releaseKey{res, w.ID}
 				for item, v := range subs[i].answers {
 					k := tallyKey{res, w.ID, item}
 					c := out.tallies[k]
@@ -191,7 +200,7 @@ func simulate(subs []simSubmission, p *models.Program, now time.Time) released {
 			out.unreleased[s.resident]++
 		}
 	}
-	return out
+	return out, groupOf
 }
 
 // stored reads the release tables as they are.

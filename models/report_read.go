@@ -92,7 +92,7 @@ func (d *DB) residentInput(ctx context.Context, residentID int64, period surveys
 	if err != nil {
 		return surveys.ResidentInput{}, err
 	}
-	in.ProgramTallies, in.ProgramReleases, in.ProgramResidents = pf.tallies, pf.releases, pf.residents
+	in.ProgramTallies, in.ProgramReleases, in.ProgramResidents, in.Components = pf.tallies, pf.releases, pf.residents, pf.components
 	current := p.WindowOf(d.now())
 	err = d.db(ctx).Raw(`SELECT count(*) FROM responses r JOIN report_judged j ON j.resident_id = r.resident_id
 		WHERE r.resident_id = ? AND r.release_id IS NULL AND r.window_id <= j.window_id AND r.window_id < ?`,
@@ -239,8 +239,8 @@ func (d *DB) programInput(ctx context.Context, p *Program, f ProgramReportFilter
 		return surveys.ProgramInput{}, err
 	}
 	var tallies []tallyRow
-	err = d.db(ctx).Raw(`SELECT resident_id, item, attribute, sum(n1) AS n1, sum(n2) AS n2, sum(n3) AS n3, sum(n4) AS n4, sum(n5) AS n5, sum(na) AS na
-		FROM report_released WHERE program_id = ? AND window_id BETWEEN ? AND ? GROUP BY resident_id, item, attribute`,
+	err = d.db(ctx).Raw(`SELECT resident_id, window_id, item, attribute, n1, n2, n3, n4, n5, na
+		FROM report_released WHERE program_id = ? AND window_id BETWEEN ? AND ?`,
 		programID, period.From, period.To).Scan(&tallies).Error
 	if err != nil {
 		return surveys.ProgramInput{}, fmt.Errorf("read resident tallies: %w", err)
@@ -278,14 +278,16 @@ func (d *DB) programInput(ctx context.Context, p *Program, f ProgramReportFilter
 		byResident[in.Residents[i].Resident.ID] = &in.Residents[i]
 	}
 	programItems := map[string]surveys.Tally{}
+	// A resident's tallies, releases and moments keep their release
+	// windows (a group counts in the period only whole: surveys decides);
+	// the program's are summed over the period, at its first month.
 	for _, t := range tallies {
-		t.WindowID = period.From
 		tl := t.tally()
 		if rd := byResident[t.ResidentID]; rd != nil {
 			rd.Tallies = append(rd.Tallies, tl)
 		}
 		pt := programItems[tl.Item]
-		pt.Window, pt.Item, pt.Attribute = tl.Window, tl.Item, tl.Attribute
+		pt.Window, pt.Item, pt.Attribute = period.From, tl.Item, tl.Attribute
 		pt.Counts = pt.Counts.Plus(tl.Counts)
 		programItems[tl.Item] = pt
 	}
@@ -294,15 +296,15 @@ func (d *DB) programInput(ctx context.Context, p *Program, f ProgramReportFilter
 			in.ProgramTallies = append(in.ProgramTallies, t)
 		}
 	}
-	// Tallies are summed over the period, so releases are too: every one
-	// counts at the period's first month.
+	// The program's releases count at the period's first month, like its
+	// tallies.
 	for _, r := range rels {
 		rel := r.release(p.WindowSettings)
-		rel.Window.ID = period.From
-		in.ProgramReleases = append(in.ProgramReleases, rel)
 		if rd := byResident[r.ResidentID]; rd != nil {
 			rd.Releases = append(rd.Releases, rel)
 		}
+		rel.Window.ID = period.From
+		in.ProgramReleases = append(in.ProgramReleases, rel)
 	}
 	for id, l := range links {
 		if rd := byResident[id]; rd != nil {
@@ -317,5 +319,8 @@ func (d *DB) programInput(ctx context.Context, p *Program, f ProgramReportFilter
 		}
 	}
 	in.ProgramResidents = programResidents(rels, moments, p.WindowSettings)
+	if in.Components, err = d.programComponents(ctx, p.ID); err != nil {
+		return surveys.ProgramInput{}, err
+	}
 	return in, nil
 }

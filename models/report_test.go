@@ -49,7 +49,7 @@ func TestReleaseRuleMatchesSimulation(t *testing.T) {
 				subs = append(subs, simSubmission{f.residents[r].ID, p.WindowOf(at), &mentee, sub.Answers})
 			}
 			f.releaseAt(t, at)
-			want := simulate(subs, p, at)
+			want, groupOf := simulateGroups(subs, p, at)
 			got := stored(t, db)
 			if len(want.releases) < 3 {
 				t.Fatalf("the data should make several releases, got %v", want.releases)
@@ -80,13 +80,51 @@ func TestReleaseRuleMatchesSimulation(t *testing.T) {
 				if rep.Responses != responses || rep.Mentees != mentees {
 					t.Errorf("resident %d: report shows %d responses from %d mentees, the rule %d from %d", u.ID, rep.Responses, rep.Mentees, responses, mentees)
 				}
-				for _, a := range rep.Attributes {
-					c := pooled[a.Key]
-					if a.N != c.Answers() || a.NotApplicable != c.NotApplicable || a.Responses != responses || a.Mentees != mentees {
-						t.Errorf("resident %d %s: n %d n/a %d rests on %d/%d; the rule %d %d on %d/%d", u.ID, a.Key, a.N, a.NotApplicable, a.Responses, a.Mentees, c.Answers(), c.NotApplicable, responses, mentees)
+				// Per attribute, the rule: the mean of the released
+				// responses' scores, resting on the responses that rated
+				// it and on the mentees who did, counted per group.
+				type truth struct {
+					sum     float64
+					n       int64
+					mentees map[releaseKey]map[int64]bool
+				}
+				attrs := map[surveys.Attribute]*truth{}
+				for i, sub := range subs {
+					g, ok := groupOf[i]
+					if !ok || sub.resident != u.ID {
+						continue
 					}
-					if a.Mean != nil && *a.Mean != surveys.Round2(c.Mean()) {
-						t.Errorf("resident %d %s: mean %v, the rule %v", u.ID, a.Key, *a.Mean, c.Mean())
+					for a, v := range surveys.Default().Scores(sub.answers) {
+						if v == nil {
+							continue
+						}
+						tr := attrs[a]
+						if tr == nil {
+							tr = &truth{mentees: map[releaseKey]map[int64]bool{}}
+							attrs[a] = tr
+						}
+						tr.sum += *v
+						tr.n++
+						if tr.mentees[g] == nil {
+							tr.mentees[g] = map[int64]bool{}
+						}
+						tr.mentees[g][*sub.mentee] = true
+					}
+				}
+				for _, a := range rep.Attributes {
+					c, tr := pooled[a.Key], attrs[a.Key]
+					if tr == nil {
+						tr = &truth{}
+					}
+					var raters int64
+					for _, m := range tr.mentees {
+						raters += int64(len(m))
+					}
+					if a.N != c.Answers() || a.NotApplicable != c.NotApplicable || a.Responses != tr.n || a.Mentees != raters {
+						t.Errorf("resident %d %s: n %d n/a %d rests on %d/%d; the rule %d %d on %d/%d", u.ID, a.Key, a.N, a.NotApplicable, a.Responses, a.Mentees, c.Answers(), c.NotApplicable, tr.n, raters)
+					}
+					if a.Mean != nil && (tr.n == 0 || *a.Mean != surveys.Round2(tr.sum/float64(tr.n))) {
+						t.Errorf("resident %d %s: mean %v, the rule %v", u.ID, a.Key, *a.Mean, tr.sum/float64(tr.n))
 					}
 				}
 			}

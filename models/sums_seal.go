@@ -167,35 +167,50 @@ func newSumsRing(secrets ...string) (*sumsRing, error) {
 
 // seal encrypts sums for their row: "1.<key id>.<base64 nonce|ciphertext>".
 func (r *sumsRing) seal(m menteeSums, k momentsKey) string {
-	cur := r.keys[0]
-	nonce := make([]byte, cur.aead.NonceSize())
-	rand.Read(nonce)
-	ct := cur.aead.Seal(nonce, nonce, m.marshal(), k.aad())
-	return "1." + cur.id + "." + base64.RawURLEncoding.EncodeToString(ct)
+	return r.sealBytes(m.marshal(), k.aad())
 }
 
 // open decrypts what seal made for the same row, with the key it names.
 func (r *sumsRing) open(sealed string, k momentsKey) (menteeSums, error) {
+	pt, err := r.openBytes(sealed, k.aad())
+	if err != nil {
+		return menteeSums{}, err
+	}
+	return unmarshalSums(pt)
+}
+
+// sealBytes encrypts a fixed-length plaintext bound to aad.
+func (r *sumsRing) sealBytes(pt, aad []byte) string {
+	cur := r.keys[0]
+	nonce := make([]byte, cur.aead.NonceSize())
+	rand.Read(nonce)
+	ct := cur.aead.Seal(nonce, nonce, pt, aad)
+	return "1." + cur.id + "." + base64.RawURLEncoding.EncodeToString(ct)
+}
+
+// openBytes decrypts what sealBytes made for the same aad, with the key it
+// names.
+func (r *sumsRing) openBytes(sealed string, aad []byte) ([]byte, error) {
 	parts := strings.SplitN(sealed, ".", 3)
 	if len(parts) != 3 || parts[0] != "1" {
-		return menteeSums{}, errSumsUnsealable
+		return nil, errSumsUnsealable
 	}
 	ct, err := base64.RawURLEncoding.DecodeString(parts[2])
 	if err != nil {
-		return menteeSums{}, errSumsUnsealable
+		return nil, errSumsUnsealable
 	}
 	for _, key := range r.keys {
 		n := key.aead.NonceSize()
 		if key.id != parts[1] || len(ct) < n {
 			continue
 		}
-		pt, err := key.aead.Open(nil, ct[:n], ct[n:], k.aad())
+		pt, err := key.aead.Open(nil, ct[:n], ct[n:], aad)
 		if err != nil {
-			return menteeSums{}, errSumsUnsealable
+			return nil, errSumsUnsealable
 		}
-		return unmarshalSums(pt)
+		return pt, nil
 	}
-	return menteeSums{}, errSumsUnsealable
+	return nil, errSumsUnsealable
 }
 
 // sumsKeys is the DB's ring, built on first use.

@@ -20,9 +20,11 @@ CREATE TABLE window_moments (
     PRIMARY KEY (resident_id, window_id, mentee_hash)
 ) WITHOUT ROWID;
 
--- One row per released group and attribute: sums over its responses and
--- over its mentees (surveys.Moments), unordered and unlabelled. window_id is
--- the release window, as in report_released.
+-- One row per released group and attribute: sums over its responses, how
+-- many mentees and clusters they came from, and Kish's effective number of
+-- clusters (surveys.Moments). No sum over mentees: with how often each
+-- mentee answered, it would give away a mentee's mean (docs/privacy.md).
+-- window_id is the release window, as in report_released.
 CREATE TABLE report_release_moments (
     release_id       INTEGER NOT NULL REFERENCES report_releases (id),
     resident_id      INTEGER NOT NULL REFERENCES users (id),
@@ -34,11 +36,18 @@ CREATE TABLE report_release_moments (
     sum_sq           REAL NOT NULL,
     mentees          INTEGER NOT NULL,
     clusters         INTEGER NOT NULL,
-    cluster_total_sq REAL NOT NULL,
-    cluster_cross    REAL NOT NULL,
-    cluster_count_sq REAL NOT NULL,
-    cluster_mean_sq  REAL NOT NULL,
+    effective_clusters INTEGER NOT NULL,
     PRIMARY KEY (release_id, attribute)
 );
 CREATE INDEX report_release_moments_program ON report_release_moments (program_id, window_id);
 CREATE INDEX report_release_moments_resident ON report_release_moments (resident_id, window_id);
+
+-- The program's variance-component sums per attribute (surveys.ComponentSums),
+-- added to by every release, sealed like window_moments.sums: the only place
+-- a group's mentee structure goes, summed over the program's groups.
+CREATE TABLE program_components (
+    program_id INTEGER NOT NULL REFERENCES programs (id),
+    attribute  TEXT NOT NULL,
+    sums       TEXT NOT NULL,
+    PRIMARY KEY (program_id, attribute)
+) WITHOUT ROWID;
