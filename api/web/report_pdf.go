@@ -249,7 +249,7 @@ func (p *pdfPage) items(items []surveys.ItemSummary) {
 	}
 	pdf := p.pdf
 	p.heading("Item by item")
-	widths := []float64{92, 32, 14, 12, 15, 15}
+	widths := []float64{90, 32, 14, 11, 14, 19}
 	pdf.SetFont("Helvetica", "B", 8.5)
 	pdf.SetFillColor(232, 240, 251)
 	for i, h := range []string{"Item", "Mean [95% interval]", "Ratings", "N/A", "5s", "3 or lower"} {
@@ -258,7 +258,11 @@ func (p *pdfPage) items(items []surveys.ItemSummary) {
 	pdf.Ln(-1)
 	pdf.SetFont("Helvetica", "", 8)
 	for _, it := range items {
-		lines := pdf.SplitText(p.tr(it.Attribute.Label()+": "+it.Text), widths[0]-1)
+		label := it.Text
+		if it.Attribute != surveys.Overall {
+			label = it.Attribute.Label() + ": " + it.Text
+		}
+		lines := pdf.SplitText(p.tr(label), widths[0]-1)
 		h := 4 * float64(len(lines))
 		if pdf.GetY()+h > pdfBottom {
 			pdf.AddPage()
