@@ -58,17 +58,20 @@ type funnelNote struct {
 }
 
 type programPageData struct {
-	Nav        *navView
-	Report     *surveys.ProgramReport
-	Cards      []attributeCard
-	Rows       []programRow
-	Headers    []sortLink
-	Funnels    []funnelView
-	Items      []itemGroup
-	PGY        int
-	PGYOptions []int
-	CSVURL     string
-	FormAction string
+	Nav     *navView
+	Report  *surveys.ProgramReport
+	Cards   []attributeCard
+	Rows    []programRow
+	Headers []sortLink
+	Funnels []funnelView
+	Items   []itemGroup
+	// HasAdjusted says whether any row has an adjusted mean (the model
+	// has none without mentee-level data).
+	HasAdjusted bool
+	PGY         int
+	PGYOptions  []int
+	CSVURL      string
+	FormAction  string
 	// Sort and Desc keep the table's order when the form changes the period.
 	Sort string
 	Desc bool
@@ -162,6 +165,7 @@ func (d *programPageData) fill(rep *surveys.ProgramReport) {
 			key := fig.Mean
 			if fig.AdjustedMean != nil {
 				cell.Adjusted, cell.Reliability, key = num(fig.AdjustedMean), reliabilityOf(fig.Adjustment), fig.AdjustedMean
+				d.HasAdjusted = true
 			}
 			row.Cells = append(row.Cells, cell)
 			row.sortKeys[string(a)] = key

@@ -36,6 +36,8 @@ type residentPageData struct {
 	TrendRows   []trendRow
 	Attributes  []string
 	Items       []itemGroup
+	// HasAdjusted says whether any card has an adjusted mean.
+	HasAdjusted bool
 	// FocusLabel and StrongLabel name the focus and the strength when the
 	// report names them, with FocusChance and StrongChance the model's
 	// probability in words.
@@ -89,6 +91,7 @@ func (d *residentPageData) fill(rep *surveys.ResidentReport) {
 		card := cardFor(a.AttributeSummary)
 		card.ProgramMean, card.ProgramResidents = num(a.ProgramMean), a.ProgramResidents
 		card.withAdjustment(a.Adjustment)
+		d.HasAdjusted = d.HasAdjusted || card.Adjusted != ""
 		d.Cards = append(d.Cards, card)
 	}
 	var labels []string
