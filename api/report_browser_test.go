@@ -63,6 +63,20 @@ func TestProgramReportInBrowser(t *testing.T) {
 		t.Errorf("heading %q", got)
 	}
 	noSidewaysScroll(t, tab, "program report")
+	screenshots(t, tab, "program_report")
+
+	t.Run("program-items-and-hint-stay-inside-their-cards", func(t *testing.T) {
+		if got := browserEval[string](t, tab, `document.querySelector("#residents-hint").innerText`); !strings.Contains(got, "sorting by an attribute sorts by the") {
+			t.Errorf("the residents table's hint reads %q, want it to say what sorting follows", got)
+		}
+		// One table per attribute, each in a scrolling region of its own.
+		if n := browserEval[int](t, tab, `document.querySelectorAll("#items .table-scroll > table.items").length`); n != 4 {
+			t.Errorf("program per-item view has %d tables in scrolling regions, want 4", n)
+		}
+		if got := browserEval[string](t, tab, `document.querySelector("#items table.items tbody th").innerText`); got != surveys.Default().Items[0].Text {
+			t.Errorf("first item row %q, want A1's text", got)
+		}
+	})
 
 	t.Run("table-lists-every-resident-and-hides-figures-below-the-threshold", func(t *testing.T) {
 		if got, want := tableNames(t, tab), []string{"Dr. Ana Silva", "Dr. Ben Okoro", "Dr. Cleo Park", "Dr. Dev Rao"}; !cmp.Equal(got, want) {
@@ -138,7 +152,23 @@ func TestProgramReportInBrowser(t *testing.T) {
 		if got := browserEval[string](t, tab, `document.querySelector("svg.trend title").textContent`); got == "" {
 			t.Errorf("the trend chart has no text alternative")
 		}
+		// A whisker per attribute and released window, and the table
+		// beside the chart gives the same intervals as text.
+		if n := browserEval[int](t, tab, `document.querySelectorAll("svg.trend path.whisker").length`); n != 8 {
+			t.Errorf("trend chart has %d interval whiskers, want 8 (4 attributes, 2 windows)", n)
+		}
+		if got := browserEval[string](t, tab, `document.querySelector(".trend-layout table tbody td.num:nth-child(3)").innerText`); !regexp.MustCompile(`^[1-5]\.\d\d\s+[1-5]\.\d\d–[1-5]\.\d\d$`).MatchString(got) {
+			t.Errorf("trend table cell %q, want a mean and its interval", got)
+		}
+		if n := browserEval[int](t, tab, `document.querySelectorAll("#items table.items").length`); n != 4 {
+			t.Errorf("resident per-item view has %d tables, want one per attribute", n)
+		}
+		// Ben's two releases are too few for the model to name a focus.
+		if got := browserEval[string](t, tab, `[...document.querySelectorAll("h2")].find(h => h.innerText == "Where to focus").parentElement.innerText`); !strings.Contains(got, "No attribute stands out from the others yet") {
+			t.Errorf("focus card reads %q", got)
+		}
 		noSidewaysScroll(t, tab, "resident report")
+		screenshots(t, tab, "resident_report")
 	})
 
 	t.Run("csv-download-has-the-contract-header-and-a-line-per-resident", func(t *testing.T) {
@@ -153,7 +183,8 @@ func TestProgramReportInBrowser(t *testing.T) {
 		csv := downloadFrom(t, tab, linkText("form.period", "Download CSV"))
 		lines := strings.Split(strings.TrimRight(csv, "\n"), "\n")
 		// The download opens with a UTF-8 byte-order mark, for Excel.
-		if lines[0] != "\ufeffresident_id,resident_name,pgy_year,responses,invitations,response_rate,availability_mean,competence_mean,altruistic_support_mean,overall_mean,suppressed,flags" {
+		// The issue's twelve columns come first, unchanged; newer ones follow.
+		if !strings.HasPrefix(lines[0], "\ufeffresident_id,resident_name,pgy_year,responses,invitations,response_rate,availability_mean,competence_mean,altruistic_support_mean,overall_mean,suppressed,flags,availability_ci95_low,") {
 			t.Errorf("CSV header %q", lines[0])
 		}
 		var ids []string
@@ -170,6 +201,32 @@ func TestProgramReportInBrowser(t *testing.T) {
 			t.Errorf("CSV rows are for residents %v, want one line each for %v:\n%s", ids, want, csv)
 		}
 	})
+}
+
+// screenshots saves the page at 360 px and at 1280 px wide into
+// $MENTORPULSE_SHOTS when it is set, for a person to look at; the tab is
+// left at 360 px.
+func screenshots(t *testing.T, tab context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv("MENTORPULSE_SHOTS")
+	if dir == "" {
+		return
+	}
+	for _, w := range []int64{360, 1280} {
+		opts := []chromedp.EmulateViewportOption{}
+		if w == 360 {
+			opts = append(opts, chromedp.EmulateMobile, chromedp.EmulateTouch)
+		}
+		browserRun(t, tab, chromedp.EmulateViewport(w, 740, opts...))
+		png, err := chromedp.Run(tab, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatalf("screenshot: %v", err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s_%d.png", name, w)), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	browserRun(t, tab, chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile, chromedp.EmulateTouch))
 }
 
 // figure matches a mean as the pages write it.

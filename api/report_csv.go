@@ -12,11 +12,94 @@ import (
 	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
-// programCSVHeader is the column order of the program report export, as the
-// issue fixes it.
-var programCSVHeader = []string{
+// programCSVHeader is the column order of the program report export: the
+// columns the issue fixes, in its order, then the figures added since
+// (programCSVExtra), so a sheet that reads the first twelve by position
+// keeps working.
+var programCSVHeader = append([]string{
 	"resident_id", "resident_name", "pgy_year", "responses", "invitations", "response_rate",
 	"availability_mean", "competence_mean", "altruistic_support_mean", "overall_mean", "suppressed", "flags",
+}, programCSVExtra()...)
+
+// attributeCSVColumns are the per-attribute columns after the first twelve,
+// each named "<attribute>_<column>".
+var attributeCSVColumns = []string{"ci95_low", "ci95_high", "adjusted", "reliability", "responses", "mentees", "top_box", "three_or_lower"}
+
+// itemCSVColumns are the per-item columns, each named "item_<key>_<column>",
+// for every item of every instrument (surveys.AllItems).
+var itemCSVColumns = []string{"mean", "top_box", "three_or_lower"}
+
+// attributeShares are an attribute's shares of 5s and of 3 or lower over
+// its items' pooled ratings, as the attribute's own top_box and
+// three_or_lower are; empty when an item of it is withheld, since the
+// shares would then rest on part of the ratings.
+func attributeShares(items []surveys.ItemSummary, a surveys.Attribute) (top, low string) {
+	var n, fives, lows int64
+	for _, it := range items {
+		if it.Attribute != a || it.N == 0 {
+			continue
+		}
+		if it.Distribution == nil {
+			return "", ""
+		}
+		n += it.N
+		fives += it.Distribution["5"]
+		lows += it.Distribution["1"] + it.Distribution["2"] + it.Distribution["3"]
+	}
+	if n == 0 {
+		return "", ""
+	}
+	t, l := float64(fives)/float64(n), float64(lows)/float64(n)
+	return decimal(&t), decimal(&l)
+}
+
+func programCSVExtra() []string {
+	var out []string
+	for _, a := range surveys.Attributes {
+		for _, c := range attributeCSVColumns {
+			out = append(out, string(a)+"_"+c)
+		}
+	}
+	for _, it := range surveys.AllItems() {
+		for _, c := range itemCSVColumns {
+			out = append(out, "item_"+it.Key+"_"+c)
+		}
+	}
+	return out
+}
+
+// extraCells are a resident's cells of programCSVExtra. Suppressed figures
+// are empty; so are counts of a suppressed attribute, which would say how
+// many answered where the figure is withheld.
+func extraCells(r surveys.ProgramResidentRow) []string {
+	var out []string
+	for _, a := range surveys.Attributes {
+		f := r.Attributes[a]
+		if f.Mean == nil {
+			out = append(out, make([]string, len(attributeCSVColumns))...)
+			continue
+		}
+		lo, hi := "", ""
+		if f.CI95 != nil {
+			lo, hi = decimal(&f.CI95[0]), decimal(&f.CI95[1])
+		}
+		top, low := attributeShares(r.Items, a)
+		out = append(out, lo, hi, decimal(f.AdjustedMean), decimal(f.Reliability),
+			strconv.FormatInt(f.Responses, 10), strconv.FormatInt(f.Mentees, 10), top, low)
+	}
+	items := map[string]surveys.ItemSummary{}
+	for _, it := range r.Items {
+		items[it.Key] = it
+	}
+	for _, it := range surveys.AllItems() {
+		s, ok := items[it.Key]
+		if !ok || s.Mean == nil {
+			out = append(out, "", "", "")
+			continue
+		}
+		out = append(out, decimal(s.Mean), decimal(s.TopBox.Share), decimal(s.ThreeOrLower.Share))
+	}
+	return out
 }
 
 // csvFlushEvery is how many rows go out before the writer flushes, so the
@@ -54,6 +137,7 @@ func writeProgramCSV(c echo.Context, rep *surveys.ProgramReport) error {
 			row = append(row, decimal(r.Attributes[a].Mean))
 		}
 		row = append(row, strconv.FormatBool(r.Suppressed), safeCell(strings.Join(r.Flags, ";")))
+		row = append(row, extraCells(r)...)
 		if err := w.Write(row); err != nil {
 			return err
 		}

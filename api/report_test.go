@@ -131,7 +131,7 @@ func TestResidentReportJSONShape(t *testing.T) {
 	if err := json.Unmarshal(rec.Body.Bytes(), &m); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"attributes", "awaiting_release", "comments", "focus", "mentees", "min_mentees", "min_responses", "period", "release_window", "releases", "resident", "responses", "suppressed", "trend"}
+	want := []string{"attributes", "awaiting_release", "comments", "focus", "items", "mentees", "min_mentees", "min_responses", "period", "release_window", "releases", "resident", "responses", "suppressed", "trend"}
 	if got := keys(m); !slices.Equal(got, want) {
 		t.Errorf("keys %v, want %v", got, want)
 	}
@@ -152,7 +152,8 @@ func TestResidentReportJSONShape(t *testing.T) {
 		t.Fatalf("want availability, competence, altruistic_support, overall; got %d", len(attrs))
 	}
 	a := attrs[0].(map[string]any)
-	if got := keys(a); !slices.Equal(got, []string{"ci95", "distribution", "key", "label", "mean", "mentees", "n", "not_applicable", "program_mean", "program_mentees", "program_responses", "responses"}) {
+	if got := keys(a); !slices.Equal(got, []string{"adjusted_ci95", "adjusted_mean", "ci95", "distribution", "key", "label", "mean", "mentees", "more_mentees_for_reliable", "n", "not_applicable",
+		"program_mean", "program_mentees", "program_residents", "program_responses", "reliability", "responses", "three_or_lower", "top_box"}) {
 		t.Errorf("attribute keys %v", got)
 	}
 	if a["key"] != "availability" || a["mean"].(float64) != 2 || len(a["ci95"].([]any)) != 2 {
@@ -172,11 +173,15 @@ func TestResidentReportJSONShape(t *testing.T) {
 	if len(c["keep_doing"].([]any)) != 4 || len(c["next_time"].([]any)) != 0 {
 		t.Errorf("the 4 comments of the released group: %v", c)
 	}
-	if got := keys(m["focus"].(map[string]any)); !slices.Equal(got, []string{"focus", "strength", "suggestions"}) {
+	if got := keys(m["focus"].(map[string]any)); !slices.Equal(got, []string{"focus", "focus_probability", "strength", "strength_probability", "suggestions"}) {
 		t.Errorf("focus keys %v", got)
 	}
-	if m["focus"].(map[string]any)["focus"] != "availability" {
-		t.Errorf("availability is lowest: %v", m["focus"])
+	// Suggestions come with a named focus only, for the attribute named.
+	if fo := m["focus"].(map[string]any); (fo["focus"] == nil) != (len(fo["suggestions"].([]any)) == 0) {
+		t.Errorf("focus %v: suggestions without a focus, or a focus without them", fo)
+	}
+	if items := m["items"].([]any); len(items) != len(surveys.Default().Items) || items[0].(map[string]any)["key"] != "A1" {
+		t.Errorf("items %v, want one per item of the instrument, A1 first", items)
 	}
 }
 
@@ -218,7 +223,7 @@ func TestProgramReportJSONShape(t *testing.T) {
 	}
 	var m map[string]any
 	json.Unmarshal(rec.Body.Bytes(), &m)
-	if got := keys(m); !slices.Equal(got, []string{"attributes", "mentees", "min_mentees", "min_responses", "period", "program", "release_window", "residents", "responses"}) {
+	if got := keys(m); !slices.Equal(got, []string{"attributes", "funnel", "items", "mentees", "min_mentees", "min_responses", "period", "program", "release_window", "residents", "responses"}) {
 		t.Errorf("keys %v", got)
 	}
 	if got := keys(m["attributes"].([]any)[0].(map[string]any)); slices.Contains(got, "program_mean") {
@@ -226,15 +231,20 @@ func TestProgramReportJSONShape(t *testing.T) {
 	}
 	rs := m["residents"].([]any)
 	r0 := rs[0].(map[string]any)
-	want := []string{"attributes", "flags", "id", "invitations", "mentees", "name", "pgy_year", "response_rate", "responses", "suppressed"}
+	want := []string{"attributes", "flags", "id", "invitations", "items", "mentees", "name", "pgy_year", "response_rate", "responses", "suppressed"}
 	if got := keys(r0); !slices.Equal(got, want) {
 		t.Errorf("resident keys %v, want %v", got, want)
 	}
-	if got := keys(r0["attributes"].(map[string]any)["availability"].(map[string]any)); !slices.Equal(got, []string{"ci95", "mean", "mentees", "n", "responses"}) {
+	if got := keys(r0["attributes"].(map[string]any)["availability"].(map[string]any)); !slices.Equal(got, []string{"adjusted_ci95", "adjusted_mean", "ci95", "mean", "mentees", "more_mentees_for_reliable", "n", "prob_below_program", "reliability", "responses"}) {
 		t.Errorf("resident attribute keys %v", got)
 	}
-	if r0["responses"].(float64) != 6 || r0["response_rate"].(float64) != 1 || !slices.Contains(r0["flags"].([]any), any("below_3:availability")) {
+	if r0["responses"].(float64) != 6 || r0["response_rate"].(float64) != 1 {
 		t.Errorf("first resident %v", r0)
+	}
+	for _, fl := range r0["flags"].([]any) {
+		if kind, attr, _ := strings.Cut(fl.(string), ":"); (kind != "below_program" && kind != "below_3") || attr == "overall" {
+			t.Errorf("flag %q, want below_program:<attr> or below_3:<attr>, never on overall", fl)
+		}
 	}
 	r1 := rs[1].(map[string]any)
 	if r1["suppressed"] != true || len(r1["flags"].([]any)) != 0 || r1["attributes"].(map[string]any)["overall"].(map[string]any)["mean"] != nil {
@@ -271,9 +281,24 @@ func TestProgramReportCSVEscapesNames(t *testing.T) {
 			if err != nil {
 				t.Fatalf("CSV does not parse: %v", err)
 			}
+			// The issue's twelve columns first, unchanged and in order; the
+			// newer figures after them.
 			header := "resident_id,resident_name,pgy_year,responses,invitations,response_rate,availability_mean,competence_mean,altruistic_support_mean,overall_mean,suppressed,flags"
-			if got := strings.Join(rows[0], ","); got != header {
-				t.Errorf("header %q", got)
+			if got := strings.Join(rows[0][:12], ","); got != header {
+				t.Errorf("first twelve columns %q", got)
+			}
+			col := map[string]int{}
+			for i, h := range rows[0] {
+				col[h] = i
+			}
+			for _, h := range []string{"availability_ci95_low", "availability_ci95_high", "availability_adjusted", "availability_reliability", "availability_responses",
+				"availability_mentees", "availability_top_box", "availability_three_or_lower", "overall_three_or_lower", "item_A1_mean", "item_A1_top_box", "item_A1_three_or_lower", "item_G_three_or_lower"} {
+				if i, ok := col[h]; !ok || i < 12 {
+					t.Errorf("column %q at %d, want it after the first twelve", h, i)
+				}
+			}
+			if want := 12 + 8*len(surveys.Attributes) + 3*len(surveys.AllItems()); len(rows[0]) != want {
+				t.Errorf("%d columns, want %d", len(rows[0]), want)
 			}
 			got := map[string]bool{}
 			byID := map[string][]string{}
@@ -290,10 +315,19 @@ func TestProgramReportCSVEscapesNames(t *testing.T) {
 				}
 			}
 			first := byID[strconv.FormatInt(f.residents[0].ID, 10)]
-			if first[3] != "3" || first[5] != "1.00" || first[6] != "2.00" || first[10] != "false" || first[11] != "below_3:availability" {
+			if first[3] != "3" || first[5] != "1.00" || first[6] != "2.00" || first[10] != "false" {
 				t.Errorf("first resident's row %q", first)
 			}
-			if r := byID[strconv.FormatInt(f.residents[2].ID, 10)]; r[10] != "true" || r[9] != "" || r[11] != "" {
+			// Every availability answer was 2: none a 5, all 3 or lower.
+			cell := func(r []string, h string) string { return r[col[h]] }
+			if cell(first, "availability_mentees") != "3" || cell(first, "availability_top_box") != "0.00" || cell(first, "availability_three_or_lower") != "1.00" ||
+				cell(first, "item_A1_mean") != "2.00" || cell(first, "item_A1_three_or_lower") != "1.00" {
+				t.Errorf("first resident's new figures %q", first[12:])
+			}
+			if lo, _ := strconv.ParseFloat(cell(first, "availability_ci95_low"), 64); lo <= 1 || lo >= 2 {
+				t.Errorf("availability_ci95_low %q, want below the mean 2.00", cell(first, "availability_ci95_low"))
+			}
+			if r := byID[strconv.FormatInt(f.residents[2].ID, 10)]; r[10] != "true" || r[9] != "" || r[11] != "" || strings.Join(r[12:], "") != "" {
 				t.Errorf("suppressed resident: empty figures and flags, got %q", r)
 			}
 		})
@@ -366,8 +400,8 @@ func TestResidentReportPDF(t *testing.T) {
 	}
 	pdf := rec.Body.Bytes()
 	checkPDFStructure(t, pdf)
-	if n := bytes.Count(pdf, []byte("/Type /Page\n")); n != 1 {
-		t.Errorf("want one page, got %d", n)
+	if n := bytes.Count(pdf, []byte("/Type /Page\n")); n < 1 || n > 2 {
+		t.Errorf("want one or two pages, got %d", n)
 	}
 	text := pdfText(t, pdf)
 	// Core fonts speak Windows-1252: é is byte E9, and Ł, which it lacks,
@@ -378,6 +412,16 @@ func TestResidentReportPDF(t *testing.T) {
 	if !strings.Contains(text, "Kept time for me") {
 		t.Error("released comments are not on the page")
 	}
+	// The method as it is now, the per-item table, and no focus named on
+	// three responses.
+	for _, want := range []string{"its 95% interval treats each mentee's responses as", "Item by item", "No attribute stands out from the others yet.", "My mentor made enough time for this meeting"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the PDF lacks %q", want)
+		}
+	}
+	if strings.Contains(text, "Wilson") || strings.Contains(text, "0.3 points") {
+		t.Error("the PDF still describes the old method")
+	}
 }
 
 func TestReportPages(t *testing.T) {
@@ -387,7 +431,13 @@ func TestReportPages(t *testing.T) {
 		t.Fatalf("resident page: %d %s", rec.Code, rec.Body)
 	}
 	body := rec.Body.String()
-	for _, want := range []string{"Dr. Ana &lt;Silva&gt;", `<svg class="trend"`, `<svg class="dist"`, "<table class=\"data small\">", "Kept time for me", "Download PDF", "Sign out", "&larr; Program report"} {
+	for _, want := range []string{"Dr. Ana &lt;Silva&gt;", `<svg class="trend"`, `<svg class="dist"`, "<table class=\"data small\">", "Kept time for me", "Download PDF", "Sign out", "&larr; Program report",
+		// The per-item view, A1's text and its share of 5s: none of its
+		// answers was a 5 (availability items were all rated 2).
+		`id="items"`, "My mentor made enough time for this meeting; it did not feel rushed.", "0% (0–",
+		"responses by 6 mentees", "Rated 3 or lower: 100%",
+		// Two releases of six mentees are too few for the model to name a focus.
+		"No attribute stands out from the others yet.", `<a href="#items">per-item view</a>`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("resident page lacks %q", want)
 		}
@@ -402,7 +452,8 @@ func TestReportPages(t *testing.T) {
 	}
 	body = rec.Body.String()
 	// The page links to the period it shows: March widened to its window.
-	for _, want := range []string{fmt.Sprintf(`href="/residents/%d/report?from=2026-01&amp;to=2026-03"`, f.residents[0].ID), "Availability under 3", "format=csv", "Sign out"} {
+	for _, want := range []string{fmt.Sprintf(`href="/residents/%d/report?from=2026-01&amp;to=2026-03"`, f.residents[0].ID), "format=csv", "Sign out",
+		"sorting by an attribute sorts by the", "Item by item, whole program", "My mentor made enough time for this meeting"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("program page lacks %q", want)
 		}

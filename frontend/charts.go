@@ -49,10 +49,11 @@ func DistributionBar(counts [5]int64) template.HTML {
 }
 
 // TrendSeries is one line of a trend chart: a value per point, nil where
-// the point is suppressed.
+// the point is suppressed, and optionally its 95% interval (nil: none).
 type TrendSeries struct {
-	Label  string
-	Values []*float64
+	Label     string
+	Values    []*float64
+	Intervals []*[2]float64
 }
 
 // seriesStyles tell lines apart by dash and marker as well as colour.
@@ -63,8 +64,10 @@ var seriesStyles = []struct{ colour, dash, marker string }{
 	{"#555", "10 3 2 3", "circle"},
 }
 
-// TrendChart draws series over labelled points on the 1–5 scale. Gaps are
-// left where a point is suppressed. The drawing is narrow (320 units) so
+// TrendChart draws series over labelled points on the 1–5 scale, each
+// point with a whisker for its 95% interval. Gaps are left where a point is
+// suppressed. Series are drawn a few units apart at each point so that
+// their whiskers do not hide one another. The drawing is narrow (320 units) so
 // that its 12-unit labels stay readable when a phone shrinks it; the
 // stylesheet caps its width on larger screens.
 func TrendChart(labels []string, series []TrendSeries) template.HTML {
@@ -78,7 +81,7 @@ func TrendChart(labels []string, series []TrendSeries) template.HTML {
 	}
 	y := func(v float64) float64 { return top + plotH*(5-v)/4 }
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="trend" viewBox="0 0 %.0f %.0f" role="img" aria-label="Trend of mean ratings by quarter; the table below lists the values"><title>Mean ratings by quarter</title>`, w, h)
+	fmt.Fprintf(&b, `<svg class="trend" viewBox="0 0 %.0f %.0f" role="img" aria-label="Trend of mean ratings by window, with 95%% intervals as whiskers; the table lists the values"><title>Mean ratings by window, with 95%% intervals</title>`, w, h)
 	for v := 1; v <= 5; v++ {
 		fmt.Fprintf(&b, `<line x1="%.0f" x2="%.0f" y1="%.1f" y2="%.1f" stroke="#d5dae3"/><text x="%.0f" y="%.1f" font-size="12" text-anchor="end" fill="#535c6d">%d</text>`,
 			left, w-right, y(float64(v)), y(float64(v)), left-7, y(float64(v))+4, v)
@@ -95,13 +98,14 @@ func TrendChart(labels []string, series []TrendSeries) template.HTML {
 		}
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.0f" font-size="12" text-anchor="middle" fill="#535c6d">%s`, x(i), h-bottom+16, template.HTMLEscapeString(quarter))
 		// The year under the first quarter shown and under each first quarter.
-		if year != "" && (i == 0 || quarter == "Q1") {
+		if year != "" && (i == 0 || quarter == "Q1" || quarter == "01") {
 			fmt.Fprintf(&b, `<tspan x="%.1f" dy="14">%s</tspan>`, x(i), template.HTMLEscapeString(year))
 		}
 		b.WriteString(`</text>`)
 	}
 	for si, s := range series {
 		st := seriesStyles[si%len(seriesStyles)]
+		dx := (float64(si) - float64(len(series)-1)/2) * 4
 		var seg []string
 		flush := func() {
 			if len(seg) > 1 {
@@ -114,8 +118,14 @@ func TrendChart(labels []string, series []TrendSeries) template.HTML {
 				flush()
 				continue
 			}
-			seg = append(seg, fmt.Sprintf("%.1f,%.1f", x(i), y(*v)))
-			b.WriteString(marker(st.marker, st.colour, x(i), y(*v)))
+			px := x(i) + dx
+			if i < len(s.Intervals) && s.Intervals[i] != nil {
+				lo, hi := y(s.Intervals[i][0]), y(s.Intervals[i][1])
+				fmt.Fprintf(&b, `<path class="whisker" d="M%.1f %.1fV%.1fM%.1f %.1fh4M%.1f %.1fh4" stroke="%s" stroke-width="1.2" fill="none"/>`,
+					px, hi, lo, px-2, hi, px-2, lo, st.colour)
+			}
+			seg = append(seg, fmt.Sprintf("%.1f,%.1f", px, y(*v)))
+			b.WriteString(marker(st.marker, st.colour, px, y(*v)))
 		}
 		flush()
 	}

@@ -12,7 +12,9 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// pdfPage lays out one A4 page; it stops adding comments before the footer.
+// pdfPage lays out the report on A4 pages: one usually, a second when the
+// per-item table and comments need it; it stops adding comments before the
+// second page's footer.
 type pdfPage struct {
 	pdf *fpdf.Fpdf
 	tr  func(string) string
@@ -23,21 +25,23 @@ const (
 	pdfWidth   = 210.0 - 2*pdfMargin
 	pdfBottom  = 297.0 - 28 // where the body must end: the footer follows
 	pdfLineGap = 5.0
+	// pdfMaxPages is how far comments may run before "n more".
+	pdfMaxPages = 2
 )
 
-// ReportPDF writes the report on one A4 page with the core Helvetica
-// font: names are translated to Windows-1252, and letters it lacks lose
+// ReportPDF writes the report on A4 pages with the core Helvetica font: names are translated to Windows-1252, and letters it lacks lose
 // their accents rather than their place.
 func ReportPDF(w *bytes.Buffer, rep *surveys.ResidentReport, programName string, now time.Time, compress bool) error {
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.SetCompression(compress)
 	pdf.SetCreationDate(now)
-	pdf.SetAutoPageBreak(false, 0)
+	pdf.SetAutoPageBreak(true, 297-pdfBottom)
 	pdf.SetMargins(pdfMargin, pdfMargin, pdfMargin)
 	pdf.SetTitle("Mentor feedback: "+rep.Resident.Name, true)
 	pdf.SetCreator("Mentorpulse", true)
-	pdf.AddPage()
 	p := &pdfPage{pdf: pdf, tr: cp1252(pdf.UnicodeTranslatorFromDescriptor(""))}
+	pdf.SetFooterFunc(func() { p.footer(rep.MinMentees) })
+	pdf.AddPage()
 
 	pdf.SetFont("Helvetica", "B", 16)
 	p.line(9, "Mentor feedback report")
@@ -60,16 +64,26 @@ func ReportPDF(w *bytes.Buffer, rep *surveys.ResidentReport, programName string,
 	p.attributeTable(rep)
 	p.focus(rep.Focus)
 	p.trend(rep)
+	p.items(rep.Items)
 	p.comments("What mentees value", rep.Comments.KeepDoing)
 	p.comments("What would make the next meeting more useful", rep.Comments.NextTime)
+	return pdf.Output(w)
+}
 
+// footer states the method at the foot of every page, in two sentences
+// on what the figures are and one on what protects the mentees.
+func (p *pdfPage) footer(minMentees int) {
+	pdf := p.pdf
+	pdf.SetAutoPageBreak(false, 0)
+	defer pdf.SetAutoPageBreak(true, 297-pdfBottom)
 	pdf.SetY(297 - 24)
 	pdf.SetFont("Helvetica", "", 7.5)
 	pdf.SetTextColor(90, 90, 90)
-	p.para("Ratings from 1 (strongly disagree) to 5 (strongly agree). Figures rest only on answers released when a feedback window closed, each release from at least " +
-		fmt.Sprint(rep.MinMentees) + " different mentees; a figure rated by fewer is not shown. 95% intervals are Wilson score intervals on the " +
-		"rescaled mean, counting responses rather than item ratings. Comments are listed in an order unrelated to when they were given.")
-	return pdf.Output(w)
+	p.para(fmt.Sprintf("Ratings from 1 (strongly disagree) to 5 (strongly agree). A mean is the mean of response scores; its 95%% interval treats each mentee's responses as one cluster, "+
+		"since one mentee's answers are alike. Adjusted: an empirical-Bayes estimate pulled toward the other residents' mean, the more so the fewer mentees it rests on. "+
+		"Figures rest only on answers released when a feedback window closed, each release from at least %d different mentees; comments are listed in an order unrelated to when they were given. Page %d.",
+		minMentees, pdf.PageNo()))
+	pdf.SetTextColor(0, 0, 0)
 }
 
 // line writes one line of text and moves down h.
@@ -95,35 +109,55 @@ func (p *pdfPage) attributeTable(rep *surveys.ResidentReport) {
 	cols := []struct {
 		title string
 		w     float64
-	}{{"Attribute", 38}, {"Mean", 16}, {"95% interval", 26}, {"Ratings", 16}, {"N/A", 12}, {"Program", 18}, {"Distribution 1-5", 54}}
-	pdf.SetFont("Helvetica", "B", 9)
+	}{{"Attribute", 30}, {"Mean [95% interval]", 34}, {"Adjusted", 17}, {"Resp./mentees", 23}, {"Others", 17}, {"5s / 3 or lower", 27}, {"Distribution 1-5", 32}}
+	pdf.SetFont("Helvetica", "B", 8.5)
 	pdf.SetFillColor(232, 240, 251)
 	for _, c := range cols {
 		pdf.CellFormat(c.w, 6, c.title, "B", 0, "L", true, 0, "")
 	}
 	pdf.Ln(-1)
-	pdf.SetFont("Helvetica", "", 9.5)
+	pdf.SetFont("Helvetica", "", 9)
 	for _, a := range rep.Attributes {
-		ci := "-"
-		if a.CI95 != nil {
-			ci = fmt.Sprintf("%.2f-%.2f", a.CI95[0], a.CI95[1])
+		cells := []string{a.Label, "-", "-", fmt.Sprintf("%d / %d", a.Responses, a.Mentees), "-", "-"}
+		if !a.Suppressed() {
+			cells[1] = num(a.Mean) + " [" + pdfSpan(a.CI95) + "]"
+			cells[2] = num(a.AdjustedMean)
+			cells[4] = num(a.ProgramMean)
+			cells[5] = pdfShare(a.TopBox.Share) + " / " + pdfShare(a.ThreeOrLower.Share)
 		}
-		cells := []string{a.Label, num(a.Mean), ci, fmt.Sprint(a.N), fmt.Sprint(a.NotApplicable), num(a.ProgramMean)}
 		for i, s := range cells {
 			pdf.CellFormat(cols[i].w, 7, p.tr(s), "B", 0, "L", false, 0, "")
 		}
 		x, y := pdf.GetX(), pdf.GetY()
-		pdf.CellFormat(cols[6].w, 7, "", "B", 0, "L", false, 0, "")
+		last := cols[len(cols)-1].w
+		pdf.CellFormat(last, 7, "", "B", 0, "L", false, 0, "")
 		if a.Distribution != nil {
-			distributionBar(pdf, x+1, y+1.5, cols[6].w-2, 4, a.Distribution)
+			distributionBar(pdf, x+1, y+1.5, last-2, 4, a.Distribution)
 		} else {
 			pdf.SetXY(x, y)
-			pdf.CellFormat(cols[6].w, 7, "not enough responses yet", "B", 0, "L", false, 0, "")
+			pdf.CellFormat(last, 7, "not enough yet", "B", 0, "L", false, 0, "")
 		}
 		pdf.Ln(-1)
 	}
 	pdf.SetFont("Helvetica", "", 7.5)
-	p.line(4, "Distribution: share of ratings from 1 (lightest) to 5 (darkest). Program: the program's mean for the same period.")
+	p.para("Adjusted: pulled toward the program's level when the figure rests on few mentees. Others: the mean of the program's other residents, each weighted equally. " +
+		"5s / 3 or lower: share of ratings that were 5, and 3 or lower. Distribution: share of ratings from 1 (lightest) to 5 (darkest).")
+}
+
+// pdfSpan writes an interval as "3.10-3.80".
+func pdfSpan(ci *[2]float64) string {
+	if ci == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%.2f-%.2f", ci[0], ci[1])
+}
+
+// pdfShare writes a share as a percentage.
+func pdfShare(x *float64) string {
+	if x == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f%%", *x*100)
 }
 
 // distributionBar draws the share of each rating as a stacked bar, darker
@@ -151,11 +185,20 @@ func distributionBar(pdf *fpdf.Fpdf, x, y, w, h float64, dist map[string]int64) 
 
 func (p *pdfPage) focus(f surveys.Focus) {
 	p.heading("Focus")
-	if f.Focus == nil {
-		p.para("No attribute stands out from the others by 0.3 points or more in this period.")
+	switch {
+	case f.Focus == nil && f.Strength == nil:
+		p.para("No attribute stands out from the others yet. The per-item table below shows how each question was rated.")
+		return
+	case f.Focus == nil:
+		p.para(fmt.Sprintf("Strongest: %s (%s likely to be truly the highest). No attribute stands out as the one to work on yet; the per-item table below shows which questions score lower.",
+			f.Strength.Label(), chance(f.StrengthProbability)))
 		return
 	}
-	p.para(fmt.Sprintf("Strongest: %s. Most room to grow: %s. Ideas to try:", f.Strength.Label(), f.Focus.Label()))
+	s := fmt.Sprintf("Most room to grow: %s (%s likely to be truly the lowest of the three).", f.Focus.Label(), chance(f.FocusProbability))
+	if f.Strength != nil {
+		s += fmt.Sprintf(" Strongest: %s (%s likely).", f.Strength.Label(), chance(f.StrengthProbability))
+	}
+	p.para(s + " Ideas to try:")
 	for _, s := range f.Suggestions {
 		p.pdf.SetX(pdfMargin + 4)
 		p.pdf.MultiCell(pdfWidth-4, 4.5, p.tr("- "+s), "", "L", false)
@@ -164,32 +207,84 @@ func (p *pdfPage) focus(f surveys.Focus) {
 
 func (p *pdfPage) trend(rep *surveys.ResidentReport) {
 	pdf := p.pdf
-	p.heading("Trend by window")
-	widths := []float64{24, 22, 32, 32, 36, 30}
+	p.heading("Trend by window: mean [95% interval]")
+	widths := []float64{26, 18, 34, 34, 34, 34}
 	head := []string{"Window", "Responses"}
 	for _, a := range surveys.Attributes {
 		head = append(head, a.Label())
 	}
-	pdf.SetFont("Helvetica", "B", 9)
+	pdf.SetFont("Helvetica", "B", 8.5)
 	pdf.SetFillColor(232, 240, 251)
 	for i, h := range head {
 		pdf.CellFormat(widths[i], 6, h, "B", 0, "L", true, 0, "")
 	}
 	pdf.Ln(-1)
-	pdf.SetFont("Helvetica", "", 9.5)
+	pdf.SetFont("Helvetica", "", 8.5)
 	for _, tp := range rep.Trend {
-		row := []string{tp.Period, fmt.Sprint(tp.Responses)}
+		label := tp.Period
+		if tp.FirstWindow != "" && tp.FirstWindow != tp.Period {
+			label += " (from " + tp.FirstWindow + ")"
+		}
+		row := []string{label, fmt.Sprint(tp.Responses)}
 		for _, a := range surveys.Attributes {
-			if tp.Suppressed {
+			v := tp.Attributes[a]
+			if tp.Suppressed || v.Mean == nil {
 				row = append(row, "not enough")
 				continue
 			}
-			row = append(row, num(tp.Attributes[a].Mean))
+			row = append(row, num(v.Mean)+" ["+pdfSpan(v.CI95)+"]")
 		}
 		for i, s := range row {
 			pdf.CellFormat(widths[i], 5.5, s, "", 0, "L", false, 0, "")
 		}
 		pdf.Ln(-1)
+	}
+}
+
+// items writes the per-item table: each question's mean with its interval,
+// its counts and the shares of 5s and of 3 or lower.
+func (p *pdfPage) items(items []surveys.ItemSummary) {
+	if len(items) == 0 {
+		return
+	}
+	pdf := p.pdf
+	p.heading("Item by item")
+	widths := []float64{90, 32, 14, 11, 14, 19}
+	pdf.SetFont("Helvetica", "B", 8.5)
+	pdf.SetFillColor(232, 240, 251)
+	for i, h := range []string{"Item", "Mean [95% interval]", "Ratings", "N/A", "5s", "3 or lower"} {
+		pdf.CellFormat(widths[i], 6, h, "B", 0, "L", true, 0, "")
+	}
+	pdf.Ln(-1)
+	pdf.SetFont("Helvetica", "", 8)
+	for _, it := range items {
+		label := it.Text
+		if it.Attribute != surveys.Overall {
+			label = it.Attribute.Label() + ": " + it.Text
+		}
+		lines := pdf.SplitText(p.tr(label), widths[0]-1)
+		h := 4 * float64(len(lines))
+		if pdf.GetY()+h > pdfBottom {
+			pdf.AddPage()
+		}
+		x, y := pdf.GetX(), pdf.GetY()
+		for i, l := range lines {
+			pdf.SetXY(x, y+4*float64(i))
+			pdf.CellFormat(widths[0], 4, l, "", 0, "L", false, 0, "")
+		}
+		pdf.SetXY(x+widths[0], y)
+		cells := []string{"not enough ratings", fmt.Sprint(it.N), fmt.Sprint(it.NotApplicable), "-", "-"}
+		if it.Mean != nil {
+			cells[0] = num(it.Mean) + " [" + pdfSpan(it.CI95) + "]"
+			cells[3], cells[4] = pdfShare(it.TopBox.Share), pdfShare(it.ThreeOrLower.Share)
+		}
+		for i, s := range cells {
+			pdf.CellFormat(widths[i+1], h, s, "", 0, "L", false, 0, "")
+		}
+		pdf.Ln(-1)
+		pdf.SetDrawColor(220, 220, 220)
+		pdf.Line(pdfMargin, pdf.GetY(), pdfMargin+pdfWidth, pdf.GetY())
+		pdf.SetDrawColor(0, 0, 0)
 	}
 }
 
@@ -201,16 +296,22 @@ func (p *pdfPage) comments(title string, list []string) {
 		return
 	}
 	if p.pdf.GetY() > pdfBottom-14 {
-		return
+		if p.pdf.PageNo() >= pdfMaxPages {
+			return
+		}
+		p.pdf.AddPage()
 	}
 	p.heading(title)
 	for i, c := range list {
 		lines := p.pdf.SplitText(p.tr("- "+truncate(c, maxPDFComment)), pdfWidth-4)
 		if p.pdf.GetY()+float64(len(lines))*4.5 > pdfBottom {
-			p.pdf.SetFont("Helvetica", "I", 9)
-			p.line(4.5, fmt.Sprintf("%d more in the online report.", len(list)-i))
-			p.pdf.SetFont("Helvetica", "", 9.5)
-			return
+			if p.pdf.PageNo() >= pdfMaxPages {
+				p.pdf.SetFont("Helvetica", "I", 9)
+				p.line(4.5, fmt.Sprintf("%d more in the online report.", len(list)-i))
+				p.pdf.SetFont("Helvetica", "", 9.5)
+				return
+			}
+			p.pdf.AddPage()
 		}
 		for _, l := range lines {
 			p.pdf.SetX(pdfMargin + 4)
