@@ -50,7 +50,7 @@ func (m *attributeModel) programMean() (*float64, *[2]float64, int) {
 }
 
 // funnel computes the funnel limits from 3 mentees to the most any
-// resident has (at least 20).
+// resident has (at least 20), that number always among them.
 func (m *attributeModel) funnel() Funnel {
 	f := Funnel{Limits: []FunnelLimit{}}
 	if len(m.fits) == 0 {
@@ -68,13 +68,16 @@ func (m *attributeModel) funnel() Funnel {
 	f.ResponsesPerMentee = Round2(perMentee)
 	perMenteeVar := m.comps.Between + m.comps.Within/math.Max(1, perMentee)
 	top := max(most, 20)
-	for k := int64(MinMinMentees); k <= top; k = nextFunnelStep(k) {
+	for k := int64(MinMinMentees); ; k = min(nextFunnelStep(k), top) {
 		v := perMenteeVar / float64(k)
 		lambda := m.spread / (m.spread + v)
 		sd := lambda * math.Sqrt(v)
 		f.Limits = append(f.Limits, FunnelLimit{Mentees: k,
 			Inner: [2]float64{Round2(math.Max(1, mean-z95*sd)), Round2(math.Min(5, mean+z95*sd))},
 			Outer: [2]float64{Round2(math.Max(1, mean-z998*sd)), Round2(math.Min(5, mean+z998*sd))}})
+		if k >= top {
+			break
+		}
 	}
 	return f
 }

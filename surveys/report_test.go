@@ -302,7 +302,27 @@ func TestProgramReportFlags(t *testing.T) {
 	if m := r.Attributes[0].Mean; m == nil || *m != 3.82 {
 		t.Errorf("program availability %v, want 3.82", m)
 	}
-	if f := r.Funnel[Availability]; f.ProgramMean == nil || len(f.Limits) == 0 || f.Limits[0].Mentees != 3 || f.Limits[0].Outer[0] >= f.Limits[0].Inner[0] {
+	if f := r.Funnel[Availability]; f.ProgramMean == nil || len(f.Limits) == 0 || f.Limits[0].Mentees != 3 || f.Limits[0].Outer[0] >= f.Limits[0].Inner[0] ||
+		f.Limits[len(f.Limits)-1].Mentees != 20 {
 		t.Errorf("funnel: %+v", f)
+	}
+}
+
+// TestFunnelReachesTheLargestResident: the limits run to the most mentees
+// any resident has, between the wider steps past 20.
+func TestFunnelReachesTheLargestResident(t *testing.T) {
+	m := newAttributeModel([]residentFit{
+		{id: 1, est: Estimate{Mean: 4, Var: 0.05, DF: 10}, responses: 44, mentees: 22},
+		{id: 2, est: Estimate{Mean: 4.2, Var: 0.05, DF: 10}, responses: 10, mentees: 5},
+	}, DefaultComponents)
+	f := m.funnel()
+	last := f.Limits[len(f.Limits)-1]
+	if last.Mentees != 22 || f.Limits[len(f.Limits)-2].Mentees != 20 {
+		t.Errorf("funnel ends at %d mentees (before it %d), want 22 after 20", last.Mentees, f.Limits[len(f.Limits)-2].Mentees)
+	}
+	for i := 1; i < len(f.Limits); i++ {
+		if w, p := f.Limits[i].Inner[1]-f.Limits[i].Inner[0], f.Limits[i-1].Inner[1]-f.Limits[i-1].Inner[0]; w > p {
+			t.Errorf("the funnel widens from %d to %d mentees", f.Limits[i-1].Mentees, f.Limits[i].Mentees)
+		}
 	}
 }
