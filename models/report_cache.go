@@ -20,9 +20,11 @@ type programTallyCache struct {
 	entries map[programPeriod]cachedTallies
 }
 
+// programPeriod keys the cache: the fit depends on the thresholds too.
 type programPeriod struct {
-	program int64
-	period  surveys.Period
+	program                  int64
+	period                   surveys.Period
+	minResponses, minMentees int
 }
 
 type cachedTallies struct {
@@ -40,6 +42,13 @@ type programFigures struct {
 	// components are the program's variance-component sums, which change
 	// only with a release too.
 	components map[surveys.Attribute]surveys.ComponentSums
+	// fit is the program model fitted to residents and components.
+	fit *surveys.ProgramFit
+	// For the program report: every release of the period (own windows),
+	// every resident's tallies by release window, and the moments rows.
+	releaseRows  []releaseRow
+	residentRows []tallyRow
+	momentRows   []releaseMomentsRow
 }
 
 // maxCachedPeriods bounds the cache; when full it starts again.
@@ -59,7 +68,7 @@ func (d *DB) cachedProgramTallies(ctx context.Context, p *Program, period survey
 	if err != nil {
 		return programFigures{}, fmt.Errorf("read program version: %w", err)
 	}
-	key := programPeriod{p.ID, period}
+	key := programPeriod{p.ID, period, p.MinResponses, p.MinMentees}
 	version := [2]int64{v.Rows, v.Responses}
 	c := &d.programCache
 	c.mu.Lock()
@@ -68,9 +77,11 @@ func (d *DB) cachedProgramTallies(ctx context.Context, p *Program, period survey
 	if ok && e.version == version {
 		return e.programFigures, nil
 	}
-	tallies, err := d.programTallies(ctx, p.ID, period)
+	var residentRows []tallyRow
+	err = d.db(ctx).Raw(`SELECT resident_id, window_id, item, attribute, n1, n2, n3, n4, n5, na
+		FROM report_released WHERE program_id = ? AND window_id BETWEEN ? AND ?`, p.ID, period.From, period.To).Scan(&residentRows).Error
 	if err != nil {
-		return programFigures{}, err
+		return programFigures{}, fmt.Errorf("read resident tallies: %w", err)
 	}
 	rows, err := d.releases(ctx, "program_id", p.ID, period)
 	if err != nil {
@@ -89,11 +100,29 @@ func (d *DB) cachedProgramTallies(ctx context.Context, p *Program, period survey
 		releases[i] = r.release(p.WindowSettings)
 		releases[i].Window.ID = period.From
 	}
+	// The program's tallies, summed over the period at its first month.
+	programItems := map[string]surveys.Tally{}
+	for _, t := range residentRows {
+		tl := t.tally()
+		pt := programItems[tl.Item]
+		pt.Window, pt.Item, pt.Attribute = period.From, tl.Item, tl.Attribute
+		pt.Counts = pt.Counts.Plus(tl.Counts)
+		programItems[tl.Item] = pt
+	}
+	var tallies []surveys.Tally
+	for _, it := range reportItems {
+		if t, ok := programItems[it.Key]; ok {
+			tallies = append(tallies, t)
+		}
+	}
+	residents := programResidents(rows, moments, p.WindowSettings)
+	f := programFigures{tallies: tallies, releases: releases, residents: residents, components: components,
+		fit:         surveys.FitProgram(residents, period, p.MinResponses, p.MinMentees, components),
+		releaseRows: rows, residentRows: residentRows, momentRows: moments}
 	c.mu.Lock()
 	if c.entries == nil || len(c.entries) >= maxCachedPeriods {
 		c.entries = map[programPeriod]cachedTallies{}
 	}
-	f := programFigures{tallies, releases, programResidents(rows, moments, p.WindowSettings), components}
 	c.entries[key] = cachedTallies{version, f}
 	c.mu.Unlock()
 	return f, nil

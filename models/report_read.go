@@ -92,7 +92,7 @@ func (d *DB) residentInput(ctx context.Context, residentID int64, period surveys
 	if err != nil {
 		return surveys.ResidentInput{}, err
 	}
-	in.ProgramTallies, in.ProgramReleases, in.ProgramResidents, in.Components = pf.tallies, pf.releases, pf.residents, pf.components
+	in.ProgramTallies, in.ProgramReleases, in.ProgramResidents, in.Components, in.Fit = pf.tallies, pf.releases, pf.residents, pf.components, pf.fit
 	current := p.WindowOf(d.now())
 	err = d.db(ctx).Raw(`SELECT count(*) FROM responses r JOIN report_judged j ON j.resident_id = r.resident_id
 		WHERE r.resident_id = ? AND r.release_id IS NULL AND r.window_id <= j.window_id AND r.window_id < ?`,
@@ -131,24 +131,6 @@ func (d *DB) residentTallies(ctx context.Context, residentID int64, period surve
 	}
 	out := make([]surveys.Tally, len(rows))
 	for i, r := range rows {
-		out[i] = r.tally()
-	}
-	return out, nil
-}
-
-// programTallies sums a program's released tallies over the period, per
-// item. They carry the period's first month, which is all a report needs.
-func (d *DB) programTallies(ctx context.Context, programID int64, period surveys.Period) ([]surveys.Tally, error) {
-	var rows []tallyRow
-	err := d.db(ctx).Raw(`SELECT item, attribute, sum(n1) AS n1, sum(n2) AS n2, sum(n3) AS n3, sum(n4) AS n4, sum(n5) AS n5, sum(na) AS na
-		FROM report_released WHERE program_id = ? AND window_id BETWEEN ? AND ? GROUP BY item, attribute`,
-		programID, period.From, period.To).Scan(&rows).Error
-	if err != nil {
-		return nil, fmt.Errorf("read program tallies: %w", err)
-	}
-	out := make([]surveys.Tally, len(rows))
-	for i, r := range rows {
-		r.WindowID = period.From
 		out[i] = r.tally()
 	}
 	return out, nil
@@ -232,20 +214,8 @@ func (d *DB) ProgramReportOf(ctx context.Context, p *Program, f ProgramReportFil
 
 // programInput reads what a program report is computed from.
 func (d *DB) programInput(ctx context.Context, p *Program, f ProgramReportFilter) (surveys.ProgramInput, error) {
-	programID := p.ID
 	period := p.Align(f.Period)
-	residents, err := d.Residents(ctx, programID)
-	if err != nil {
-		return surveys.ProgramInput{}, err
-	}
-	var tallies []tallyRow
-	err = d.db(ctx).Raw(`SELECT resident_id, window_id, item, attribute, n1, n2, n3, n4, n5, na
-		FROM report_released WHERE program_id = ? AND window_id BETWEEN ? AND ?`,
-		programID, period.From, period.To).Scan(&tallies).Error
-	if err != nil {
-		return surveys.ProgramInput{}, fmt.Errorf("read resident tallies: %w", err)
-	}
-	rels, err := d.releases(ctx, "program_id", programID, period)
+	residents, err := d.Residents(ctx, p.ID)
 	if err != nil {
 		return surveys.ProgramInput{}, err
 	}
@@ -253,17 +223,21 @@ func (d *DB) programInput(ctx context.Context, p *Program, f ProgramReportFilter
 	if err != nil {
 		return surveys.ProgramInput{}, err
 	}
-	moments, err := d.releaseMoments(ctx, "program_id", programID, period)
+	pf, err := d.cachedProgramTallies(ctx, p, period)
 	if err != nil {
 		return surveys.ProgramInput{}, err
 	}
-
 	in := surveys.ProgramInput{
-		Program:       surveys.ProgramRef{ID: p.ID, Name: p.Name},
-		Period:        period,
-		MinResponses:  p.MinResponses,
-		MinMentees:    p.MinMentees,
-		ReleaseWindow: p.ReleaseWindow,
+		Program:          surveys.ProgramRef{ID: p.ID, Name: p.Name},
+		Period:           period,
+		MinResponses:     p.MinResponses,
+		MinMentees:       p.MinMentees,
+		ReleaseWindow:    p.ReleaseWindow,
+		ProgramTallies:   pf.tallies,
+		ProgramReleases:  pf.releases,
+		ProgramResidents: pf.residents,
+		Components:       pf.components,
+		Fit:              pf.fit,
 	}
 	byResident := map[int64]*surveys.ResidentData{}
 	for _, u := range residents {
@@ -277,50 +251,27 @@ func (d *DB) programInput(ctx context.Context, p *Program, f ProgramReportFilter
 	for i := range in.Residents {
 		byResident[in.Residents[i].Resident.ID] = &in.Residents[i]
 	}
-	programItems := map[string]surveys.Tally{}
 	// A resident's tallies, releases and moments keep their release
-	// windows (a group counts in the period only whole: surveys decides);
-	// the program's are summed over the period, at its first month.
-	for _, t := range tallies {
-		tl := t.tally()
+	// windows: a group counts in the period only whole (surveys decides).
+	for _, t := range pf.residentRows {
 		if rd := byResident[t.ResidentID]; rd != nil {
-			rd.Tallies = append(rd.Tallies, tl)
-		}
-		pt := programItems[tl.Item]
-		pt.Window, pt.Item, pt.Attribute = period.From, tl.Item, tl.Attribute
-		pt.Counts = pt.Counts.Plus(tl.Counts)
-		programItems[tl.Item] = pt
-	}
-	for _, it := range reportItems {
-		if t, ok := programItems[it.Key]; ok {
-			in.ProgramTallies = append(in.ProgramTallies, t)
+			rd.Tallies = append(rd.Tallies, t.tally())
 		}
 	}
-	// The program's releases count at the period's first month, like its
-	// tallies.
-	for _, r := range rels {
-		rel := r.release(p.WindowSettings)
+	for _, r := range pf.releaseRows {
 		if rd := byResident[r.ResidentID]; rd != nil {
-			rd.Releases = append(rd.Releases, rel)
+			rd.Releases = append(rd.Releases, r.release(p.WindowSettings))
 		}
-		rel.Window.ID = period.From
-		in.ProgramReleases = append(in.ProgramReleases, rel)
+	}
+	for _, m := range pf.momentRows {
+		if rd := byResident[m.ResidentID]; rd != nil {
+			rd.Moments = append(rd.Moments, m.moments())
+		}
 	}
 	for id, l := range links {
 		if rd := byResident[id]; rd != nil {
 			rd.Links = l
 		}
-	}
-	// Moments keep their release windows, and the whole program's are
-	// there whatever the PGY filter.
-	for _, m := range moments {
-		if rd := byResident[m.ResidentID]; rd != nil {
-			rd.Moments = append(rd.Moments, m.moments())
-		}
-	}
-	in.ProgramResidents = programResidents(rels, moments, p.WindowSettings)
-	if in.Components, err = d.programComponents(ctx, p.ID); err != nil {
-		return surveys.ProgramInput{}, err
 	}
 	return in, nil
 }

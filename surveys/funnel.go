@@ -2,8 +2,6 @@ package surveys
 
 import (
 	"math"
-
-	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // z998 is the two-sided 99.8% normal quantile, the outer funnel limit.
@@ -45,7 +43,7 @@ func (m *attributeModel) programMean() (*float64, *[2]float64, int) {
 		ss += (f.est.Mean - mean) * (f.est.Mean - mean)
 	}
 	se := math.Sqrt(ss / float64(r-1) / float64(r))
-	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(r - 1)}.Quantile(0.975)
+	t := t975(float64(r - 1))
 	return ptr(mean), interval(math.Max(1, mean-t*se), math.Min(5, mean+t*se)), r
 }
 

@@ -107,7 +107,9 @@ type ProgramInput struct {
 	ProgramResidents []ResidentMoments
 	// Components are the program's variance-component sums per attribute.
 	Components map[Attribute]ComponentSums
-	Residents  []ResidentData
+	// Fit, when given, is FitProgram of ProgramResidents and Components.
+	Fit       *ProgramFit
+	Residents []ResidentData
 }
 
 // Flag prefixes. A flag reads "below_program:availability".
@@ -129,12 +131,18 @@ func BuildProgramReport(in ProgramInput) ProgramReport {
 		ReleaseWindow: in.ReleaseWindow, Responses: programBasis.Responses, Mentees: programBasis.Mentees,
 		Residents: []ProgramResidentRow{}, Items: []ItemSummary{}, Funnel: map[Attribute]Funnel{}}
 	residents := in.ProgramResidents
+	missing := false
 	for _, rd := range in.Residents {
-		if !hasResident(residents, rd.Resident.ID) {
+		if len(rd.Releases) > 0 && !hasResident(residents, rd.Resident.ID) {
 			residents = append(residents, ResidentMoments{ResidentID: rd.Resident.ID, Releases: rd.Releases, Moments: rd.Moments})
+			missing = true
 		}
 	}
-	models, comps := programModels(residents, in.Period, in.MinResponses, minMentees, in.Components)
+	fit := in.Fit
+	if fit == nil || missing {
+		fit = FitProgram(residents, in.Period, in.MinResponses, minMentees, in.Components)
+	}
+	models, comps := fit.models, fit.comps
 	programSuppressed := suppressedBasis(programBasis, in.MinResponses, minMentees)
 	var programMoments []ReleaseMoments
 	for _, rm := range residents {

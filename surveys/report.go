@@ -172,7 +172,10 @@ type ResidentInput struct {
 	ProgramResidents []ResidentMoments
 	// Components are the program's variance-component sums per attribute,
 	// over all its releases.
-	Components      map[Attribute]ComponentSums
+	Components map[Attribute]ComponentSums
+	// Fit, when given, is FitProgram of ProgramResidents and Components,
+	// fitted once for many reports.
+	Fit             *ProgramFit
 	AwaitingRelease int64
 	// Comments from the released groups of the period.
 	KeepDoing, NextTime []string
@@ -196,11 +199,15 @@ func BuildResidentReport(in ResidentInput) ResidentReport {
 		Comments:        Comments{KeepDoing: []string{}, NextTime: []string{}},
 	}
 	r.Suppressed = suppressedBasis(basis, in.MinResponses, r.MinMentees)
-	residents := in.ProgramResidents
-	if !hasResident(residents, in.Resident.ID) {
-		residents = append(residents, ResidentMoments{ResidentID: in.Resident.ID, Releases: in.Releases, Moments: in.Moments})
+	fit := in.Fit
+	if fit == nil || !hasResident(in.ProgramResidents, in.Resident.ID) {
+		residents := in.ProgramResidents
+		if !hasResident(residents, in.Resident.ID) {
+			residents = append(residents, ResidentMoments{ResidentID: in.Resident.ID, Releases: in.Releases, Moments: in.Moments})
+		}
+		fit = FitProgram(residents, in.Period, in.MinResponses, r.MinMentees, in.Components)
 	}
-	models, comps := programModels(residents, in.Period, in.MinResponses, r.MinMentees, in.Components)
+	models, comps := fit.models, fit.comps
 	pools := poolAttributes(in.Tallies, in.Moments, in.Releases, keep)
 	for _, a := range Attributes {
 		s, _ := baseSummary(a, pools[a], shownFigure(pools[a], r.Suppressed, in.MinResponses, r.MinMentees), comps[a], basis)

@@ -32,3 +32,11 @@ func TestCounts(t *testing.T) {
 		t.Errorf("Plus: %+v", d)
 	}
 }
+
+func TestT975(t *testing.T) {
+	for _, c := range []struct{ df, want float64 }{{1, 12.706}, {4, 2.776}, {10, 2.228}, {30, 2.042}, {120, 1.980}, {5000, 1.960}} {
+		if got := t975(c.df); got < c.want-0.002 || got > c.want+0.002 {
+			t.Errorf("t975(%v) = %.4f, want %.3f", c.df, got, c.want)
+		}
+	}
+}

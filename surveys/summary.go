@@ -138,6 +138,22 @@ func distribution(c Counts) map[string]int64 {
 	return d
 }
 
+// ProgramFit is the program model of a period, per attribute: what a
+// resident's benchmark, adjusted estimates, flags and focus are computed
+// from. It depends only on the program's released groups, so a caller may
+// fit it once and reuse it until the next release (FitProgram).
+type ProgramFit struct {
+	models map[Attribute]*attributeModel
+	comps  map[Attribute]Components
+}
+
+// FitProgram fits the program model to the residents' released groups in
+// the period (see programModels).
+func FitProgram(residents []ResidentMoments, p Period, minResponses, minMentees int, sums map[Attribute]ComponentSums) *ProgramFit {
+	m, c := programModels(residents, p, minResponses, max(minMentees, MinMinMentees), sums)
+	return &ProgramFit{models: m, comps: c}
+}
+
 // programModels fits, per attribute, the program model to every resident
 // with a shown figure in the period.
 //
