@@ -51,8 +51,11 @@ type programFigures struct {
 	momentRows   []releaseMomentsRow
 }
 
-// maxCachedPeriods bounds the cache; when full it starts again.
-const maxCachedPeriods = 1024
+// maxCachedPeriods bounds the cache; when full it starts again. An entry
+// holds every resident's released rows of one period (about 1.5 MB for a
+// program of 200 residents over a year), so 64 entries stay near 100 MB
+// at most; reports mostly ask for the default period and the academic year.
+const maxCachedPeriods = 64
 
 // cachedProgramTallies returns programTallies, the program's releases of
 // the period (each counted at the period's first month) and its residents'
