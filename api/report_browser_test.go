@@ -92,8 +92,9 @@ func TestProgramReportInBrowser(t *testing.T) {
 			t.Errorf("Cleo's row %q, want 0 released responses at a 100%% response rate", cleo)
 		}
 		ben := rowCells(t, tab, "Dr. Ben Okoro")
-		if got := strings.Join(ben, " | "); len(figure.FindAllString(got, -1)) != 4 || strings.Contains(got, "not enough") {
-			t.Errorf("Ben's row %q, want his 4 means", got)
+		// Each of his four attributes: the adjusted mean, the raw one beneath.
+		if got := strings.Join(ben, " | "); len(figure.FindAllString(got, -1)) != 8 || strings.Count(got, "raw ") != 4 || strings.Contains(got, "not enough") {
+			t.Errorf("Ben's row %q, want his 4 adjusted means, each with its raw mean", got)
 		}
 	})
 
