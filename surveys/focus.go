@@ -37,7 +37,9 @@ var Suggestions = map[Attribute][]string{
 // ChooseFocus names the weakest of the three mentor attributes (overall is
 // a summary, not something to work on) when the adjusted estimates make it
 // at least FocusProbability likely to be truly the weakest, and likewise
-// the strongest. The probabilities treat the attributes' errors as
+// the strongest. The probabilities come from the same model as the flags
+// (each attribute's difference from the other residents' level, with the
+// uncertainty of that level), and treat the attributes' errors as
 // independent; they share mentees, so the truth is a little surer than
 // that, and the rule errs toward saying nothing stands out.
 func ChooseFocus(attrs []ResidentAttribute) Focus {
@@ -48,10 +50,11 @@ func ChooseFocus(attrs []ResidentAttribute) Focus {
 		if a.Key == Overall || a.Suppressed() || a.adjusted == nil || a.adjusted.SD <= 0 {
 			continue
 		}
+		mean, sd := a.adjusted.focusPosterior()
 		keys = append(keys, a.Key)
-		means = append(means, a.adjusted.Mean)
-		neg = append(neg, -a.adjusted.Mean)
-		sds = append(sds, a.adjusted.SD)
+		means = append(means, mean)
+		neg = append(neg, -mean)
+		sds = append(sds, sd)
 	}
 	if len(keys) < 2 {
 		return f

@@ -65,10 +65,20 @@ func (m *attributeModel) funnel() Funnel {
 	perMentee := float64(responses) / float64(max(clusters, 1))
 	f.ResponsesPerMentee = Round2(perMentee)
 	perMenteeVar := m.comps.Between + m.comps.Within/math.Max(1, perMentee)
+	// The shrinkage's prior, as adjust uses it: the spread of residents
+	// and a typical benchmark's own uncertainty.
+	prior := m.spread
+	if r := len(m.fits); r > 1 {
+		var v float64
+		for _, fit := range m.fits {
+			v += fit.est.Var
+		}
+		prior += (m.spread + v/float64(r)) / float64(r-1)
+	}
 	top := max(most, 20)
 	for k := int64(MinMinMentees); ; k = min(nextFunnelStep(k), top) {
 		v := perMenteeVar / float64(k)
-		lambda := m.spread / (m.spread + v)
+		lambda := prior / (prior + v)
 		sd := lambda * math.Sqrt(v)
 		f.Limits = append(f.Limits, FunnelLimit{Mentees: k,
 			Inner: [2]float64{Round2(math.Max(1, mean-z95*sd)), Round2(math.Min(5, mean+z95*sd))},

@@ -2,6 +2,7 @@ package surveys
 
 import (
 	"encoding/json"
+	"math"
 	"slices"
 	"testing"
 )
@@ -323,6 +324,23 @@ func TestFunnelReachesTheLargestResident(t *testing.T) {
 	for i := 1; i < len(f.Limits); i++ {
 		if w, p := f.Limits[i].Inner[1]-f.Limits[i].Inner[0], f.Limits[i-1].Inner[1]-f.Limits[i-1].Inner[0]; w > p {
 			t.Errorf("the funnel widens from %d to %d mentees", f.Limits[i-1].Mentees, f.Limits[i].Mentees)
+		}
+	}
+}
+
+// TestAdjustedEstimateIsNeverLessSure: pulling toward the benchmark adds
+// information, so the adjusted interval is never wider than the raw one,
+// and the adjusted mean lies between the raw mean and the benchmark.
+func TestAdjustedEstimateIsNeverLessSure(t *testing.T) {
+	for _, spread := range []float64{0.01, 0.09, 0.5} {
+		m := newAttributeModel([]residentFit{
+			{id: 1, est: Estimate{Mean: 3.5, Var: 0.07, DF: 9}, mentees: 6},
+			{id: 2, est: Estimate{Mean: 4.4, Var: 0.02, DF: 20}, mentees: 20},
+		}, DefaultComponents)
+		m.spread = spread
+		a, _ := m.adjust(1)
+		if a.SD > math.Sqrt(0.07)+1e-12 || a.Mean < 3.5 || a.Mean > 4.4 {
+			t.Errorf("spread %v: adjusted %.3f ± %.3f, raw 3.5 ± %.3f, benchmark 4.4", spread, a.Mean, a.SD, math.Sqrt(0.07))
 		}
 	}
 }

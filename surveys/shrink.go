@@ -54,7 +54,8 @@ type attributeModel struct {
 // Adjusted is a resident's estimate of one attribute under the program
 // model.
 type Adjusted struct {
-	// Mean is the adjusted (shrunk) estimate; SD its posterior SD.
+	// Mean is the adjusted (shrunk) estimate; SD its posterior SD, never
+	// more than the raw estimate's.
 	Mean, SD float64
 	// Reliability is the share of the spread of raw means that is real
 	// difference between residents rather than noise, 0–1.
@@ -126,15 +127,32 @@ func (m *attributeModel) adjust(id int64) (Adjusted, bool) {
 	a.HasBenchmark = true
 	a.Benchmark = (m.sum - f.est.Mean) / k
 	a.BenchmarkVar = (m.spread*k + others) / (k * k)
-	// The data say (raw − benchmark) with the noise of both; the prior
-	// says residents differ from the program's level with variance ω².
+	// The adjusted estimate: the prior says the resident's true mean lies
+	// around the benchmark, with the spread of residents and the
+	// benchmark's own uncertainty; the data say the raw mean, with its
+	// sampling variance.
+	prior := m.spread + a.BenchmarkVar
+	lambda := prior / (prior + f.est.Var)
+	a.Mean = a.Benchmark + lambda*(f.est.Mean-a.Benchmark)
+	a.SD = math.Sqrt(lambda * f.est.Var)
+	// For flags, the difference from the program's level: the prior says
+	// residents differ from it with variance ω²; the data say (raw −
+	// benchmark), with the noise of both.
 	noise := f.est.Var + a.BenchmarkVar
-	lambda := m.spread / (m.spread + noise)
-	a.diffMean = lambda * (f.est.Mean - a.Benchmark)
-	a.diffSD = math.Sqrt(lambda * noise)
-	a.Mean = a.Benchmark + a.diffMean
-	a.SD = a.diffSD
+	lambdaD := m.spread / (m.spread + noise)
+	a.diffMean = lambdaD * (f.est.Mean - a.Benchmark)
+	a.diffSD = math.Sqrt(lambdaD * noise)
 	return a, true
+}
+
+// focusPosterior is the posterior the focus compares attributes by: the
+// benchmark plus the flags' posterior of the difference from it, or the
+// adjusted estimate when there is no benchmark.
+func (a Adjusted) focusPosterior() (mean, sd float64) {
+	if !a.HasBenchmark {
+		return a.Mean, a.SD
+	}
+	return a.Benchmark + a.diffMean, a.diffSD
 }
 
 // ProbBelow is the probability that the resident's true mean lies more
@@ -146,12 +164,14 @@ func (a Adjusted) ProbBelow(margin float64) float64 {
 	return normalCDF((-margin - a.diffMean) / a.diffSD)
 }
 
-// ProbUnder is the probability that the resident's true mean is under x.
+// ProbUnder is the probability that the resident's true mean is under x,
+// on the flags' footing.
 func (a Adjusted) ProbUnder(x float64) float64 {
-	if a.SD <= 0 {
+	mean, sd := a.focusPosterior()
+	if sd <= 0 {
 		return 0
 	}
-	return normalCDF((x - a.Mean) / a.SD)
+	return normalCDF((x - mean) / sd)
 }
 
 // Interval95 is the adjusted estimate's 95% interval on the scale.

@@ -79,13 +79,13 @@ func TestProgramPageShowsFunnelAndAdjustedFigures(t *testing.T) {
 		"Mean of 9 residents, each weighted equally",
 		"sorting by an attribute sorts by the adjusted mean",
 		"Funnel plots",
-		"Dr. Dev Rao: 2.66 with 24 mentees, below the 99.8% limit",
+		"Dr. Dev Rao: 2.48 with 24 mentees, below the 99.8% limit",
 		"Availability under 3", "Availability below program",
 		"Item by item, whole program", "My mentor made enough time for this meeting; it did not feel rushed.")
 	if !strings.Contains(html, `<svg class="funnel"`) || !strings.Contains(html, "<title>Availability: adjusted mean by number of mentees</title>") {
 		t.Error("the funnel plot is missing or has no <title>")
 	}
-	if m := regexp.MustCompile(`<desc>([^<]*)</desc>`).FindStringSubmatch(html); m == nil || !strings.Contains(m[1], "Dr. Dev Rao, 2.66 with 24 mentees, is below the 99.8% limit") {
+	if m := regexp.MustCompile(`<desc>([^<]*)</desc>`).FindStringSubmatch(html); m == nil || !strings.Contains(m[1], "Dr. Dev Rao, 2.48 with 24 mentees, is below the 99.8% limit") {
 		t.Errorf("the funnel's <desc> does not name the resident outside its limits: %v", m)
 	}
 	if n := strings.Count(html, `<svg class="funnel"`); n != 4 {
@@ -115,7 +115,7 @@ func TestResidentPageNamesFocusOnlyWhenTheModelDoes(t *testing.T) {
 	wantAll(t, "Dr. Dev Rao's page", dev,
 		"The attribute with most room to grow is Availability", "more than 99% likely to be truly the lowest of the three.",
 		"The strongest is Altruistic support (about",
-		"Adjusted 2.66 (", "Adjusted mean: adjusted for how much data there is: pulled toward the program's level when it rests on few mentees.",
+		"Adjusted 2.48 (", "Adjusted mean: adjusted for how much data there is: pulled toward the program's level when it rests on few mentees.",
 		"Other residents: 4.01 (mean of 8 residents)", "Reliability 0.97: a reliable estimate.",
 		"from 48 responses by 24 mentees", "Rated 5: 0% (0–6%)",
 		"Item by item", "I know how to reach my mentor between meetings and expect a timely reply.")
