@@ -68,6 +68,14 @@ type Instrument struct {
 	Scale    Scale           `json:"scale"`
 	Items    []Item          `json:"items"`
 	Comments []CommentPrompt `json:"comments"`
+	// Languages are the languages it can be answered in, the source
+	// language first; Translations hold the texts of the others
+	// (language.go). NotApplicable is the "no answer" label in the
+	// source language ("" for NotApplicableLabel).
+	Languages     []string                `json:"-"`
+	Translations  map[string]*Translation `json:"-"`
+	NotApplicable string                  `json:"-"`
+	lang          string
 }
 
 // Comment keys of the default instrument.
