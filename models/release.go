@@ -102,7 +102,7 @@ func (d *DB) judge(ctx context.Context, p *Program, residentID int64, current, c
 			return nil // carried over to the next window's close
 		}
 		first, last := group[0].WindowID, group[0].WindowID
-		tally := itemCounts{}
+		tally := itemTally{}
 		ids := make([]string, len(group))
 		for i, r := range group {
 			first, last = min(first, r.WindowID), max(last, r.WindowID)
@@ -110,7 +110,11 @@ func (d *DB) judge(ctx context.Context, p *Program, residentID int64, current, c
 			if err := decodeAnswers(r.Answers, &ans); err != nil {
 				return err
 			}
-			tally = tally.plus(countsOf(ans))
+			inst, err := surveys.Lookup(r.InstrumentKey, r.InstrumentVersion)
+			if err != nil {
+				return fmt.Errorf("tally response: %w", err)
+			}
+			tally.add(inst, ans)
 			ids[i] = r.ID
 		}
 		var releaseID []int64

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"sort"
 	"sync"
 
 	"github.com/mentorpulse/mentorpulse/surveys"
@@ -112,12 +113,11 @@ func (d *DB) cachedProgramTallies(ctx context.Context, p *Program, period survey
 		pt.Counts = pt.Counts.Plus(tl.Counts)
 		programItems[tl.Item] = pt
 	}
-	var tallies []surveys.Tally
-	for _, it := range reportItems {
-		if t, ok := programItems[it.Key]; ok {
-			tallies = append(tallies, t)
-		}
+	tallies := make([]surveys.Tally, 0, len(programItems))
+	for _, t := range programItems {
+		tallies = append(tallies, t)
 	}
+	sort.Slice(tallies, func(i, j int) bool { return tallies[i].Item < tallies[j].Item })
 	residents := programResidents(rows, moments, p.WindowSettings)
 	f := programFigures{tallies: tallies, releases: releases, residents: residents, components: components,
 		fit:         surveys.FitProgram(residents, period, p.MinResponses, p.MinMentees, components),

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -23,60 +24,48 @@ import (
 // moves held answers into responses in a transaction of its own, and the
 // release job (release.go) releases whole groups at a window's close.
 
-// reportItems are the items released tallies are kept for, in the order of
-// the append-only registry surveys.TallySlots.
-var reportItems = surveys.TallySlots()
+// itemTally counts a group's answers per item key (ratings 1..5 and "not
+// applicable"), each item with the attribute its instrument gives it.
+// Keyed by item, so a new instrument version, or another program's
+// instrument, adds rows and can shift nothing.
+type itemTally map[string]*tallyRow
 
-// slotsPerItem: counts of ratings 1..5, then of "not applicable".
-const slotsPerItem = 6
-
-// itemCounts is a tally: slotsPerItem counts per report item, in
-// reportItems order.
-type itemCounts []int64
-
-// countsOf tallies one response.
-func countsOf(answers map[string]*int) itemCounts {
-	out := make(itemCounts, len(reportItems)*slotsPerItem)
-	for i, it := range reportItems {
+// add counts one response to inst.
+func (t itemTally) add(inst *surveys.Instrument, answers map[string]*int) {
+	for _, it := range inst.Items {
 		v, asked := answers[it.Key]
+		if !asked {
+			continue
+		}
+		r := t[it.Key]
+		if r == nil {
+			r = &tallyRow{Item: it.Key, Attribute: string(it.Attribute)}
+			t[it.Key] = r
+		}
 		switch {
-		case !asked:
 		case v == nil:
-			out[i*slotsPerItem+5]++
-		case *v >= 1 && *v <= 5:
-			out[i*slotsPerItem+*v-1]++
+			r.NA++
+		case *v == 1:
+			r.N1++
+		case *v == 2:
+			r.N2++
+		case *v == 3:
+			r.N3++
+		case *v == 4:
+			r.N4++
+		case *v == 5:
+			r.N5++
 		}
 	}
-	return out
 }
 
-// plus adds two tallies slot by slot; a shorter one counts as zeros.
-func (c itemCounts) plus(o itemCounts) itemCounts {
-	out := make(itemCounts, max(len(c), len(o)))
-	for i := range out {
-		if i < len(c) {
-			out[i] += c[i]
-		}
-		if i < len(o) {
-			out[i] += o[i]
-		}
+// rows lists the tally's rows by item key.
+func (t itemTally) rows() []tallyRow {
+	out := make([]tallyRow, 0, len(t))
+	for _, r := range t {
+		out = append(out, *r)
 	}
-	return out
-}
-
-// rows splits a tally into one row per item that has any count.
-func (c itemCounts) rows() []tallyRow {
-	var out []tallyRow
-	for i, it := range reportItems {
-		if (i+1)*slotsPerItem > len(c) {
-			break
-		}
-		s := c[i*slotsPerItem : (i+1)*slotsPerItem]
-		r := tallyRow{Item: it.Key, Attribute: string(it.Attribute), N1: s[0], N2: s[1], N3: s[2], N4: s[3], N5: s[4], NA: s[5]}
-		if r.counts().Answers()+r.NA > 0 {
-			out = append(out, r)
-		}
-	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Item < out[j].Item })
 	return out
 }
 

@@ -130,15 +130,15 @@ func instrumentID(key string, version int) string { return fmt.Sprintf("%s@%d", 
 
 // Register adds an instrument version. The built-in versions are in this
 // file; tests register versions that do not exist yet. It refuses a version
-// that is already registered and an item without a tally slot of the same
-// attribute (see slots.go). It is not safe to call while other goroutines
-// look instruments up.
+// that is already registered and an item whose key another instrument asks
+// under another attribute (item_keys.go). It is not safe to call while
+// other goroutines look instruments up.
 func Register(in *Instrument) error {
 	id := instrumentID(in.Key, in.Version)
 	if _, ok := instruments[id]; ok {
 		return fmt.Errorf("register instrument: %s is already registered", id)
 	}
-	if err := checkSlots(in); err != nil {
+	if err := checkItemAttributes(in); err != nil {
 		return fmt.Errorf("register instrument: %w", err)
 	}
 	instruments[id] = in
@@ -180,8 +180,8 @@ func (in *Instrument) ItemsFor(a Attribute) []Item {
 
 // AllItems lists the items of every registered instrument, each key once,
 // ordered by "key@version" and then by position. That order changes when a
-// version sorts before another ("@10" before "@2"): anything positional
-// uses TallySlots instead. A key must keep its attribute across versions.
+// version sorts before another ("@10" before "@2"), so nothing stored may
+// depend on it. A key keeps its attribute across versions.
 func AllItems() []Item {
 	ids := make([]string, 0, len(instruments))
 	for id := range instruments {
