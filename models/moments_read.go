@@ -55,7 +55,7 @@ func (d *DB) residentMoments(ctx context.Context, residentID int64, period surve
 
 // programResidents groups a program's releases and moments of a period by
 // resident, residents by id; releases keep their own windows.
-func programResidents(rels []releaseRow, moments []releaseMomentsRow, s WindowSettings) []surveys.ResidentMoments {
+func programResidents(rels []releaseRow, moments []releaseMomentsRow, tallies []tallyRow, s WindowSettings) []surveys.ResidentMoments {
 	byID := map[int64]*surveys.ResidentMoments{}
 	get := func(id int64) *surveys.ResidentMoments {
 		rm := byID[id]
@@ -72,6 +72,10 @@ func programResidents(rels []releaseRow, moments []releaseMomentsRow, s WindowSe
 	for _, m := range moments {
 		rm := get(m.ResidentID)
 		rm.Moments = append(rm.Moments, m.moments())
+	}
+	for _, t := range tallies {
+		rm := get(t.ResidentID)
+		rm.Tallies = append(rm.Tallies, t.tally())
 	}
 	out := make([]surveys.ResidentMoments, 0, len(byID))
 	for _, rm := range byID {

@@ -118,7 +118,7 @@ func (d *DB) cachedProgramTallies(ctx context.Context, p *Program, period survey
 		tallies = append(tallies, t)
 	}
 	sort.Slice(tallies, func(i, j int) bool { return tallies[i].Item < tallies[j].Item })
-	residents := programResidents(rows, moments, p.WindowSettings)
+	residents := programResidents(rows, moments, residentRows, p.WindowSettings)
 	f := programFigures{tallies: tallies, releases: releases, residents: residents, components: components,
 		fit:         surveys.FitProgram(residents, period, p.MinResponses, p.MinMentees, components),
 		releaseRows: rows, residentRows: residentRows, momentRows: moments}

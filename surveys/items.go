@@ -21,6 +21,11 @@ type ItemSummary struct {
 	Distribution  map[string]int64 `json:"distribution"`
 	TopBox        Share            `json:"top_box"`
 	ThreeOrLower  Share            `json:"three_or_lower"`
+	// Partial is true when some released groups' answers to the item are
+	// left out: they asked it of only some of their responses (a version
+	// adding or dropping it was published mid-group), so those answers
+	// could come from a single mentee.
+	Partial bool `json:"partial"`
 }
 
 // itemSummaries lists every item rated in pools, in the instruments' order,
@@ -42,8 +47,13 @@ func itemSummaries(pools map[Attribute]*pooled, attrs []AttributeSummary, comps 
 	}
 	out := []ItemSummary{}
 	for a, p := range pools {
+		for key := range p.partial {
+			if _, ok := p.items[key]; !ok {
+				p.items[key] = Counts{}
+			}
+		}
 		for key, c := range p.items {
-			it := ItemSummary{Key: key, Text: texts[key], Attribute: a, N: c.Answers(), NotApplicable: c.NotApplicable}
+			it := ItemSummary{Key: key, Text: texts[key], Attribute: a, N: c.Answers(), NotApplicable: c.NotApplicable, Partial: p.partial[key]}
 			s := shown[a]
 			if !s.Suppressed() && it.N > 0 && it.N >= int64(minResponses) {
 				it.fill(c, s, componentsOf(comps, a))

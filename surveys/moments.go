@@ -195,4 +195,7 @@ type ResidentMoments struct {
 	ResidentID int64
 	Releases   []Release
 	Moments    []ReleaseMoments
+	// Tallies are the resident's released item tallies, by release
+	// window: the program's per-item view pools them.
+	Tallies []Tally
 }

@@ -172,6 +172,28 @@ func BuildProgramReport(in ProgramInput) ProgramReport {
 		summaries = append(summaries, pa.AttributeSummary)
 		r.Attributes = append(r.Attributes, pa)
 	}
+	// The program's per-item view pools the residents' per-item counts,
+	// each from groups that asked the item of every response.
+	if hasTallies(residents) {
+		for _, pl := range pools {
+			pl.items, pl.partial = map[string]Counts{}, map[string]bool{}
+		}
+		for _, rm := range residents {
+			keep := groupKeep(rm.Releases, in.Period)
+			for a, rp := range poolAttributes(rm.Tallies, nil, rm.Releases, keep) {
+				pl := pools[a]
+				if pl == nil {
+					continue
+				}
+				for k, c := range rp.items {
+					pl.items[k] = pl.items[k].Plus(c)
+				}
+				for k := range rp.partial {
+					pl.partial[k] = true
+				}
+			}
+		}
+	}
 	r.Items = itemSummaries(pools, summaries, comps, in.MinResponses)
 	for _, rd := range in.Residents {
 		keep := groupKeep(rd.Releases, in.Period)
@@ -207,6 +229,15 @@ func BuildProgramReport(in ProgramInput) ProgramReport {
 		r.Residents = append(r.Residents, row)
 	}
 	return r
+}
+
+func hasTallies(rs []ResidentMoments) bool {
+	for _, r := range rs {
+		if len(r.Tallies) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // flags are raised only on shown figures of the three mentor attributes

@@ -344,3 +344,47 @@ func TestAdjustedEstimateIsNeverLessSure(t *testing.T) {
 		}
 	}
 }
+
+// TestItemAskedOfSomeResponsesStaysOutOfItsView: a version adding OR1 was
+// published mid-window, so two of the group's six responses (perhaps one
+// mentee) answered it. Its answers stay out of the per-item view, on the
+// resident's report and the program's, while competence, whose mentees
+// are counted, keeps them.
+func TestItemAskedOfSomeResponsesStaysOutOfItsView(t *testing.T) {
+	rs := uniform(6, 6, 4)
+	for _, r := range rs[4:] {
+		r.answers["OR1"] = 1
+	}
+	ts, ms := group("2026-01", rs)
+	for i := range ts {
+		if ts[i].Item == "OR1" {
+			ts[i].Attribute = Competence
+		}
+	}
+	rel := []Release{released("2026-01", 6, 6)}
+	in := ResidentInput{Resident: ResidentRef{ID: 1}, Period: Period{"2026-01", "2026-03"}, MinResponses: 3, MinMentees: 3,
+		Releases: rel, Tallies: ts, Moments: ms}
+	r := BuildResidentReport(in)
+	var or1, c1 *ItemSummary
+	for i := range r.Items {
+		switch r.Items[i].Key {
+		case "OR1":
+			or1 = &r.Items[i]
+		case "C1":
+			c1 = &r.Items[i]
+		}
+	}
+	if or1 == nil || !or1.Partial || or1.Mean != nil || or1.N != 0 || or1.Distribution != nil {
+		t.Errorf("OR1, asked of 2 of 6: %+v, want listed as partial with no figures", or1)
+	}
+	if c1 == nil || c1.Partial || c1.Mean == nil || *c1.Mean != 4 {
+		t.Errorf("C1, asked of all: %+v", c1)
+	}
+	p := BuildProgramReport(ProgramInput{Period: in.Period, MinResponses: 3, MinMentees: 3, ProgramReleases: rel, ProgramTallies: ts,
+		ProgramResidents: []ResidentMoments{{ResidentID: 1, Releases: rel, Moments: ms, Tallies: ts}}})
+	for _, it := range p.Items {
+		if it.Key == "OR1" && (!it.Partial || it.Mean != nil) {
+			t.Errorf("program view of OR1: %+v", it)
+		}
+	}
+}

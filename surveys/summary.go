@@ -30,24 +30,30 @@ type pooled struct {
 	counts  Counts
 	items   map[string]Counts
 	moments Pooled
+	// partial marks items left out of some group's per-item figures:
+	// asked of only some of its responses (see poolAttributes).
+	partial map[string]bool
 }
 
 // poolAttributes pools tallies and moments over the release windows keep
-// accepts. Releases say how many mentees stand behind each group; a group
+// accepts; per-item counts only from groups that asked the item of every
+// response (when releases are given). Releases say how many mentees stand behind each group; a group
 // whose moments do not know its mentees (released before mentee-level sums
 // were kept) counts its release's mentees.
 func poolAttributes(tallies []Tally, moments []ReleaseMoments, releases []Release, keep func(string) bool) map[Attribute]*pooled {
 	out := map[Attribute]*pooled{}
 	get := func(a Attribute) *pooled {
 		if out[a] == nil {
-			out[a] = &pooled{items: map[string]Counts{}}
+			out[a] = &pooled{items: map[string]Counts{}, partial: map[string]bool{}}
 		}
 		return out[a]
 	}
 	hasMoments := map[[2]string]bool{}
 	relMentees := map[string]int64{}
+	relResponses := map[string]int64{}
 	for _, r := range releases {
 		relMentees[r.Window.ID] += r.Mentees
+		relResponses[r.Window.ID] += r.Responses
 	}
 	for _, m := range moments {
 		if !keep(m.Window) || m.Responses == 0 {
@@ -67,7 +73,16 @@ func poolAttributes(tallies []Tally, moments []ReleaseMoments, releases []Releas
 		}
 		p := get(t.Attribute)
 		p.counts = p.counts.Plus(t.Counts)
-		p.items[t.Item] = p.items[t.Item].Plus(t.Counts)
+		// An item a group asked of only some of its responses (a version
+		// that added or dropped it was published mid-group) was answered
+		// by only some of the group's mentees, perhaps one: its answers in
+		// that group stay out of the per-item view. The attribute's
+		// figures keep them (its mentees are counted).
+		if n, ok := relResponses[t.Window]; ok && t.Answers()+t.NotApplicable < n {
+			p.partial[t.Item] = true
+		} else {
+			p.items[t.Item] = p.items[t.Item].Plus(t.Counts)
+		}
 		k := [2]string{t.Window, string(t.Attribute)}
 		if !hasMoments[k] {
 			fallback[k] = fallback[k].Plus(t.Counts)
