@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -12,22 +13,27 @@ import (
 	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
-// programCSVHeader is the column order of the program report export: the
-// columns the issue fixes, in its order, then the figures added since
-// (programCSVExtra), so a sheet that reads the first twelve by position
-// keeps working.
-var programCSVHeader = append([]string{
+// programCSVColumns are the columns the issue fixes, in its order.
+var programCSVColumns = []string{
 	"resident_id", "resident_name", "pgy_year", "responses", "invitations", "response_rate",
 	"availability_mean", "competence_mean", "altruistic_support_mean", "overall_mean", "suppressed", "flags",
-}, programCSVExtra()...)
+}
+
+// programCSVHeader is the column order of a program report's export: the
+// fixed columns, then the figures added since (programCSVExtra), so a
+// sheet that reads the first twelve by position keeps working.
+func programCSVHeader(rep *surveys.ProgramReport) []string {
+	return append(slices.Clone(programCSVColumns), programCSVExtra(rep)...)
+}
 
 // attributeCSVColumns are the per-attribute columns after the first twelve,
 // each named "<attribute>_<column>".
 var attributeCSVColumns = []string{"ci95_low", "ci95_high", "adjusted", "reliability", "responses", "mentees", "top_box", "three_or_lower"}
 
 // itemCSVColumns are the per-item columns, each named "item_<key>_<column>",
-// for every item of every instrument (surveys.AllItems).
-var itemCSVColumns = []string{"mean", "top_box", "three_or_lower"}
+// for every item of the program's report (its instruments' items, in their
+// order); "versions" names the instrument versions that asked the item.
+var itemCSVColumns = []string{"mean", "top_box", "three_or_lower", "versions"}
 
 // attributeShares are an attribute's shares of 5s and of 3 or lower over
 // its items' pooled ratings, as the attribute's own top_box and
@@ -53,14 +59,14 @@ func attributeShares(items []surveys.ItemSummary, a surveys.Attribute) (top, low
 	return decimal(&t), decimal(&l)
 }
 
-func programCSVExtra() []string {
+func programCSVExtra(rep *surveys.ProgramReport) []string {
 	var out []string
 	for _, a := range surveys.Attributes {
 		for _, c := range attributeCSVColumns {
 			out = append(out, string(a)+"_"+c)
 		}
 	}
-	for _, it := range surveys.AllItems() {
+	for _, it := range rep.Items {
 		for _, c := range itemCSVColumns {
 			out = append(out, "item_"+it.Key+"_"+c)
 		}
@@ -71,7 +77,7 @@ func programCSVExtra() []string {
 // extraCells are a resident's cells of programCSVExtra. Suppressed figures
 // are empty; so are counts of a suppressed attribute, which would say how
 // many answered where the figure is withheld.
-func extraCells(r surveys.ProgramResidentRow) []string {
+func extraCells(rep *surveys.ProgramReport, r surveys.ProgramResidentRow) []string {
 	var out []string
 	for _, a := range surveys.Attributes {
 		f := r.Attributes[a]
@@ -91,13 +97,14 @@ func extraCells(r surveys.ProgramResidentRow) []string {
 	for _, it := range r.Items {
 		items[it.Key] = it
 	}
-	for _, it := range surveys.AllItems() {
+	for _, it := range rep.Items {
+		versions := strings.Join(it.Versions, " ")
 		s, ok := items[it.Key]
 		if !ok || s.Mean == nil {
-			out = append(out, "", "", "")
+			out = append(out, "", "", "", versions)
 			continue
 		}
-		out = append(out, decimal(s.Mean), decimal(s.TopBox.Share), decimal(s.ThreeOrLower.Share))
+		out = append(out, decimal(s.Mean), decimal(s.TopBox.Share), decimal(s.ThreeOrLower.Share), versions)
 	}
 	return out
 }
@@ -121,7 +128,7 @@ func writeProgramCSV(c echo.Context, rep *surveys.ProgramReport) error {
 	c.Response().WriteHeader(http.StatusOK)
 	w := newCSVWriter(c.Response())
 	w.w.WriteString(utf8BOM)
-	if err := w.Write(programCSVHeader); err != nil {
+	if err := w.Write(programCSVHeader(rep)); err != nil {
 		return err
 	}
 	for i, r := range rep.Residents {
@@ -137,7 +144,7 @@ func writeProgramCSV(c echo.Context, rep *surveys.ProgramReport) error {
 			row = append(row, decimal(r.Attributes[a].Mean))
 		}
 		row = append(row, strconv.FormatBool(r.Suppressed), safeCell(strings.Join(r.Flags, ";")))
-		row = append(row, extraCells(r)...)
+		row = append(row, extraCells(rep, r)...)
 		if err := w.Write(row); err != nil {
 			return err
 		}

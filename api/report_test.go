@@ -297,7 +297,8 @@ func TestProgramReportCSVEscapesNames(t *testing.T) {
 					t.Errorf("column %q at %d, want it after the first twelve", h, i)
 				}
 			}
-			if want := 12 + 8*len(surveys.Attributes) + 3*len(surveys.AllItems()); len(rows[0]) != want {
+			// The program's items, each with its figures and the versions that asked it.
+			if want := 12 + 8*len(surveys.Attributes) + 4*len(surveys.Default().Items); len(rows[0]) != want {
 				t.Errorf("%d columns, want %d", len(rows[0]), want)
 			}
 			got := map[string]bool{}
@@ -327,7 +328,17 @@ func TestProgramReportCSVEscapesNames(t *testing.T) {
 			if lo, _ := strconv.ParseFloat(cell(first, "availability_ci95_low"), 64); lo <= 1 || lo >= 2 {
 				t.Errorf("availability_ci95_low %q, want below the mean 2.00", cell(first, "availability_ci95_low"))
 			}
-			if r := byID[strconv.FormatInt(f.residents[2].ID, 10)]; r[10] != "true" || r[9] != "" || r[11] != "" || strings.Join(r[12:], "") != "" {
+			if cell(first, "item_A1_versions") != "resident-mentor@1" {
+				t.Errorf("item_A1_versions %q, want resident-mentor@1", cell(first, "item_A1_versions"))
+			}
+			r := byID[strconv.FormatInt(f.residents[2].ID, 10)]
+			var figures []string
+			for i, h := range rows[0][12:] {
+				if !strings.HasSuffix(h, "_versions") {
+					figures = append(figures, r[12+i])
+				}
+			}
+			if r[10] != "true" || r[9] != "" || r[11] != "" || strings.Join(figures, "") != "" {
 				t.Errorf("suppressed resident: empty figures and flags, got %q", r)
 			}
 		})

@@ -145,6 +145,15 @@ func Register(in *Instrument) error {
 	return nil
 }
 
+// registered returns every registered instrument version.
+func registered() []*Instrument {
+	out := make([]*Instrument, 0, len(instruments))
+	for _, in := range instruments {
+		out = append(out, in)
+	}
+	return out
+}
+
 // Default returns the instrument that new links use.
 func Default() *Instrument { return residentMentorV1 }
 

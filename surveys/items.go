@@ -21,6 +21,12 @@ type ItemSummary struct {
 	Distribution  map[string]int64 `json:"distribution"`
 	TopBox        Share            `json:"top_box"`
 	ThreeOrLower  Share            `json:"three_or_lower"`
+	// Versions are the instrument versions that ask the item ("key@n"),
+	// among the program's instruments; WordingChanged is true when its
+	// source-language text differs between them (the key staying the same
+	// means its meaning did not: docs/instrument.md).
+	Versions       []string `json:"versions"`
+	WordingChanged bool     `json:"wording_changed"`
 	// Partial is true when some released groups' answers to the item are
 	// left out: they asked it of only some of their responses (a version
 	// adding or dropping it was published mid-group), so those answers
@@ -34,7 +40,7 @@ type ItemSummary struct {
 // shares use the design effect of its attribute (ratings of one mentee are
 // alike) and a variance moderated toward the program's components, as the
 // attribute's own.
-func itemSummaries(pools map[Attribute]*pooled, attrs []AttributeSummary, comps map[Attribute]Components, minResponses int) []ItemSummary {
+func itemSummaries(pools map[Attribute]*pooled, attrs []AttributeSummary, comps map[Attribute]Components, minResponses int, instrumentKeys []string) []ItemSummary {
 	shown := map[Attribute]AttributeSummary{}
 	for _, a := range attrs {
 		shown[a.Key] = a
@@ -54,6 +60,10 @@ func itemSummaries(pools map[Attribute]*pooled, attrs []AttributeSummary, comps 
 		}
 		for key, c := range p.items {
 			it := ItemSummary{Key: key, Text: texts[key], Attribute: a, N: c.Answers(), NotApplicable: c.NotApplicable, Partial: p.partial[key]}
+			it.Versions, it.WordingChanged = itemVersions(key, instrumentKeys)
+			if t, ok := latestText(key, instrumentKeys); ok {
+				it.Text = t
+			}
 			s := shown[a]
 			if !s.Suppressed() && it.N > 0 && it.N >= int64(minResponses) {
 				it.fill(c, s, componentsOf(comps, a))
@@ -103,4 +113,63 @@ func (it *ItemSummary) fill(c Counts, attr AttributeSummary, comps Components) {
 	it.Distribution = distribution(c)
 	it.TopBox = WilsonShare(c.Ratings[4], it.N, deff)
 	it.ThreeOrLower = WilsonShare(c.Ratings[0]+c.Ratings[1]+c.Ratings[2], it.N, deff)
+}
+
+// itemVersions lists the registered versions of the given instrument keys
+// (the default's when none) that ask the item, oldest first, and whether
+// its source text differs between them.
+func itemVersions(item string, keys []string) (versions []string, changed bool) {
+	var first string
+	for _, in := range instrumentsOf(keys) {
+		it, ok := in.Item(item)
+		if !ok {
+			continue
+		}
+		versions = append(versions, instrumentID(in.Key, in.Version))
+		if len(versions) == 1 {
+			first = it.Text
+		} else if it.Text != first {
+			changed = true
+		}
+	}
+	if versions == nil {
+		versions = []string{}
+	}
+	return versions, changed
+}
+
+// latestText is the item's text in the newest version that asks it.
+func latestText(item string, keys []string) (string, bool) {
+	ins := instrumentsOf(keys)
+	for i := len(ins) - 1; i >= 0; i-- {
+		if it, ok := ins[i].Item(item); ok {
+			return it.Text, true
+		}
+	}
+	return "", false
+}
+
+// instrumentsOf returns the registered versions of the keys (the default
+// instrument's key when none), by key and then version.
+func instrumentsOf(keys []string) []*Instrument {
+	if len(keys) == 0 {
+		keys = []string{DefaultKey}
+	}
+	want := map[string]bool{}
+	for _, k := range keys {
+		want[k] = true
+	}
+	var out []*Instrument
+	for _, in := range registered() {
+		if want[in.Key] {
+			out = append(out, in)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Key != out[j].Key {
+			return out[i].Key < out[j].Key
+		}
+		return out[i].Version < out[j].Version
+	})
+	return out
 }

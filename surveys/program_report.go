@@ -107,6 +107,8 @@ type ProgramInput struct {
 	ProgramResidents []ResidentMoments
 	// Components are the program's variance-component sums per attribute.
 	Components map[Attribute]ComponentSums
+	// InstrumentKeys are the program's instrument keys (ResidentInput).
+	InstrumentKeys []string
 	// Fit, when given, is FitProgram of ProgramResidents and Components.
 	Fit       *ProgramFit
 	Residents []ResidentData
@@ -194,7 +196,7 @@ func BuildProgramReport(in ProgramInput) ProgramReport {
 			}
 		}
 	}
-	r.Items = itemSummaries(pools, summaries, comps, in.MinResponses)
+	r.Items = itemSummaries(pools, summaries, comps, in.MinResponses, in.InstrumentKeys)
 	for _, rd := range in.Residents {
 		keep := groupKeep(rd.Releases, in.Period)
 		basis := basisOf(rd.Releases, keep)
@@ -225,7 +227,7 @@ func BuildProgramReport(in ProgramInput) ProgramReport {
 			}
 			row.Attributes[a] = fig
 		}
-		row.Items = itemSummaries(rp, shown, comps, in.MinResponses)
+		row.Items = itemSummaries(rp, shown, comps, in.MinResponses, in.InstrumentKeys)
 		r.Residents = append(r.Residents, row)
 	}
 	return r

@@ -173,6 +173,10 @@ type ResidentInput struct {
 	// Components are the program's variance-component sums per attribute,
 	// over all its releases.
 	Components map[Attribute]ComponentSums
+	// InstrumentKeys are the program's instrument keys (the default's when
+	// empty): the per-item view lists the versions of these that ask each
+	// item.
+	InstrumentKeys []string
 	// Fit, when given, is FitProgram of ProgramResidents and Components,
 	// fitted once for many reports.
 	Fit             *ProgramFit
@@ -228,7 +232,7 @@ func BuildResidentReport(in ResidentInput) ResidentReport {
 	for i, a := range r.Attributes {
 		summaries[i] = a.AttributeSummary
 	}
-	r.Items = itemSummaries(pools, summaries, comps, in.MinResponses)
+	r.Items = itemSummaries(pools, summaries, comps, in.MinResponses, in.InstrumentKeys)
 	for _, w := range in.Windows {
 		inW := func(id string) bool { return keep(id) && id == w.ID }
 		b := basisOf(in.Releases, inW)

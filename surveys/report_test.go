@@ -388,3 +388,47 @@ func TestItemAskedOfSomeResponsesStaysOutOfItsView(t *testing.T) {
 		}
 	}
 }
+
+// TestItemsNameTheVersionsTheyRanIn: a program's instrument in two
+// versions, the second rewording C2 (same key: same meaning) and adding
+// OR1; the per-item view lists each item's versions and says when the
+// wording changed, with the newest text.
+func TestItemsNameTheVersionsTheyRanIn(t *testing.T) {
+	v1 := &Instrument{Key: "items-test", Version: 1, Scale: Default().Scale, Items: Default().Items}
+	v2items := append([]Item{}, Default().Items...)
+	v2items[3].Text = "My mentor helped me turn goals into next steps I could act on."
+	v2items = append(v2items, Item{Key: "OR1", Attribute: Competence, Text: "My mentor taught me in the operating room."})
+	v2 := &Instrument{Key: "items-test", Version: 2, Scale: Default().Scale, Items: v2items}
+	for _, in := range []*Instrument{v1, v2} {
+		if _, err := Lookup(in.Key, in.Version); err != nil {
+			if err := Register(in); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	rs := uniform(6, 6, 4)
+	for _, r := range rs {
+		r.answers["OR1"] = 5
+	}
+	ts, ms := group("2026-01", rs)
+	for i := range ts {
+		if ts[i].Item == "OR1" {
+			ts[i].Attribute = Competence
+		}
+	}
+	r := BuildResidentReport(ResidentInput{Resident: ResidentRef{ID: 1}, Period: Period{"2026-01", "2026-03"}, MinResponses: 3, MinMentees: 3,
+		Releases: []Release{released("2026-01", 6, 6)}, Tallies: ts, Moments: ms, InstrumentKeys: []string{"items-test"}})
+	got := map[string]ItemSummary{}
+	for _, it := range r.Items {
+		got[it.Key] = it
+	}
+	if c2 := got["C2"]; !slices.Equal(c2.Versions, []string{"items-test@1", "items-test@2"}) || !c2.WordingChanged || c2.Text != v2items[3].Text {
+		t.Errorf("C2: %+v", c2)
+	}
+	if or1 := got["OR1"]; !slices.Equal(or1.Versions, []string{"items-test@2"}) || or1.WordingChanged || or1.Mean == nil || *or1.Mean != 5 {
+		t.Errorf("OR1: %+v", or1)
+	}
+	if a1 := got["A1"]; len(a1.Versions) != 2 || a1.WordingChanged {
+		t.Errorf("A1: %+v", a1)
+	}
+}
