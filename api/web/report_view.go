@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"strconv"
+	"strings"
 
 	"github.com/mentorpulse/mentorpulse/frontend"
 	"github.com/mentorpulse/mentorpulse/surveys"
@@ -103,6 +104,21 @@ type itemRow struct {
 	Key, Text, Mean, Interval, TopBox, ThreeOrLower string
 	N, NotApplicable                                int64
 	Suppressed                                      bool
+	// Note says when the wording changed between versions, or when some
+	// groups' answers were left out.
+	Note string
+}
+
+// itemNote says what a reader must know to compare the item over time.
+func itemNote(it surveys.ItemSummary) string {
+	var notes []string
+	if it.WordingChanged {
+		notes = append(notes, "Wording changed between versions ("+strings.Join(it.Versions, ", ")+"); the meaning is the same.")
+	}
+	if it.Partial {
+		notes = append(notes, "Answers from feedback windows in which only some mentees were asked this question are left out.")
+	}
+	return strings.Join(notes, " ")
 }
 
 // itemGroups groups items by attribute, in the order of surveys.Attributes.
@@ -116,7 +132,7 @@ func itemGroups(items []surveys.ItemSummary) []itemGroup {
 			}
 			g.Rows = append(g.Rows, itemRow{Key: it.Key, Text: it.Text, Mean: num(it.Mean), Interval: span(it.CI95),
 				TopBox: share(it.TopBox), ThreeOrLower: share(it.ThreeOrLower), N: it.N, NotApplicable: it.NotApplicable,
-				Suppressed: it.Mean == nil})
+				Suppressed: it.Mean == nil, Note: itemNote(it)})
 		}
 		if len(g.Rows) > 0 {
 			out = append(out, g)
