@@ -113,6 +113,8 @@ type TrendPoint struct {
 	// in: before Window when a group was carried over.
 	FirstWindow string                   `json:"first_window"`
 	Attributes  map[Attribute]TrendValue `json:"attributes"`
+	// Items are the shown items of the point, by item key.
+	Items map[string]TrendValue `json:"items"`
 }
 
 // Comments are the released free-text answers, in an order that says
@@ -244,9 +246,19 @@ func BuildResidentReport(in ResidentInput) ResidentReport {
 			}
 		}
 		wp := poolAttributes(in.Tallies, in.Moments, in.Releases, inW)
+		var shown []AttributeSummary
 		for _, a := range Attributes {
 			s, _ := baseSummary(a, wp[a], shownFigure(wp[a], tp.Suppressed, in.MinResponses, r.MinMentees), comps[a], b)
 			tp.Attributes[a] = TrendValue{Mean: s.Mean, N: s.N, CI95: s.CI95, Basis: s.Basis}
+			shown = append(shown, s)
+		}
+		// Item trends follow an item key across the versions that ask it
+		// (the per-item view says when the wording changed).
+		tp.Items = map[string]TrendValue{}
+		for _, it := range itemSummaries(wp, shown, comps, in.MinResponses, in.InstrumentKeys) {
+			if it.Mean != nil {
+				tp.Items[it.Key] = TrendValue{Mean: it.Mean, N: it.N, CI95: it.CI95, Basis: tp.Attributes[it.Attribute].Basis}
+			}
 		}
 		r.Trend = append(r.Trend, tp)
 	}

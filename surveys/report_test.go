@@ -431,4 +431,12 @@ func TestItemsNameTheVersionsTheyRanIn(t *testing.T) {
 	if a1 := got["A1"]; len(a1.Versions) != 2 || a1.WordingChanged {
 		t.Errorf("A1: %+v", a1)
 	}
+	if len(r.Trend) != 0 {
+		t.Fatalf("no windows were asked for, got a trend of %d", len(r.Trend))
+	}
+	r = BuildResidentReport(ResidentInput{Resident: ResidentRef{ID: 1}, Period: Period{"2026-01", "2026-03"}, MinResponses: 3, MinMentees: 3,
+		Windows: quarters(Period{"2026-01", "2026-03"}), Releases: []Release{released("2026-01", 6, 6)}, Tallies: ts, Moments: ms, InstrumentKeys: []string{"items-test"}})
+	if v := r.Trend[0].Items["OR1"]; v.Mean == nil || *v.Mean != 5 || v.N != 6 {
+		t.Errorf("OR1 on the trend: %+v", v)
+	}
 }
