@@ -110,7 +110,7 @@ func (d *DB) judge(ctx context.Context, p *Program, residentID int64, current, c
 			if err := decodeAnswers(r.Answers, &ans); err != nil {
 				return err
 			}
-			inst, err := surveys.Lookup(r.InstrumentKey, r.InstrumentVersion)
+			inst, err := d.InstrumentFor(ctx, r.InstrumentKey, r.InstrumentVersion)
 			if err != nil {
 				return fmt.Errorf("tally response: %w", err)
 			}

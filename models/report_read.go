@@ -67,7 +67,12 @@ func (d *DB) residentInput(ctx context.Context, residentID int64, period surveys
 		return surveys.ResidentInput{}, err
 	}
 	period = p.Align(period)
+	catalogue, err := d.ItemCatalogue(ctx)
+	if err != nil {
+		return surveys.ResidentInput{}, err
+	}
 	in := surveys.ResidentInput{
+		Catalogue:     catalogue,
 		Resident:      surveys.ResidentRef{ID: u.ID, Name: u.Name, PGYYear: u.PGYYear},
 		Period:        period,
 		MinResponses:  p.MinResponses,
@@ -227,7 +232,12 @@ func (d *DB) programInput(ctx context.Context, p *Program, f ProgramReportFilter
 	if err != nil {
 		return surveys.ProgramInput{}, err
 	}
+	catalogue, err := d.ItemCatalogue(ctx)
+	if err != nil {
+		return surveys.ProgramInput{}, err
+	}
 	in := surveys.ProgramInput{
+		Catalogue:        catalogue,
 		Program:          surveys.ProgramRef{ID: p.ID, Name: p.Name},
 		Period:           period,
 		MinResponses:     p.MinResponses,

@@ -173,7 +173,10 @@ func CheckRegister(in *Instrument) error {
 	if _, ok := instruments[instrumentID(in.Key, in.Version)]; ok {
 		return ErrRegistered
 	}
-	return checkItemAttributes(in)
+	if err := checkItemAttributes(in); err != nil {
+		return Invalid("an item key keeps its attribute", []FieldError{{Field: "items", Message: err.Error()}})
+	}
+	return nil
 }
 
 // Default returns the instrument that new links use.

@@ -29,14 +29,17 @@ type ItemSummary struct {
 // shares use the design effect of its attribute (ratings of one mentee are
 // alike) and a variance moderated toward the program's components, as the
 // attribute's own.
-func itemSummaries(pools map[Attribute]*pooled, attrs []AttributeSummary, comps map[Attribute]Components, minResponses int) []ItemSummary {
+func itemSummaries(catalogue []Item, pools map[Attribute]*pooled, attrs []AttributeSummary, comps map[Attribute]Components, minResponses int) []ItemSummary {
 	shown := map[Attribute]AttributeSummary{}
 	for _, a := range attrs {
 		shown[a.Key] = a
 	}
 	order := map[string]int{}
 	texts := map[string]string{}
-	for i, it := range AllItems() {
+	if catalogue == nil {
+		catalogue = AllItems()
+	}
+	for i, it := range catalogue {
 		order[it.Key] = i
 		texts[it.Key] = it.Text
 	}

@@ -95,7 +95,10 @@ type ResidentData struct {
 // ProgramReleases cover the whole program, whatever filter chose Residents,
 // so a resident's flags do not change with the filter.
 type ProgramInput struct {
-	Program         ProgramRef
+	Program ProgramRef
+	// Catalogue gives the per-item view its texts and order: the items of
+	// every instrument the responses may have answered (nil: AllItems).
+	Catalogue       []Item
 	Period          Period
 	MinResponses    int
 	MinMentees      int
@@ -172,7 +175,7 @@ func BuildProgramReport(in ProgramInput) ProgramReport {
 		summaries = append(summaries, pa.AttributeSummary)
 		r.Attributes = append(r.Attributes, pa)
 	}
-	r.Items = itemSummaries(pools, summaries, comps, in.MinResponses)
+	r.Items = itemSummaries(in.Catalogue, pools, summaries, comps, in.MinResponses)
 	for _, rd := range in.Residents {
 		keep := groupKeep(rd.Releases, in.Period)
 		basis := basisOf(rd.Releases, keep)
@@ -203,7 +206,7 @@ func BuildProgramReport(in ProgramInput) ProgramReport {
 			}
 			row.Attributes[a] = fig
 		}
-		row.Items = itemSummaries(rp, shown, comps, in.MinResponses)
+		row.Items = itemSummaries(in.Catalogue, rp, shown, comps, in.MinResponses)
 		r.Residents = append(r.Residents, row)
 	}
 	return r

@@ -150,7 +150,10 @@ type ResidentReport struct {
 
 // ResidentInput is what BuildResidentReport needs, all of it aggregates.
 type ResidentInput struct {
-	Resident      ResidentRef
+	Resident ResidentRef
+	// Catalogue gives the per-item view its texts and order (nil:
+	// AllItems), as ProgramInput.Catalogue.
+	Catalogue     []Item
 	Period        Period
 	MinResponses  int
 	MinMentees    int
@@ -228,7 +231,7 @@ func BuildResidentReport(in ResidentInput) ResidentReport {
 	for i, a := range r.Attributes {
 		summaries[i] = a.AttributeSummary
 	}
-	r.Items = itemSummaries(pools, summaries, comps, in.MinResponses)
+	r.Items = itemSummaries(in.Catalogue, pools, summaries, comps, in.MinResponses)
 	for _, w := range in.Windows {
 		inW := func(id string) bool { return keep(id) && id == w.ID }
 		b := basisOf(in.Releases, inW)
