@@ -1,6 +1,8 @@
 package api
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -83,7 +85,7 @@ type newInstrumentRequest struct {
 		Key     string `json:"key"`
 		Version int    `json:"version"`
 	} `json:"from"`
-	Document *surveys.Document `json:"document"`
+	Document json.RawMessage `json:"document"`
 }
 
 func (s *Server) createInstrument(c echo.Context) error {
@@ -108,7 +110,12 @@ func (s *Server) createInstrument(c echo.Context) error {
 	case in.From != nil:
 		v, err = s.Accounts.CreateInstrumentDraft(ctx, a, id, in.From.Key, in.From.Version)
 	default:
-		v, err = s.Accounts.ImportInstrumentDraft(ctx, a, id, *in.Document)
+		doc, derr := surveys.DecodeDocument(in.Document)
+		if derr != nil {
+			return httpkit.AccountsError(c, prefixFields(derr, "document."))
+		}
+		v, err = s.Accounts.ImportInstrumentDraft(ctx, a, id, doc)
+		err = prefixFields(err, "document.")
 	}
 	if err != nil {
 		return httpkit.AccountsError(c, err)
@@ -152,10 +159,17 @@ func (s *Server) updateInstrumentDraft(c echo.Context) error {
 		return err
 	}
 	ctx, a := c.Request().Context(), httpkit.ActorOf(c)
-	var doc surveys.Document
 	access := func() error { _, err := s.Accounts.InstrumentVersion(ctx, a, key, n); return err }
-	if err := bindDocument(c, &doc, access); err != nil {
-		return httpkit.AccountsError(c, err)
+	body, err := httpkit.ReadJSONBody(c, maxInstrumentBody)
+	var doc surveys.Document
+	if err == nil {
+		doc, err = surveys.DecodeDocument(body)
+	}
+	if err != nil {
+		if aerr := access(); aerr != nil {
+			return httpkit.AccountsError(c, aerr)
+		}
+		return err
 	}
 	v, err := s.Accounts.UpdateInstrumentDraft(ctx, a, key, n, doc)
 	if err != nil {
@@ -174,6 +188,21 @@ func (s *Server) publishInstrument(c echo.Context) error {
 		return httpkit.AccountsError(c, err)
 	}
 	return c.JSON(http.StatusOK, newInstrumentView(v))
+}
+
+// prefixFields names an embedded document's fields from the request's top
+// ("document.items[2].key").
+func prefixFields(err error, prefix string) error {
+	var e *surveys.Error
+	if !errors.As(err, &e) || len(e.Fields) == 0 {
+		return err
+	}
+	out := *e
+	out.Fields = make([]surveys.FieldError, len(e.Fields))
+	for i, f := range e.Fields {
+		out.Fields[i] = surveys.FieldError{Field: prefix + f.Field, Message: f.Message}
+	}
+	return &out
 }
 
 // bindDocument is bindInput with room for a document.
