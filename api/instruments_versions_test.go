@@ -278,6 +278,11 @@ func TestPublishedVersionTwoLeavesEarlierLinksAndFiguresAlone(t *testing.T) {
 	if _, ok := e.residentFigures("2026-01", "2026-03")["item OR1"]; ok {
 		t.Error("OR1 appears in January–March, where nobody was asked it")
 	}
+	// The export has OR1's columns when its answers are in the period.
+	w = e.call(d, http.MethodGet, fmt.Sprintf("/api/v1/programs/%s/report?format=csv&from=2026-04&to=2026-06", prog), "", "")
+	if header, _, _ := strings.Cut(w.Body.String(), "\n"); w.Code != http.StatusOK || !strings.Contains(header, "item_OR1_mean") {
+		t.Errorf("program export %d lacks OR1: %.300s", w.Code, header)
+	}
 }
 
 func contains(list []string, s string) bool {
