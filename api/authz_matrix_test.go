@@ -193,6 +193,25 @@ func matrixRows(f *acctFixture) map[string]matrixRow {
 			return matrixReq{path: "/api/v1/programs/" + a + "/mentees", contentType: "application/json", body: `{"email":"` + unique("roster") + `@elsewhere.example"}`}
 		}},
 		"GET /api/v1/programs/:id/mentees": {want: signedIn(200, 200, 404, 403, 403), req: pathReq("/api/v1/programs/" + a + "/mentees")},
+		// A program's instrument: its directors and admins.
+		"GET /api/v1/programs/:id/instruments": {want: signedIn(200, 200, 404, 403, 403), req: pathReq("/api/v1/programs/" + a + "/instruments")},
+		"POST /api/v1/programs/:id/instruments": {want: signedIn(201, 201, 404, 403, 403), req: func(f *acctFixture, _ int) matrixReq {
+			f.dropInstrumentDrafts()
+			return matrixReq{path: "/api/v1/programs/" + a + "/instruments", contentType: "application/json",
+				body: `{"from":{"key":"resident-mentor","version":1}}`}
+		}},
+		"GET /api/v1/instruments/:key/versions/:n": {want: signedIn(200, 200, 404, 403, 403), req: func(f *acctFixture, _ int) matrixReq {
+			return matrixReq{path: f.instrumentDraftPath()}
+		}},
+		"PUT /api/v1/instruments/:key/versions/:n": {want: signedIn(200, 200, 404, 403, 403), req: func(f *acctFixture, _ int) matrixReq {
+			path := f.instrumentDraftPath()
+			return matrixReq{path: path, contentType: "application/json", body: f.draftDocument()}
+		}},
+		"POST /api/v1/instruments/:key/versions/:n/publish": {want: signedIn(200, 200, 404, 403, 403), req: func(f *acctFixture, _ int) matrixReq {
+			path := f.instrumentDraftPath()
+			f.forgetInstrumentPublishes()
+			return matrixReq{path: path + "/publish"}
+		}},
 		"POST /api/v1/programs/:id/mentees/import": {want: signedIn(200, 200, 404, 403, 403), req: func(*acctFixture, int) matrixReq {
 			return matrixReq{path: "/api/v1/programs/" + a + "/mentees/import", contentType: "text/csv", body: unique("listed") + "@elsewhere.example,Listed\n"}
 		}},

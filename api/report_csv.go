@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -13,17 +12,13 @@ import (
 	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
-// programCSVColumns are the columns the issue fixes, in its order.
-var programCSVColumns = []string{
+// programCSVBase opens the program report export: the
+// columns the issue fixes, in its order, then the figures added since
+// (programCSVExtra), so a sheet that reads the first twelve by position
+// keeps working.
+var programCSVBase = []string{
 	"resident_id", "resident_name", "pgy_year", "responses", "invitations", "response_rate",
 	"availability_mean", "competence_mean", "altruistic_support_mean", "overall_mean", "suppressed", "flags",
-}
-
-// programCSVHeader is the column order of a program report's export: the
-// fixed columns, then the figures added since (programCSVExtra), so a
-// sheet that reads the first twelve by position keeps working.
-func programCSVHeader(rep *surveys.ProgramReport) []string {
-	return append(slices.Clone(programCSVColumns), programCSVExtra(rep)...)
 }
 
 // attributeCSVColumns are the per-attribute columns after the first twelve,
@@ -31,8 +26,7 @@ func programCSVHeader(rep *surveys.ProgramReport) []string {
 var attributeCSVColumns = []string{"ci95_low", "ci95_high", "adjusted", "reliability", "responses", "mentees", "top_box", "three_or_lower"}
 
 // itemCSVColumns are the per-item columns, each named "item_<key>_<column>",
-// for every item of the program's report (its instruments' items, in their
-// order); "versions" names the instrument versions that asked the item.
+// for every item of every instrument (surveys.AllItems).
 var itemCSVColumns = []string{"mean", "top_box", "three_or_lower", "versions"}
 
 // attributeShares are an attribute's shares of 5s and of 3 or lower over
@@ -59,14 +53,37 @@ func attributeShares(items []surveys.ItemSummary, a surveys.Attribute) (top, low
 	return decimal(&t), decimal(&l)
 }
 
-func programCSVExtra(rep *surveys.ProgramReport) []string {
+// csvItems are the items with columns: every built-in item (surveys.AllItems),
+// then the report's own items no built-in instrument asks (a program's
+// instrument), in the report's order.
+func csvItems(rep *surveys.ProgramReport) []surveys.Item {
+	out := surveys.AllItems()
+	seen := map[string]bool{}
+	for _, it := range out {
+		seen[it.Key] = true
+	}
+	for _, it := range rep.Items {
+		if !seen[it.Key] {
+			seen[it.Key] = true
+			out = append(out, surveys.Item{Key: it.Key, Attribute: it.Attribute, Text: it.Text})
+		}
+	}
+	return out
+}
+
+// programCSVHeader is programCSVBase and the columns of programCSVExtra.
+func programCSVHeader(items []surveys.Item) []string {
+	return append(append([]string(nil), programCSVBase...), programCSVExtra(items)...)
+}
+
+func programCSVExtra(items []surveys.Item) []string {
 	var out []string
 	for _, a := range surveys.Attributes {
 		for _, c := range attributeCSVColumns {
 			out = append(out, string(a)+"_"+c)
 		}
 	}
-	for _, it := range rep.Items {
+	for _, it := range items {
 		for _, c := range itemCSVColumns {
 			out = append(out, "item_"+it.Key+"_"+c)
 		}
@@ -77,7 +94,7 @@ func programCSVExtra(rep *surveys.ProgramReport) []string {
 // extraCells are a resident's cells of programCSVExtra. Suppressed figures
 // are empty; so are counts of a suppressed attribute, which would say how
 // many answered where the figure is withheld.
-func extraCells(rep *surveys.ProgramReport, r surveys.ProgramResidentRow) []string {
+func extraCells(r surveys.ProgramResidentRow, catalogue []surveys.Item, versions map[string]string) []string {
 	var out []string
 	for _, a := range surveys.Attributes {
 		f := r.Attributes[a]
@@ -97,14 +114,13 @@ func extraCells(rep *surveys.ProgramReport, r surveys.ProgramResidentRow) []stri
 	for _, it := range r.Items {
 		items[it.Key] = it
 	}
-	for _, it := range rep.Items {
-		versions := strings.Join(it.Versions, " ")
+	for _, it := range catalogue {
 		s, ok := items[it.Key]
 		if !ok || s.Mean == nil {
-			out = append(out, "", "", "", versions)
+			out = append(out, "", "", "", versions[it.Key])
 			continue
 		}
-		out = append(out, decimal(s.Mean), decimal(s.TopBox.Share), decimal(s.ThreeOrLower.Share), versions)
+		out = append(out, decimal(s.Mean), decimal(s.TopBox.Share), decimal(s.ThreeOrLower.Share), versions[it.Key])
 	}
 	return out
 }
@@ -128,7 +144,14 @@ func writeProgramCSV(c echo.Context, rep *surveys.ProgramReport) error {
 	c.Response().WriteHeader(http.StatusOK)
 	w := newCSVWriter(c.Response())
 	w.w.WriteString(utf8BOM)
-	if err := w.Write(programCSVHeader(rep)); err != nil {
+	catalogue := csvItems(rep)
+	// The instrument versions that asked each item, as the per-item view
+	// lists them: the version of each item column.
+	versions := map[string]string{}
+	for _, it := range rep.Items {
+		versions[it.Key] = strings.Join(it.Versions, " ")
+	}
+	if err := w.Write(programCSVHeader(catalogue)); err != nil {
 		return err
 	}
 	for i, r := range rep.Residents {
@@ -144,7 +167,7 @@ func writeProgramCSV(c echo.Context, rep *surveys.ProgramReport) error {
 			row = append(row, decimal(r.Attributes[a].Mean))
 		}
 		row = append(row, strconv.FormatBool(r.Suppressed), safeCell(strings.Join(r.Flags, ";")))
-		row = append(row, extraCells(rep, r)...)
+		row = append(row, extraCells(r, catalogue, versions)...)
 		if err := w.Write(row); err != nil {
 			return err
 		}

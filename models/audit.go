@@ -37,6 +37,12 @@ const (
 	// ActionInvitationCreate is a survey link made by hand (API, page or
 	// command line).
 	ActionInvitationCreate = "invitation.create"
+	// Instrument versions (issue 12): a draft copied, imported or
+	// changed, and a version published for the program's new links.
+	ActionInstrumentCreate  = "instrument.create"
+	ActionInstrumentImport  = "instrument.import"
+	ActionInstrumentUpdate  = "instrument.update"
+	ActionInstrumentPublish = "instrument.publish"
 )
 
 // ActorOperator is AuditEntry.Actor for someone at the command line: they

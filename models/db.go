@@ -45,6 +45,8 @@ type DB struct {
 	menteeKey   []byte
 	// The keys that seal mentee sums of open groups (see sums_seal.go).
 	sums sumsKeys
+	// Published instrument versions read so far (instrument_version.go).
+	instruments instrumentCache
 }
 
 // ParseURL splits a database URL into dialect and driver DSN.

@@ -96,9 +96,14 @@ func (d *DB) CreateInvitation(ctx context.Context, n NewInvitation) (*CreatedInv
 		}
 		menteeKey = &k
 	}
+	// The link pins the version its program asks now; publishing another
+	// later changes nothing for it.
+	in, err := d.ProgramInstrument(ctx, prog)
+	if err != nil {
+		return nil, err
+	}
 	token, hash := surveys.NewToken()
 	now := d.now()
-	in := surveys.Default()
 	inv := Invitation{
 		TokenHash:         hash,
 		ResidentID:        res.ID,
@@ -176,7 +181,7 @@ func (d *DB) OpenSurvey(ctx context.Context, token string) (*LinkView, *surveys.
 	if err != nil {
 		return nil, nil, err
 	}
-	inst, err := surveys.Lookup(v.InstrumentKey, v.InstrumentVersion)
+	inst, err := d.InstrumentFor(ctx, v.InstrumentKey, v.InstrumentVersion)
 	if err != nil {
 		return nil, nil, err
 	}

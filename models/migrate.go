@@ -116,6 +116,9 @@ func (d *DB) Migrate(ctx context.Context) ([]int, error) {
 	if _, err := d.EnsureStoredSecret(ctx, sumsKeySecret); err != nil {
 		return applied, err
 	}
+	if err := d.loadInstruments(ctx); err != nil {
+		return applied, err
+	}
 	if err := d.backfillMoments(ctx); err != nil {
 		return applied, err
 	}

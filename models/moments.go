@@ -22,16 +22,23 @@ type instrumentRef struct {
 }
 
 // instruments looks instruments up once per key and version.
-type instruments map[instrumentRef]*surveys.Instrument
+type instruments struct {
+	d *DB
+	m map[instrumentRef]*surveys.Instrument
+}
 
-func (c instruments) scores(key string, version int, answers string) (menteeSums, error) {
-	inst, ok := c[instrumentRef{key, version}]
+func (d *DB) instrumentSet() instruments {
+	return instruments{d: d, m: map[instrumentRef]*surveys.Instrument{}}
+}
+
+func (c instruments) scores(ctx context.Context, key string, version int, answers string) (menteeSums, error) {
+	inst, ok := c.m[instrumentRef{key, version}]
 	if !ok {
 		var err error
-		if inst, err = surveys.Lookup(key, version); err != nil {
+		if inst, err = c.d.InstrumentFor(ctx, key, version); err != nil {
 			return menteeSums{}, err
 		}
-		c[instrumentRef{key, version}] = inst
+		c.m[instrumentRef{key, version}] = inst
 	}
 	var ans map[string]*int
 	if err := decodeAnswers(answers, &ans); err != nil {
@@ -70,7 +77,7 @@ func (d *DB) addMoments(ctx context.Context, held []heldResponse) error {
 	if err != nil {
 		return err
 	}
-	insts := instruments{}
+	insts := d.instrumentSet()
 	adds := map[momentsKey]menteeSums{}
 	program := map[int64]int64{}
 	for _, h := range held {
@@ -78,7 +85,7 @@ func (d *DB) addMoments(ctx context.Context, held []heldResponse) error {
 		if h.MenteeHash == nil {
 			continue
 		}
-		s, err := insts.scores(h.InstrumentKey, h.InstrumentVersion, h.Answers)
+		s, err := insts.scores(ctx, h.InstrumentKey, h.InstrumentVersion, h.Answers)
 		if err != nil {
 			return err
 		}
@@ -144,10 +151,10 @@ type groupResponse struct {
 // hold beyond the clusters as unknown raters. unopened counts the sums rows
 // that would not open.
 func (d *DB) groupMoments(ctx context.Context, residentID int64, current string, group []groupResponse) (out [4]surveys.Moments, unopened int, err error) {
-	insts := instruments{}
+	insts := d.instrumentSet()
 	var total menteeSums
 	for _, r := range group {
-		s, err := insts.scores(r.InstrumentKey, r.InstrumentVersion, r.Answers)
+		s, err := insts.scores(ctx, r.InstrumentKey, r.InstrumentVersion, r.Answers)
 		if err != nil {
 			return out, 0, err
 		}

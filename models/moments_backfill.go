@@ -32,7 +32,7 @@ func (d *DB) backfillMoments(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("backfill moments: find releases: %w", err)
 		}
-		insts := instruments{}
+		insts := d.instrumentSet()
 		for len(rels) > 0 {
 			chunk := rels[:min(len(rels), releaseChunk)]
 			rels = rels[len(chunk):]
@@ -52,7 +52,7 @@ func (d *DB) backfillMoments(ctx context.Context) error {
 			}
 			totals := map[int64]*menteeSums{}
 			for _, r := range resps {
-				s, err := insts.scores(r.InstrumentKey, r.InstrumentVersion, r.Answers)
+				s, err := insts.scores(ctx, r.InstrumentKey, r.InstrumentVersion, r.Answers)
 				if err != nil {
 					return fmt.Errorf("backfill moments: %w", err)
 				}

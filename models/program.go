@@ -27,6 +27,10 @@ type Program struct {
 	// MenteeEmailDomains is a comma-separated list of domains whose
 	// addresses are accepted as mentees on first use (see MenteeDomains).
 	MenteeEmailDomains string `gorm:"not null"`
+	// InstrumentKey and InstrumentVersion name the published version new
+	// links ask (docs/instrument.md, "Versions"); nil for the default.
+	InstrumentKey     *string
+	InstrumentVersion *int
 	DeliverySettings
 	WindowSettings
 }

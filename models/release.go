@@ -102,6 +102,10 @@ func (d *DB) judge(ctx context.Context, p *Program, residentID int64, current, c
 			return nil // carried over to the next window's close
 		}
 		first, last := group[0].WindowID, group[0].WindowID
+		insts, common, mixed, err := d.groupInstruments(ctx, group)
+		if err != nil {
+			return err
+		}
 		tally := itemTally{}
 		ids := make([]string, len(group))
 		for i, r := range group {
@@ -110,11 +114,7 @@ func (d *DB) judge(ctx context.Context, p *Program, residentID int64, current, c
 			if err := decodeAnswers(r.Answers, &ans); err != nil {
 				return err
 			}
-			inst, err := surveys.Lookup(r.InstrumentKey, r.InstrumentVersion)
-			if err != nil {
-				return fmt.Errorf("tally response: %w", err)
-			}
-			tally.add(inst, ans)
+			tally.add(restrict(insts[i], common), ans)
 			ids[i] = r.ID
 		}
 		var releaseID []int64
@@ -129,6 +129,11 @@ func (d *DB) judge(ctx context.Context, p *Program, residentID int64, current, c
 		moments, bad, err := d.groupMoments(ctx, residentID, current.ID, group)
 		if err != nil {
 			return err
+		}
+		if mixed {
+			if moments, err = commonMoments(moments, insts, group, common); err != nil {
+				return err
+			}
 		}
 		restarted, err := d.insertReleaseMoments(ctx, releaseID[0], residentID, p.ID, closed.ID, moments)
 		if err != nil {

@@ -67,7 +67,13 @@ func (d *DB) residentInput(ctx context.Context, residentID int64, period surveys
 		return surveys.ResidentInput{}, err
 	}
 	period = p.Align(period)
+	instruments, err := d.ProgramInstruments(ctx, p.ID)
+	if err != nil {
+		return surveys.ResidentInput{}, err
+	}
 	in := surveys.ResidentInput{
+		Catalogue:     itemsOf(instruments),
+		Instruments:   instruments,
 		Resident:      surveys.ResidentRef{ID: u.ID, Name: u.Name, PGYYear: u.PGYYear},
 		Period:        period,
 		MinResponses:  p.MinResponses,
@@ -227,7 +233,13 @@ func (d *DB) programInput(ctx context.Context, p *Program, f ProgramReportFilter
 	if err != nil {
 		return surveys.ProgramInput{}, err
 	}
+	instruments, err := d.ProgramInstruments(ctx, p.ID)
+	if err != nil {
+		return surveys.ProgramInput{}, err
+	}
 	in := surveys.ProgramInput{
+		Catalogue:        itemsOf(instruments),
+		Instruments:      instruments,
 		Program:          surveys.ProgramRef{ID: p.ID, Name: p.Name},
 		Period:           period,
 		MinResponses:     p.MinResponses,

@@ -98,7 +98,7 @@ func (d *DB) Submit(ctx context.Context, token string, decode DecodeFunc) error 
 		// submission took it between our statement and the read.
 		return ErrLinkCompleted
 	}
-	if inst, err = surveys.Lookup(link.InstrumentKey, link.InstrumentVersion); err != nil {
+	if inst, err = d.InstrumentFor(ctx, link.InstrumentKey, link.InstrumentVersion); err != nil {
 		return err
 	}
 	if sub, invalid = decode(inst); invalid != nil {

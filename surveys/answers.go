@@ -62,7 +62,7 @@ func (in *Instrument) Validate(raw RawSubmission) (Submission, error) {
 			}
 			continue
 		}
-		n, err := in.parseRating(v)
+		n, err := in.parseRating(v, in.AllowsNotApplicable(it))
 		if err != nil {
 			bad(field, "%s", err.Error())
 			continue
@@ -106,16 +106,19 @@ func (in *Instrument) Validate(raw RawSubmission) (Submission, error) {
 	return sub, nil
 }
 
-func (in *Instrument) parseRating(v json.RawMessage) (*int, error) {
+func (in *Instrument) parseRating(v json.RawMessage, allowNA bool) (*int, error) {
 	s := strings.TrimSpace(string(v))
 	if s == "null" {
-		if !in.Scale.AllowNotApplicable {
-			return nil, fmt.Errorf("a rating is required")
+		if !allowNA {
+			return nil, fmt.Errorf("a rating is required; this statement has no %q choice", in.NotApplicableText())
 		}
 		return nil, nil
 	}
 	var n int
 	if err := json.Unmarshal(v, &n); err != nil {
+		if !allowNA {
+			return nil, fmt.Errorf("must be a whole number from %d to %d", in.Scale.Min, in.Scale.Max)
+		}
 		return nil, fmt.Errorf("must be a whole number from %d to %d, or null for %q", in.Scale.Min, in.Scale.Max, NotApplicableLabel)
 	}
 	if n < in.Scale.Min || n > in.Scale.Max {

@@ -3,6 +3,7 @@ package surveys
 import (
 	"fmt"
 	"sort"
+	"sync"
 )
 
 // Attribute is one of the mentor attributes the instrument measures.
@@ -39,6 +40,15 @@ type Item struct {
 	Key       string    `json:"key"`
 	Attribute Attribute `json:"attribute"`
 	Text      string    `json:"text"`
+	// NoNotApplicable withholds the "not applicable" choice from this item
+	// even when the scale offers it: a statement every meeting can answer.
+	NoNotApplicable bool `json:"no_not_applicable,omitempty"`
+}
+
+// AllowsNotApplicable reports whether the item may be answered "not
+// applicable" (null) in in.
+func (in *Instrument) AllowsNotApplicable(it Item) bool {
+	return in.Scale.AllowNotApplicable && !it.NoNotApplicable
 }
 
 // CommentPrompt is one optional free-text question.
@@ -106,21 +116,25 @@ var residentMentorV1 = &Instrument{
 		AllowNotApplicable: true,
 	},
 	Items: []Item{
-		{"A1", Availability, "My mentor made enough time for this meeting; it did not feel rushed."},
-		{"A2", Availability, "I know how to reach my mentor between meetings and expect a timely reply."},
-		{"C1", Competence, "My mentor's advice was accurate and relevant to my situation."},
-		{"C2", Competence, "My mentor helped me turn my goals into concrete next steps."},
-		{"C3", Competence, "My mentor's feedback was specific and constructive."},
-		{"S1", AltruisticSupport, "My mentor seemed genuinely invested in my success and well-being."},
-		{"S2", AltruisticSupport, "I felt safe raising concerns such as workload, stress or personal issues."},
-		{"S3", AltruisticSupport, "My mentor respected my own definition of success rather than imposing theirs."},
-		{"G", Overall, "Overall, this meeting was worth my time."},
+		{Key: "A1", Attribute: Availability, Text: "My mentor made enough time for this meeting; it did not feel rushed."},
+		{Key: "A2", Attribute: Availability, Text: "I know how to reach my mentor between meetings and expect a timely reply."},
+		{Key: "C1", Attribute: Competence, Text: "My mentor's advice was accurate and relevant to my situation."},
+		{Key: "C2", Attribute: Competence, Text: "My mentor helped me turn my goals into concrete next steps."},
+		{Key: "C3", Attribute: Competence, Text: "My mentor's feedback was specific and constructive."},
+		{Key: "S1", Attribute: AltruisticSupport, Text: "My mentor seemed genuinely invested in my success and well-being."},
+		{Key: "S2", Attribute: AltruisticSupport, Text: "I felt safe raising concerns such as workload, stress or personal issues."},
+		{Key: "S3", Attribute: AltruisticSupport, Text: "My mentor respected my own definition of success rather than imposing theirs."},
+		{Key: "G", Attribute: Overall, Text: "Overall, this meeting was worth my time."},
 	},
 	Comments: []CommentPrompt{
 		{CommentKeepDoing, "One thing your mentor did well", 1000},
 		{CommentNextTime, "One thing that would make the next meeting more useful", 1000},
 	},
 }
+
+// registry guards instruments: versions published in the database are
+// registered while requests look instruments up.
+var registry sync.RWMutex
 
 var instruments = map[string]*Instrument{
 	instrumentID(DefaultKey, 1): residentMentorV1,
@@ -129,14 +143,17 @@ var instruments = map[string]*Instrument{
 func instrumentID(key string, version int) string { return fmt.Sprintf("%s@%d", key, version) }
 
 // Register adds an instrument version. The built-in versions are in this
-// file; tests register versions that do not exist yet. It refuses a version
-// that is already registered and an item whose key another instrument asks
-// under another attribute (item_keys.go). It is not safe to call while
-// other goroutines look instruments up.
+// file; the database registers published versions (models) and tests
+// register versions that do not exist yet. It refuses a version that is
+// already registered (ErrRegistered) and an item whose key another
+// instrument asks under another attribute (item_keys.go). It is safe for
+// concurrent use.
 func Register(in *Instrument) error {
+	registry.Lock()
+	defer registry.Unlock()
 	id := instrumentID(in.Key, in.Version)
 	if _, ok := instruments[id]; ok {
-		return fmt.Errorf("register instrument: %s is already registered", id)
+		return fmt.Errorf("register instrument: %s: %w", id, ErrRegistered)
 	}
 	if err := checkItemAttributes(in); err != nil {
 		return fmt.Errorf("register instrument: %w", err)
@@ -145,13 +162,21 @@ func Register(in *Instrument) error {
 	return nil
 }
 
-// registered returns every registered instrument version.
-func registered() []*Instrument {
-	out := make([]*Instrument, 0, len(instruments))
-	for _, in := range instruments {
-		out = append(out, in)
+// ErrRegistered is Register's error for a version already registered.
+var ErrRegistered = Errorf(ECONFLICT, "this instrument version is already registered")
+
+// CheckRegister reports what Register would refuse in, without registering
+// it: the item key rule, for a version about to be published.
+func CheckRegister(in *Instrument) error {
+	registry.RLock()
+	defer registry.RUnlock()
+	if _, ok := instruments[instrumentID(in.Key, in.Version)]; ok {
+		return ErrRegistered
 	}
-	return out
+	if err := checkItemAttributes(in); err != nil {
+		return Invalid("an item key keeps its attribute", []FieldError{{Field: "items", Message: err.Error()}})
+	}
+	return nil
 }
 
 // Default returns the instrument that new links use.
@@ -159,7 +184,9 @@ func Default() *Instrument { return residentMentorV1 }
 
 // Lookup returns the instrument with the given key and version.
 func Lookup(key string, version int) (*Instrument, error) {
+	registry.RLock()
 	in, ok := instruments[instrumentID(key, version)]
+	registry.RUnlock()
 	if !ok {
 		return nil, Errorf(ENOTFOUND, "instrument %s version %d does not exist", key, version)
 	}
@@ -192,6 +219,8 @@ func (in *Instrument) ItemsFor(a Attribute) []Item {
 // version sorts before another ("@10" before "@2"), so nothing stored may
 // depend on it. A key keeps its attribute across versions.
 func AllItems() []Item {
+	registry.RLock()
+	defer registry.RUnlock()
 	ids := make([]string, 0, len(instruments))
 	for id := range instruments {
 		ids = append(ids, id)

@@ -40,14 +40,17 @@ type ItemSummary struct {
 // shares use the design effect of its attribute (ratings of one mentee are
 // alike) and a variance moderated toward the program's components, as the
 // attribute's own.
-func itemSummaries(pools map[Attribute]*pooled, attrs []AttributeSummary, comps map[Attribute]Components, minResponses int, instrumentKeys []string) []ItemSummary {
+func itemSummaries(catalogue []Item, instruments []*Instrument, pools map[Attribute]*pooled, attrs []AttributeSummary, comps map[Attribute]Components, minResponses int) []ItemSummary {
 	shown := map[Attribute]AttributeSummary{}
 	for _, a := range attrs {
 		shown[a.Key] = a
 	}
 	order := map[string]int{}
 	texts := map[string]string{}
-	for i, it := range AllItems() {
+	if catalogue == nil {
+		catalogue = AllItems()
+	}
+	for i, it := range catalogue {
 		order[it.Key] = i
 		texts[it.Key] = it.Text
 	}
@@ -60,8 +63,8 @@ func itemSummaries(pools map[Attribute]*pooled, attrs []AttributeSummary, comps 
 		}
 		for key, c := range p.items {
 			it := ItemSummary{Key: key, Text: texts[key], Attribute: a, N: c.Answers(), NotApplicable: c.NotApplicable, Partial: p.partial[key]}
-			it.Versions, it.WordingChanged = itemVersions(key, instrumentKeys)
-			if t, ok := latestText(key, instrumentKeys); ok {
+			it.Versions, it.WordingChanged = itemVersions(key, instruments)
+			if t, ok := latestText(key, instruments); ok {
 				it.Text = t
 			}
 			s := shown[a]
@@ -115,12 +118,12 @@ func (it *ItemSummary) fill(c Counts, attr AttributeSummary, comps Components) {
 	it.ThreeOrLower = WilsonShare(c.Ratings[0]+c.Ratings[1]+c.Ratings[2], it.N, deff)
 }
 
-// itemVersions lists the registered versions of the given instrument keys
-// (the default's when none) that ask the item, oldest first, and whether
-// its source text differs between them.
-func itemVersions(item string, keys []string) (versions []string, changed bool) {
+// itemVersions lists the versions among instruments (the program's,
+// oldest first; the default instrument when none are given) that ask the
+// item, and whether its source text differs between them.
+func itemVersions(item string, instruments []*Instrument) (versions []string, changed bool) {
 	var first string
-	for _, in := range instrumentsOf(keys) {
+	for _, in := range programInstruments(instruments) {
 		it, ok := in.Item(item)
 		if !ok {
 			continue
@@ -138,9 +141,10 @@ func itemVersions(item string, keys []string) (versions []string, changed bool) 
 	return versions, changed
 }
 
-// latestText is the item's text in the newest version that asks it.
-func latestText(item string, keys []string) (string, bool) {
-	ins := instrumentsOf(keys)
+// latestText is the item's text in the newest of the instruments that
+// asks it.
+func latestText(item string, instruments []*Instrument) (string, bool) {
+	ins := programInstruments(instruments)
 	for i := len(ins) - 1; i >= 0; i-- {
 		if it, ok := ins[i].Item(item); ok {
 			return it.Text, true
@@ -149,27 +153,10 @@ func latestText(item string, keys []string) (string, bool) {
 	return "", false
 }
 
-// instrumentsOf returns the registered versions of the keys (the default
-// instrument's key when none), by key and then version.
-func instrumentsOf(keys []string) []*Instrument {
-	if len(keys) == 0 {
-		keys = []string{DefaultKey}
+// programInstruments is instruments, or the default when there are none.
+func programInstruments(instruments []*Instrument) []*Instrument {
+	if len(instruments) == 0 {
+		return []*Instrument{Default()}
 	}
-	want := map[string]bool{}
-	for _, k := range keys {
-		want[k] = true
-	}
-	var out []*Instrument
-	for _, in := range registered() {
-		if want[in.Key] {
-			out = append(out, in)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Key != out[j].Key {
-			return out[i].Key < out[j].Key
-		}
-		return out[i].Version < out[j].Version
-	})
-	return out
+	return instruments
 }

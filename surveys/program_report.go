@@ -95,7 +95,10 @@ type ResidentData struct {
 // ProgramReleases cover the whole program, whatever filter chose Residents,
 // so a resident's flags do not change with the filter.
 type ProgramInput struct {
-	Program         ProgramRef
+	Program ProgramRef
+	// Catalogue gives the per-item view its texts and order: the items of
+	// every instrument the responses may have answered (nil: AllItems).
+	Catalogue       []Item
 	Period          Period
 	MinResponses    int
 	MinMentees      int
@@ -107,8 +110,8 @@ type ProgramInput struct {
 	ProgramResidents []ResidentMoments
 	// Components are the program's variance-component sums per attribute.
 	Components map[Attribute]ComponentSums
-	// InstrumentKeys are the program's instrument keys (ResidentInput).
-	InstrumentKeys []string
+	// Instruments are the program's instrument versions (ResidentInput).
+	Instruments []*Instrument
 	// Fit, when given, is FitProgram of ProgramResidents and Components.
 	Fit       *ProgramFit
 	Residents []ResidentData
@@ -196,7 +199,7 @@ func BuildProgramReport(in ProgramInput) ProgramReport {
 			}
 		}
 	}
-	r.Items = itemSummaries(pools, summaries, comps, in.MinResponses, in.InstrumentKeys)
+	r.Items = itemSummaries(in.Catalogue, in.Instruments, pools, summaries, comps, in.MinResponses)
 	for _, rd := range in.Residents {
 		keep := groupKeep(rd.Releases, in.Period)
 		basis := basisOf(rd.Releases, keep)
@@ -227,7 +230,7 @@ func BuildProgramReport(in ProgramInput) ProgramReport {
 			}
 			row.Attributes[a] = fig
 		}
-		row.Items = itemSummaries(rp, shown, comps, in.MinResponses, in.InstrumentKeys)
+		row.Items = itemSummaries(in.Catalogue, in.Instruments, rp, shown, comps, in.MinResponses)
 		r.Residents = append(r.Residents, row)
 	}
 	return r

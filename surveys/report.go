@@ -152,7 +152,10 @@ type ResidentReport struct {
 
 // ResidentInput is what BuildResidentReport needs, all of it aggregates.
 type ResidentInput struct {
-	Resident      ResidentRef
+	Resident ResidentRef
+	// Catalogue gives the per-item view its texts and order (nil:
+	// AllItems), as ProgramInput.Catalogue.
+	Catalogue     []Item
 	Period        Period
 	MinResponses  int
 	MinMentees    int
@@ -175,10 +178,10 @@ type ResidentInput struct {
 	// Components are the program's variance-component sums per attribute,
 	// over all its releases.
 	Components map[Attribute]ComponentSums
-	// InstrumentKeys are the program's instrument keys (the default's when
-	// empty): the per-item view lists the versions of these that ask each
-	// item.
-	InstrumentKeys []string
+	// Instruments are the program's instrument versions, oldest first (the
+	// default when empty): the per-item view lists those that ask each
+	// item, says when its wording changed and shows the newest text.
+	Instruments []*Instrument
 	// Fit, when given, is FitProgram of ProgramResidents and Components,
 	// fitted once for many reports.
 	Fit             *ProgramFit
@@ -234,7 +237,7 @@ func BuildResidentReport(in ResidentInput) ResidentReport {
 	for i, a := range r.Attributes {
 		summaries[i] = a.AttributeSummary
 	}
-	r.Items = itemSummaries(pools, summaries, comps, in.MinResponses, in.InstrumentKeys)
+	r.Items = itemSummaries(in.Catalogue, in.Instruments, pools, summaries, comps, in.MinResponses)
 	for _, w := range in.Windows {
 		inW := func(id string) bool { return keep(id) && id == w.ID }
 		b := basisOf(in.Releases, inW)
@@ -255,7 +258,7 @@ func BuildResidentReport(in ResidentInput) ResidentReport {
 		// Item trends follow an item key across the versions that ask it
 		// (the per-item view says when the wording changed).
 		tp.Items = map[string]TrendValue{}
-		for _, it := range itemSummaries(wp, shown, comps, in.MinResponses, in.InstrumentKeys) {
+		for _, it := range itemSummaries(in.Catalogue, in.Instruments, wp, shown, comps, in.MinResponses) {
 			if it.Mean != nil {
 				tp.Items[it.Key] = TrendValue{Mean: it.Mean, N: it.N, CI95: it.CI95, Basis: tp.Attributes[it.Attribute].Basis}
 			}

@@ -417,7 +417,7 @@ func TestItemsNameTheVersionsTheyRanIn(t *testing.T) {
 		}
 	}
 	r := BuildResidentReport(ResidentInput{Resident: ResidentRef{ID: 1}, Period: Period{"2026-01", "2026-03"}, MinResponses: 3, MinMentees: 3,
-		Releases: []Release{released("2026-01", 6, 6)}, Tallies: ts, Moments: ms, InstrumentKeys: []string{"items-test"}})
+		Releases: []Release{released("2026-01", 6, 6)}, Tallies: ts, Moments: ms, Instruments: []*Instrument{v1, v2}})
 	got := map[string]ItemSummary{}
 	for _, it := range r.Items {
 		got[it.Key] = it
@@ -435,7 +435,7 @@ func TestItemsNameTheVersionsTheyRanIn(t *testing.T) {
 		t.Fatalf("no windows were asked for, got a trend of %d", len(r.Trend))
 	}
 	r = BuildResidentReport(ResidentInput{Resident: ResidentRef{ID: 1}, Period: Period{"2026-01", "2026-03"}, MinResponses: 3, MinMentees: 3,
-		Windows: quarters(Period{"2026-01", "2026-03"}), Releases: []Release{released("2026-01", 6, 6)}, Tallies: ts, Moments: ms, InstrumentKeys: []string{"items-test"}})
+		Windows: quarters(Period{"2026-01", "2026-03"}), Releases: []Release{released("2026-01", 6, 6)}, Tallies: ts, Moments: ms, Instruments: []*Instrument{v1, v2}})
 	if v := r.Trend[0].Items["OR1"]; v.Mean == nil || *v.Mean != 5 || v.N != 6 {
 		t.Errorf("OR1 on the trend: %+v", v)
 	}
