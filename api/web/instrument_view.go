@@ -142,18 +142,18 @@ func editorView(d editorDraft, errs []surveys.FieldError, asking []int, publishe
 		p := "item." + strconv.Itoa(i) + "."
 		iv := editorItemView{Index: i, Number: i + 1, ID: fieldID(base), NA: it.AllowNotApplicable, NAName: p + "na", NAID: fieldID(base + ".allow_not_applicable"),
 			Orig: it.Orig, Was: it.Was, First: i == 0, Last: i == len(d.Items)-1, Meaning: it.Meaning, MeaningName: p + "meaning"}
-		labels[iv.ID] = "Item " + n
-		iv.Key = field(base+".key", p+"key", "Item "+n+" key", it.Key, "")
-		iv.Attribute = field(base+".attribute", p+"attribute", "Item "+n+" attribute", string(it.Attribute), "")
+		labels[iv.ID] = "Statement " + n
+		iv.Key = field(base+".key", p+"key", "Statement "+n+": key", it.Key, "")
+		iv.Attribute = field(base+".attribute", p+"attribute", "Statement "+n+": attribute", string(it.Attribute), "")
 		for _, l := range d.Languages {
-			iv.Texts = append(iv.Texts, field(base+".text."+l, p+"text."+l, "Item "+n+" statement"+langSuffix(l), it.Text[l], l))
+			iv.Texts = append(iv.Texts, field(base+".text."+l, p+"text."+l, "Statement "+n+": text"+langSuffix(l), it.Text[l], l))
 		}
 		iv.TextID = iv.Texts[0].ID
 		if slices.Contains(asking, i) {
 			iv.Ask = true
 			iv.NewKey = d.newKeyFor(it.Key, published)
 			f.Asking++
-			f.Summary = append(f.Summary, errorLink{Anchor: iv.ID + "-meaning", Text: "Item " + n + ": its statement changed. Say whether its meaning changed before saving."})
+			f.Summary = append(f.Summary, errorLink{Anchor: iv.ID + "-meaning", Text: "Statement " + n + ": its text changed. Say whether its meaning changed before saving."})
 		}
 		f.Items = append(f.Items, iv)
 	}
