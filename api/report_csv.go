@@ -12,14 +12,14 @@ import (
 	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
-// programCSVHeader is the column order of the program report export: the
+// programCSVBase opens the program report export: the
 // columns the issue fixes, in its order, then the figures added since
 // (programCSVExtra), so a sheet that reads the first twelve by position
 // keeps working.
-var programCSVHeader = append([]string{
+var programCSVBase = []string{
 	"resident_id", "resident_name", "pgy_year", "responses", "invitations", "response_rate",
 	"availability_mean", "competence_mean", "altruistic_support_mean", "overall_mean", "suppressed", "flags",
-}, programCSVExtra()...)
+}
 
 // attributeCSVColumns are the per-attribute columns after the first twelve,
 // each named "<attribute>_<column>".
@@ -53,14 +53,37 @@ func attributeShares(items []surveys.ItemSummary, a surveys.Attribute) (top, low
 	return decimal(&t), decimal(&l)
 }
 
-func programCSVExtra() []string {
+// csvItems are the items with columns: every built-in item (surveys.AllItems),
+// then the report's own items no built-in instrument asks (a program's
+// instrument), in the report's order.
+func csvItems(rep *surveys.ProgramReport) []surveys.Item {
+	out := surveys.AllItems()
+	seen := map[string]bool{}
+	for _, it := range out {
+		seen[it.Key] = true
+	}
+	for _, it := range rep.Items {
+		if !seen[it.Key] {
+			seen[it.Key] = true
+			out = append(out, surveys.Item{Key: it.Key, Attribute: it.Attribute, Text: it.Text})
+		}
+	}
+	return out
+}
+
+// programCSVHeader is programCSVBase and the columns of programCSVExtra.
+func programCSVHeader(items []surveys.Item) []string {
+	return append(append([]string(nil), programCSVBase...), programCSVExtra(items)...)
+}
+
+func programCSVExtra(items []surveys.Item) []string {
 	var out []string
 	for _, a := range surveys.Attributes {
 		for _, c := range attributeCSVColumns {
 			out = append(out, string(a)+"_"+c)
 		}
 	}
-	for _, it := range surveys.AllItems() {
+	for _, it := range items {
 		for _, c := range itemCSVColumns {
 			out = append(out, "item_"+it.Key+"_"+c)
 		}
@@ -71,7 +94,7 @@ func programCSVExtra() []string {
 // extraCells are a resident's cells of programCSVExtra. Suppressed figures
 // are empty; so are counts of a suppressed attribute, which would say how
 // many answered where the figure is withheld.
-func extraCells(r surveys.ProgramResidentRow) []string {
+func extraCells(r surveys.ProgramResidentRow, catalogue []surveys.Item) []string {
 	var out []string
 	for _, a := range surveys.Attributes {
 		f := r.Attributes[a]
@@ -91,7 +114,7 @@ func extraCells(r surveys.ProgramResidentRow) []string {
 	for _, it := range r.Items {
 		items[it.Key] = it
 	}
-	for _, it := range surveys.AllItems() {
+	for _, it := range catalogue {
 		s, ok := items[it.Key]
 		if !ok || s.Mean == nil {
 			out = append(out, "", "", "")
@@ -121,7 +144,8 @@ func writeProgramCSV(c echo.Context, rep *surveys.ProgramReport) error {
 	c.Response().WriteHeader(http.StatusOK)
 	w := newCSVWriter(c.Response())
 	w.w.WriteString(utf8BOM)
-	if err := w.Write(programCSVHeader); err != nil {
+	catalogue := csvItems(rep)
+	if err := w.Write(programCSVHeader(catalogue)); err != nil {
 		return err
 	}
 	for i, r := range rep.Residents {
@@ -137,7 +161,7 @@ func writeProgramCSV(c echo.Context, rep *surveys.ProgramReport) error {
 			row = append(row, decimal(r.Attributes[a].Mean))
 		}
 		row = append(row, strconv.FormatBool(r.Suppressed), safeCell(strings.Join(r.Flags, ";")))
-		row = append(row, extraCells(r)...)
+		row = append(row, extraCells(r, catalogue)...)
 		if err := w.Write(row); err != nil {
 			return err
 		}

@@ -26,6 +26,7 @@ func (s *Server) routes() {
 		s.registerMeetingRoutes(v1)
 	}
 	s.registerReportRoutes(v1)
+	s.registerInstrumentRoutes(v1)
 }
 
 func cacheStatic(h http.Handler) http.Handler {

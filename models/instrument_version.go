@@ -50,7 +50,7 @@ var ErrInstrumentPublished = surveys.Errorf(surveys.ECONFLICT,
 // CreateInstrumentVersion stores a new draft of doc for a program. A taken
 // key and version, or a second draft of the key, is a conflict.
 func (d *DB) CreateInstrumentVersion(ctx context.Context, programID int64, doc surveys.Document) (*InstrumentVersion, error) {
-	body, err := json.Marshal(doc)
+	body, err := json.Marshal(doc.Normalized())
 	if err != nil {
 		return nil, fmt.Errorf("encode instrument: %w", err)
 	}
@@ -105,7 +105,7 @@ func (d *DB) LastInstrumentVersion(ctx context.Context, key string) (int, error)
 // UpdateInstrumentDraft replaces a draft's document. A published version
 // is ErrInstrumentPublished.
 func (d *DB) UpdateInstrumentDraft(ctx context.Context, doc surveys.Document) error {
-	body, err := json.Marshal(doc)
+	body, err := json.Marshal(doc.Normalized())
 	if err != nil {
 		return fmt.Errorf("encode instrument: %w", err)
 	}

@@ -97,3 +97,38 @@ func DocumentOf(in *Instrument) Document {
 	}
 	return d
 }
+
+// Normalized returns the document with empty lists and maps where it has
+// none, so that it encodes as [] and {} rather than null and a file
+// exported from it decodes again (DecodeJSON refuses null).
+func (d Document) Normalized() Document {
+	if d.Languages == nil {
+		d.Languages = []string{}
+	}
+	if d.Title == nil {
+		d.Title = map[string]string{}
+	}
+	if d.Scale.Labels == nil {
+		d.Scale.Labels = map[string]map[int]string{}
+	}
+	if d.Scale.NotApplicable == nil {
+		d.Scale.NotApplicable = map[string]string{}
+	}
+	items := make([]DocumentItem, len(d.Items))
+	for i, it := range d.Items {
+		if it.Text == nil {
+			it.Text = map[string]string{}
+		}
+		items[i] = it
+	}
+	d.Items = items
+	comments := make([]DocumentComment, len(d.Comments))
+	for i, c := range d.Comments {
+		if c.Prompt == nil {
+			c.Prompt = map[string]string{}
+		}
+		comments[i] = c
+	}
+	d.Comments = comments
+	return d
+}

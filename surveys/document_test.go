@@ -1,6 +1,7 @@
 package surveys_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -131,5 +132,39 @@ func TestItemWithoutNotApplicableRefusesNull(t *testing.T) {
 	// The default instrument still takes null for every item.
 	if _, err := surveys.Default().DecodeSubmission([]byte(body)); err != nil {
 		t.Errorf("default refused not applicable: %v", err)
+	}
+}
+
+func TestDocumentWithoutCommentsExportsAndDecodesAgain(t *testing.T) {
+	d := twoLanguage()
+	d.Comments = nil
+	b, err := json.Marshal(d.Normalized())
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := surveys.DecodeDocument(b)
+	if err != nil {
+		t.Fatalf("a document without prompts does not decode again: %v\n%s", err, b)
+	}
+	if errs := back.Validate(); len(errs) != 0 || len(back.Comments) != 0 {
+		t.Errorf("decoded %+v, errors %v", back.Comments, errs)
+	}
+}
+
+func TestDecodeDocumentRefusesUnknownNestedFields(t *testing.T) {
+	b, _ := json.Marshal(twoLanguage())
+	s := strings.Replace(string(b), `"max_length"`, `"max_len"`, 1)
+	s = strings.Replace(s, `"not_applicable":{`, `"na":{`, 1)
+	_, err := surveys.DecodeDocument([]byte(s))
+	e, ok := err.(*surveys.Error)
+	if !ok {
+		t.Fatalf("err = %v", err)
+	}
+	var fields []string
+	for _, f := range e.Fields {
+		fields = append(fields, f.Field)
+	}
+	if got := strings.Join(fields, " "); got != "scale.na comments[0].max_len" {
+		t.Errorf("fields %q", got)
 	}
 }
