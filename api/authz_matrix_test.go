@@ -270,6 +270,33 @@ func matrixRows(f *acctFixture) map[string]matrixRow {
 			m := f.pendingMentee(unique("page-approved") + "@elsewhere.example")
 			return formReq("/programs/"+a+"/roster/mentees/"+strconv.FormatInt(m.ID, 10)+"/approve", nil)(f, who)
 		}},
+		// The instrument pages: a program's directors and admins.
+		"GET /programs/:id/instruments": {want: page(200, 200, 404, 403, 403), req: pathReq("/programs/" + a + "/instruments")},
+		"POST /programs/:id/instruments": {want: page(303, 303, 404, 403, 403), req: func(f *acctFixture, who int) matrixReq {
+			f.dropInstrumentDrafts()
+			return formReq("/programs/"+a+"/instruments", url.Values{"from_key": {"resident-mentor"}, "from_version": {"1"}})(f, who)
+		}},
+		"POST /programs/:id/instruments/import": {want: page(422, 422, 404, 403, 403), req: formReq("/programs/"+a+"/instruments/import", nil)},
+		"GET /programs/:id/instruments/:key/:version": {want: page(200, 200, 404, 403, 403), req: func(f *acctFixture, who int) matrixReq {
+			return pathReq(f.instrumentDraftPage(a))(f, who)
+		}},
+		"POST /programs/:id/instruments/:key/:version": {want: page(200, 200, 404, 403, 403), req: func(f *acctFixture, who int) matrixReq {
+			return formReq(f.instrumentDraftPage(a), url.Values{"action": {"langs"}})(f, who)
+		}},
+		"GET /programs/:id/instruments/:key/:version/preview": {want: page(200, 200, 404, 403, 403), req: func(f *acctFixture, who int) matrixReq {
+			return pathReq(f.instrumentDraftPage(a)+"/preview")(f, who)
+		}},
+		"POST /programs/:id/instruments/:key/:version/preview": {want: page(422, 422, 404, 403, 403), req: func(f *acctFixture, who int) matrixReq {
+			return formReq(f.instrumentDraftPage(a)+"/preview", nil)(f, who)
+		}},
+		"GET /programs/:id/instruments/:key/:version/publish": {want: page(200, 200, 404, 403, 403), req: func(f *acctFixture, who int) matrixReq {
+			return pathReq(f.instrumentDraftPage(a)+"/publish")(f, who)
+		}},
+		"POST /programs/:id/instruments/:key/:version/publish": {want: page(303, 303, 404, 403, 403), req: func(f *acctFixture, who int) matrixReq {
+			path := f.instrumentDraftPage(a)
+			f.forgetInstrumentPublishes()
+			return formReq(path+"/publish", nil)(f, who)
+		}},
 		"GET /admin/programs": {want: page(200, 403, 403, 403, 403), req: pathReq("/admin/programs")},
 		"POST /admin/programs": {want: page(303, 403, 403, 403, 403), req: func(f *acctFixture, who int) matrixReq {
 			return formReq("/admin/programs", url.Values{"name": {unique("Page program ")}, "min_responses": {"4"}})(f, who)
@@ -385,4 +412,13 @@ func TestAuthorizationMatrixPublicRoutesIgnoreCSRF(t *testing.T) {
 	if n, _ := f.db.CountAnswers(context.Background(), f.resA1.ID); n != 2 {
 		t.Fatalf("stored %d responses, want 2", n)
 	}
+}
+
+// instrumentDraftPage is the editor page of program A's draft (made when
+// there is none).
+func (f *acctFixture) instrumentDraftPage(programID string) string {
+	f.t.Helper()
+	rest := strings.TrimPrefix(f.instrumentDraftPath(), "/api/v1/instruments/")
+	key, n, _ := strings.Cut(rest, "/versions/")
+	return "/programs/" + programID + "/instruments/" + key + "/" + n
 }

@@ -91,6 +91,11 @@ func TestPageFormsRefuseMissingOrWrongCSRFToken(t *testing.T) {
 		"POST /home/meetings":                                  {f.resA1, "/home/meetings", url.Values{"meeting_date": {"2026-03-01"}, "mentee_email": {"csrf@student.example"}}},
 		"POST /programs/:id/roster/meetings/import":            {f.dirA, roster + "/meetings/import", url.Values{"meetings_csv": {"res.a1@example.org,csrf2@student.example,2026-03-01"}}},
 		"POST /logout":                                         {f.resA1, "/logout", nil},
+		"POST /programs/:id/instruments":                       {f.dirA, "/programs/" + a + "/instruments", url.Values{"from_key": {"resident-mentor"}, "from_version": {"1"}}},
+		"POST /programs/:id/instruments/import":                {f.dirA, "/programs/" + a + "/instruments/import", nil},
+		"POST /programs/:id/instruments/:key/:version":         {f.dirA, "/programs/" + a + "/instruments/resident-mentor/1", url.Values{"action": {"save"}}},
+		"POST /programs/:id/instruments/:key/:version/preview": {f.dirA, "/programs/" + a + "/instruments/resident-mentor/1/preview", nil},
+		"POST /programs/:id/instruments/:key/:version/publish": {f.dirA, "/programs/" + a + "/instruments/resident-mentor/1/publish", nil},
 	}
 	// Every signed-in form route must be listed, so a new one is tested too.
 	for _, r := range f.srv.Echo().Routes() {
@@ -144,6 +149,9 @@ func TestPageFormsRefuseMissingOrWrongCSRFToken(t *testing.T) {
 	}
 	if ms, _ := f.db.Mentees(ctx, f.progA.ID); len(ms) != 1 || ms[0].Status != models.MenteePending {
 		t.Errorf("the roster changed without the CSRF token: %+v", ms)
+	}
+	if vs, _ := f.db.ProgramInstrumentVersions(ctx, f.progA.ID); len(vs) != 0 {
+		t.Errorf("an instrument draft was made without the CSRF token: %d", len(vs))
 	}
 	if _, err := f.db.ResidentCodeOf(ctx, f.resA1.ID); err == nil {
 		t.Error("a QR request code was made without the CSRF token")

@@ -59,6 +59,18 @@ func (s *Server) registerPages(e *httpkit.Routes) {
 	e.POST("/programs/:id/roster/mentees/:mid", s.updateMenteeForm, programForm(maxFormBytes)...)
 	e.POST("/programs/:id/roster/mentees/:mid/approve", s.approveMenteeForm, programForm(maxFormBytes)...)
 
+	// A program's instruments (instruments.go): the same access as the
+	// roster, decided by accounts for every role alike.
+	e.GET("/programs/:id/instruments", s.instrumentsPage, page...)
+	e.POST("/programs/:id/instruments", s.newDraftForm, programForm(maxFormBytes)...)
+	e.POST("/programs/:id/instruments/import", s.importDraftForm, programForm(maxInstrumentForm+64<<10)...)
+	e.GET("/programs/:id/instruments/:key/:version", s.editorPage, page...)
+	e.POST("/programs/:id/instruments/:key/:version", s.editorForm, programForm(maxInstrumentForm)...)
+	e.GET("/programs/:id/instruments/:key/:version/preview", s.previewPage, page...)
+	e.POST("/programs/:id/instruments/:key/:version/preview", s.previewForm, programForm(maxFormBytes)...)
+	e.GET("/programs/:id/instruments/:key/:version/publish", s.publishPage, page...)
+	e.POST("/programs/:id/instruments/:key/:version/publish", s.publishForm, programForm(maxFormBytes)...)
+
 	e.GET("/admin/programs", s.adminProgramsPage, get(admin)...)
 	e.POST("/admin/programs", s.createProgramForm, form(maxFormBytes, admin)...)
 	e.POST("/admin/programs/:id", s.updateProgramForm, form(maxFormBytes, admin)...)

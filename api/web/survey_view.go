@@ -38,6 +38,11 @@ type surveyPageData struct {
 	// reach: the answers are kept, to send again in a minute (a link takes
 	// one answer, so a second send never stores twice).
 	Unavailable bool
+	// Action is where the form posts: the link's own URL, or the preview's.
+	Action string
+	// Preview is set when staff look at an instrument as a mentee would
+	// (instrument_preview.go): the same form under a banner, storing nothing.
+	Preview *previewView
 }
 
 type itemView struct {
@@ -80,6 +85,18 @@ func (s *Server) renderSurvey(c echo.Context, status int, link *models.LinkView,
 }
 
 func (s *Server) renderSurveyPage(c echo.Context, status int, link *models.LinkView, inst *surveys.Instrument, form map[string]string, fieldErrs []surveys.FieldError, unavailable bool) error {
+	d := s.surveyData(c, link, inst, form, fieldErrs)
+	d.Unavailable = unavailable
+	// The page carries the link's token and, after a mistake, the mentee's
+	// answers: keep it out of caches on a shared device.
+	httpkit.NoStore(c)
+	return s.render(c, status, "survey", d)
+}
+
+// surveyData is the mentee's form for any instrument: the survey page and
+// the instrument preview both render it, so the preview shows exactly what
+// a mentee gets.
+func (s *Server) surveyData(c echo.Context, link *models.LinkView, inst *surveys.Instrument, form map[string]string, fieldErrs []surveys.FieldError) surveyPageData {
 	errs := map[string]string{}
 	for _, fe := range fieldErrs {
 		errs[fe.Field] = fe.Message
@@ -91,7 +108,7 @@ func (s *Server) renderSurveyPage(c echo.Context, status int, link *models.LinkV
 		MinMentees:   link.MinMentees,
 		MeetingDate:  link.MeetingDate,
 		ExpiresAt:    link.ExpiresAt,
-		Unavailable:  unavailable,
+		Action:       "/s/" + c.Param("token"),
 	}
 	d.Window = releaseWindowLabel(s.DB.Now(), link.ReleaseWindow, link.AcademicYearStartMonth)
 	if d.MinMentees < surveys.MinMinMentees {
@@ -117,8 +134,8 @@ func (s *Server) renderSurveyPage(c echo.Context, status int, link *models.LinkV
 			val := strconv.Itoa(v)
 			iv.Choices = append(iv.Choices, choiceView{Value: val, Label: inst.Scale.Labels[v], Checked: form[it.Key] == val})
 		}
-		if inst.Scale.AllowNotApplicable {
-			iv.Choices = append(iv.Choices, choiceView{Value: "na", Label: surveys.NotApplicableLabel, NA: true, Checked: form[it.Key] == "na"})
+		if inst.AllowsNotApplicable(it) {
+			iv.Choices = append(iv.Choices, choiceView{Value: "na", Label: inst.NotApplicableText(), NA: true, Checked: form[it.Key] == "na"})
 		}
 		d.Items = append(d.Items, iv)
 	}
@@ -131,10 +148,7 @@ func (s *Server) renderSurveyPage(c echo.Context, status int, link *models.LinkV
 		d.Comments = append(d.Comments, cv)
 	}
 	d.ErrorTitle = errorTitle(len(d.Unanswered), len(d.Errors))
-	// The page carries the link's token and, after a mistake, the mentee's
-	// answers: keep it out of caches on a shared device.
-	httpkit.NoStore(c)
-	return s.render(c, status, "survey", d)
+	return d
 }
 
 // unanswered reports whether a message about a rated item says it has no
