@@ -27,6 +27,9 @@ type Program struct {
 	// MenteeEmailDomains is a comma-separated list of domains whose
 	// addresses are accepted as mentees on first use (see MenteeDomains).
 	MenteeEmailDomains string `gorm:"not null"`
+	// SurveyLanguages is the comma-separated, ordered list of languages
+	// its survey links offer (see Languages).
+	SurveyLanguages string `gorm:"not null"`
 	DeliverySettings
 	WindowSettings
 }
@@ -51,6 +54,9 @@ func (d *DB) CreateProgram(ctx context.Context, p *Program) error {
 	p.WindowSettings = p.WindowSettings.withDefaults()
 	if err := p.WindowSettings.Validate(); err != nil {
 		return err
+	}
+	if p.SurveyLanguages == "" {
+		p.SurveyLanguages = DefaultSurveyLanguage
 	}
 	p.CreatedAt = d.now()
 	if err := d.db(ctx).Create(p).Error; err != nil {
