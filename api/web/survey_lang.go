@@ -64,6 +64,9 @@ func menteeLanguage(c echo.Context, offered []string, switchPath string) menteeL
 	if !chosen {
 		lang = i18n.Negotiate(c.Request().Header.Get("Accept-Language"), offered)
 	}
+	// The answer depends on the header: a cache must not give it to
+	// another browser (mentee pages are no-store anyway).
+	c.Response().Header().Add("Vary", "Accept-Language")
 	m := menteeLang{P: i18n.For(lang), Lang: lang, Chosen: chosen}
 	if switchPath != "" && len(offered) > 1 {
 		for _, l := range offered {
