@@ -18,7 +18,7 @@ const module = "github.com/mentorpulse/mentorpulse/"
 // package must be placed in the layers on purpose.
 var allowed = map[string][]string{
 	"surveys":               {},
-	"frontend":              {},
+	"frontend":              {"i18n"},
 	"i18n":                  {},
 	"csvimport":             {"surveys"},
 	"models":                {"surveys", "csvimport"},
