@@ -96,3 +96,25 @@ func TestAdminSetsTheSurveyLanguagesOnTheProgramsPage(t *testing.T) {
 		t.Errorf("a refused form changed the languages to %q", p.SurveyLanguages)
 	}
 }
+
+// TestQRRequestPageSpeaksTheProgramsLanguages: the QR request page of a
+// program that offers Spanish first is Spanish to a browser that names no
+// language, English to one that prefers it, and English only for a
+// program that offers nothing else.
+func TestQRRequestPageSpeaksTheProgramsLanguages(t *testing.T) {
+	f := newAcctFixture(t, api.Config{})
+	code := f.requestCode()
+	w := f.do("GET", "/r/"+code, "", "", func(r *http.Request) { r.Header.Set("Accept-Language", "es-AR") })
+	wantText(t, w, "Feedback for res.a2", "Email me my link")
+
+	if err := f.db.UpdateSurveyLanguages(t.Context(), f.progA.ID, []string{"es", "en"}); err != nil {
+		t.Fatal(err)
+	}
+	w = f.do("GET", "/r/"+code, "", "")
+	if !strings.Contains(w.Body.String(), `<html lang="es">`) {
+		t.Error("the request page of a Spanish-first program is not marked Spanish")
+	}
+	wantText(t, w, "Opinión sobre res.a2", "Tu correo", "Enviarme mi enlace", "Nada de lo que escribas aquí se muestra a res.a2.")
+	w = f.do("GET", "/r/"+code, "", "", func(r *http.Request) { r.Header.Set("Accept-Language", "en-GB,en;q=0.9") })
+	wantText(t, w, "Feedback for res.a2", "Español")
+}
