@@ -73,18 +73,19 @@ func (s *Server) submitSurveyForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	// The thank-you page names the resident; the submission read nothing.
-	p := menteeLanguage(c, offeredLanguages(asked.Langs(), asked), "")
+	// The thank-you page names the resident in one of the program's
+	// languages; the submission read neither.
+	resident, offered := "", asked.Langs()
 	if link, err := s.DB.LinkByToken(c.Request().Context(), c.Param("token")); err == nil {
-		p = menteeLanguage(c, offeredLanguages(link.Languages(), asked), "")
-		resident := link.ResidentName
-		httpkit.NoStore(c)
-		return s.render(c, http.StatusOK, "thanks", menteeMessage{menteeLang: p,
-			Title: p.P.T("thanks.title"), Detail: p.P.T("thanks.detail", resident)})
+		resident, offered = link.ResidentName, link.Languages()
+	}
+	ml := menteeLanguage(c, offeredLanguages(offered, asked), "")
+	if resident == "" {
+		resident = ml.P.T("thanks.the_resident")
 	}
 	httpkit.NoStore(c)
-	return s.render(c, http.StatusOK, "thanks", menteeMessage{menteeLang: p,
-		Title: p.P.T("thanks.title"), Detail: p.P.T("thanks.detail", p.P.T("thanks.the_resident"))})
+	return s.render(c, http.StatusOK, "thanks", menteeMessage{menteeLang: ml,
+		Title: ml.P.T("thanks.title"), Detail: ml.P.T("thanks.detail", resident)})
 }
 
 // formSubmission turns form values into the same raw submission the JSON API
