@@ -63,6 +63,10 @@ type ProgramChanges struct {
 	// MenteeEmailDomains replaces the program's mentee domains; [] clears
 	// them. Each must be a domain name such as med.example.edu.
 	MenteeEmailDomains *[]string `json:"mentee_email_domains" validate:"omitempty,max=50,dive,max=253,text"`
+	// SurveyLanguages replaces the languages the program's links offer,
+	// in order: the first is the language of emails and reminders and the
+	// page's default (issue 12). Each must be in SurveyLanguageChoices.
+	SurveyLanguages *[]string `json:"survey_languages" validate:"omitempty,max=10,dive,max=10,text"`
 }
 
 // changesDelivery reports whether the changes touch the delivery settings.
@@ -106,6 +110,13 @@ func (s *Service) UpdateProgram(ctx context.Context, a Actor, in ProgramChanges)
 			return nil, err
 		}
 	}
+	var langs []string
+	if in.SurveyLanguages != nil {
+		var err error
+		if langs, err = checkSurveyLanguages(*in.SurveyLanguages); err != nil {
+			return nil, err
+		}
+	}
 	var prog *models.Program
 	err := s.db.WithTx(ctx, func(ctx context.Context) error {
 		var err error
@@ -145,6 +156,13 @@ func (s *Service) UpdateProgram(ctx context.Context, a Actor, in ProgramChanges)
 			}
 			prog.MenteeEmailDomains = strings.Join(domains, ",")
 			detail += fmt.Sprintf(", mentee_email_domains %q", prog.MenteeDomains())
+		}
+		if in.SurveyLanguages != nil {
+			if err := s.db.UpdateSurveyLanguages(ctx, in.ID, langs); err != nil {
+				return err
+			}
+			prog.SurveyLanguages = strings.Join(langs, ",")
+			detail += fmt.Sprintf(", survey_languages %s", prog.SurveyLanguages)
 		}
 		return s.audit(ctx, a, models.AuditEntry{Action: models.ActionProgramUpdate, Target: programTarget(in.ID),
 			ProgramID: &in.ID, Detail: detail})

@@ -200,6 +200,8 @@ func TestInstrumentEditorRoundTrip(t *testing.T) {
 	}
 	form.Set("item.9.attribute", "competence")
 	form.Set("item.9.text.en", "My mentor explained the reasoning behind their advice.")
+	// The default instrument is offered in Spanish too: every text in both.
+	form.Set("item.9.text.es", "Mi mentor/a explicó el razonamiento de sus consejos.")
 	post(form, "save", http.StatusSeeOther)
 	form = load()
 	if got := form.Get("item.9.text.en"); got != "My mentor explained the reasoning behind their advice." {

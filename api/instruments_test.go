@@ -23,14 +23,14 @@ func TestInstrumentDraftErrorsNameTheFieldToFix(t *testing.T) {
 	items := doc["items"].([]any)
 	items[1].(map[string]any)["key"] = "A1"
 	items[4].(map[string]any)["attribute"] = ""
-	items[3].(map[string]any)["text"] = map[string]any{"en": "", "es": "Hola"}
+	items[3].(map[string]any)["text"] = map[string]any{"en": "", "es": "Hola", "fr": "Bonjour"}
 	broken, _ := json.Marshal(doc)
 	cases := []struct {
 		name, body string
 		status     int
 		fields     []string
 	}{
-		{"422-every-rule-at-once", string(broken), 422, []string{"items[1].key", "items[3].text.en", "items[3].text.es", "items[4].attribute"}},
+		{"422-every-rule-at-once", string(broken), 422, []string{"items[1].key", "items[3].text.en", "items[3].text.fr", "items[4].attribute"}},
 		{"422-unknown-item-field", strings.Replace(f.draftDocument(), `"allow_not_applicable"`, `"allow_not_aplicable"`, 1), 422, []string{"items[0].allow_not_aplicable"}},
 		{"422-unknown-top-field", strings.Replace(f.draftDocument(), `"title"`, `"titel"`, 1), 422, []string{"titel"}},
 		{"400-malformed", `{"key":`, 400, nil},

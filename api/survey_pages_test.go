@@ -92,7 +92,7 @@ func TestSurveyPageForm(t *testing.T) {
 	f := newFixture(t)
 	token := f.newLink(linkPending)
 	rec := f.get("/s/" + token)
-	page := rec.Body.String()
+	page := html.UnescapeString(rec.Body.String())
 	if cc := rec.Header().Get("Cache-Control"); cc != "no-store" {
 		t.Errorf("Cache-Control = %q, want no-store: the page carries the token", cc)
 	}
@@ -262,7 +262,7 @@ func TestSurveyPrivacyNoteStatesTheProgramsReleaseRule(t *testing.T) {
 		models.WindowSettings{ReleaseWindow: surveys.WindowHalf, AcademicYearStartMonth: 9, MinMentees: 5}); err != nil {
 		t.Fatal(err)
 	}
-	page := f.get("/s/" + f.newLink(linkPending)).Body.String()
+	page := html.UnescapeString(f.get("/s/" + f.newLink(linkPending)).Body.String())
 	for _, want := range []string{
 		"Dr. Ada Lovelace sees your answers only combined with at least 5 mentees' answers, and only after the half (September 2026–February 2027) ends.",
 		"nobody, administrators included, can tell which answers are yours",

@@ -58,13 +58,16 @@ type programView struct {
 	// MenteeEmailDomains are the domains whose addresses are accepted as
 	// mentees on first use; [] when none.
 	MenteeEmailDomains []string `json:"mentee_email_domains"`
+	// SurveyLanguages are the languages the program's links offer; the
+	// first is the language of its emails and reminders.
+	SurveyLanguages []string `json:"survey_languages"`
 }
 
 func newProgramView(p *models.Program) programView {
 	return programView{ID: p.ID, Name: p.Name, MinResponses: p.MinResponses,
 		ReminderAfterDays: p.ReminderAfterDays, MaxReminders: p.MaxReminders, LinkLifetimeDays: p.LinkLifetimeDays,
 		ReleaseWindow: p.ReleaseWindow, AcademicYearStartMonth: p.AcademicYearStartMonth, MinMentees: p.MinMentees,
-		MenteeEmailDomains: p.MenteeDomains()}
+		MenteeEmailDomains: p.MenteeDomains(), SurveyLanguages: p.Languages()}
 }
 
 // passwordLinkView is a set-password link, shown once to whoever made it.

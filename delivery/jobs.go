@@ -127,24 +127,28 @@ func (s *Service) deliver(ctx context.Context, job *rivertype.JobRow, meetingID 
 
 // compose builds the email for a meeting.
 func (s *Service) compose(m *models.MeetingDelivery, token string, n int) (Message, error) {
-	d := emailData{
+	f := emailFacts{
 		ResidentName: m.ResidentName,
 		ProgramName:  m.ProgramName,
-		MeetingDate:  longDate(m.MeetingDate),
+		MeetingDate:  m.MeetingDate,
 		URL:          s.surveyURL(token),
-		Expires:      expiryText(m.ExpiresAt),
+		Expires:      m.ExpiresAt,
 		Reminder:     n > 0,
 		Reminders:    m.MaxReminders,
 	}
 	if m.MenteeName != nil {
-		d.MenteeName = *m.MenteeName
+		f.MenteeName = *m.MenteeName
 	}
+	// The program's first survey language words the email and reminders:
+	// one language for every mentee of the program, so the email says
+	// nothing about the mentee.
+	d := wordEmail(models.SurveyLanguageList(m.SurveyLanguages)[0], f)
 	subject, text, html, err := composeEmail(d)
 	if err != nil {
 		return Message{}, fmt.Errorf("compose email: %w", err)
 	}
 	return Message{
-		From: s.cfg.From, To: *m.MenteeEmail, ToName: d.MenteeName,
+		From: s.cfg.From, To: *m.MenteeEmail, ToName: f.MenteeName,
 		Subject: subject, Text: text, HTML: html, ID: s.messageID(m.ID, n),
 	}, nil
 }

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mentorpulse/mentorpulse/i18n"
 )
 
 //go:embed all:templates
@@ -29,7 +31,13 @@ type Pages struct {
 	pages map[string]*template.Template
 }
 
+// staff is the catalogue's printer for the staff pages, English until
+// they are translated (issue 12 keeps them English).
+var staff = i18n.For(i18n.Reference)
+
 var funcs = template.FuncMap{
+	// t is a staff page's text from the catalogue.
+	"t": staff.T,
 	"date": func(s *string) string {
 		if s == nil {
 			return ""

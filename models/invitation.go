@@ -137,7 +137,13 @@ type LinkView struct {
 	ReleaseWindow          string
 	AcademicYearStartMonth int
 	MinMentees             int
+	// SurveyLanguages are the program's, stored form (SurveyLanguageList).
+	SurveyLanguages string
 }
+
+// Languages are the languages the link's page offers, the program's
+// default first.
+func (v *LinkView) Languages() []string { return SurveyLanguageList(v.SurveyLanguages) }
 
 // LinkByToken finds the link for a token. An unknown or malformed token is
 // not_found; the link is returned whatever its status (see OpenLink).
@@ -147,7 +153,7 @@ func (d *DB) LinkByToken(ctx context.Context, token string) (*LinkView, error) {
 	}
 	var v LinkView
 	err := d.db(ctx).Raw(`SELECT i.*, u.name AS resident_name, p.name AS program_name,
-			p.release_window, p.academic_year_start_month, p.min_mentees
+			p.release_window, p.academic_year_start_month, p.min_mentees, p.survey_languages
 		FROM invitations i
 		JOIN users u ON u.id = i.resident_id
 		JOIN programs p ON p.id = i.program_id

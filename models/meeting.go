@@ -103,6 +103,9 @@ type MeetingDelivery struct {
 	ExpiresAt    time.Time
 	ResidentName string
 	ProgramName  string
+	// SurveyLanguages are the program's (SurveyLanguageList): the first is
+	// the email's language.
+	SurveyLanguages string
 	DeliverySettings
 }
 
@@ -115,7 +118,7 @@ func (m *MeetingDelivery) LinkOpen(now time.Time) bool {
 func (d *DB) MeetingForDelivery(ctx context.Context, id int64) (*MeetingDelivery, error) {
 	var m MeetingDelivery
 	err := d.db(ctx).Raw(`SELECT m.*, i.status AS link_status, i.expires_at, u.name AS resident_name,
-			p.name AS program_name, p.reminder_after_days, p.max_reminders, p.link_lifetime_days
+			p.name AS program_name, p.survey_languages, p.reminder_after_days, p.max_reminders, p.link_lifetime_days
 		FROM meetings m
 		JOIN invitations i ON i.id = m.invitation_id
 		JOIN users u ON u.id = m.resident_id

@@ -31,6 +31,9 @@ type Program struct {
 	// links ask (docs/instrument.md, "Versions"); nil for the default.
 	InstrumentKey     *string
 	InstrumentVersion *int
+	// SurveyLanguages is the comma-separated, ordered list of languages
+	// its survey links offer (see Languages).
+	SurveyLanguages string `gorm:"not null"`
 	DeliverySettings
 	WindowSettings
 }
@@ -55,6 +58,9 @@ func (d *DB) CreateProgram(ctx context.Context, p *Program) error {
 	p.WindowSettings = p.WindowSettings.withDefaults()
 	if err := p.WindowSettings.Validate(); err != nil {
 		return err
+	}
+	if p.SurveyLanguages == "" {
+		p.SurveyLanguages = DefaultSurveyLanguage
 	}
 	p.CreatedAt = d.now()
 	if err := d.db(ctx).Create(p).Error; err != nil {

@@ -144,20 +144,20 @@ func parseComment(v json.RawMessage, max int) (string, error) {
 // Messages are sentences of their own, shown to the mentee beside the box.
 func CleanComment(s string, max int) (string, error) {
 	if !utf8.ValidString(s) {
-		return "", fmt.Errorf("contains characters that are not valid text")
+		return "", ErrCommentInvalidText
 	}
 	s = strings.TrimSpace(lineBreaks.Replace(s))
 	switch err := CheckText(s, true); err {
 	case nil:
 	case errTextControl:
-		return "", fmt.Errorf("contains control characters; please use plain text")
+		return "", ErrCommentControl
 	case errTextBidi:
-		return "", fmt.Errorf("contains invisible text-direction characters; please use plain text")
+		return "", ErrCommentBidi
 	default:
-		return "", fmt.Errorf("contains only invisible characters; write something or leave it empty")
+		return "", ErrCommentInvisible
 	}
 	if n := utf8.RuneCountInString(s); n > max {
-		return "", fmt.Errorf("is %d characters long; the limit is %d", n, max)
+		return "", &CommentTooLongError{Length: n, Max: max}
 	}
 	return s, nil
 }

@@ -130,6 +130,38 @@ var residentMentorV1 = &Instrument{
 		{CommentKeepDoing, "One thing your mentor did well", 1000},
 		{CommentNextTime, "One thing that would make the next meeting more useful", 1000},
 	},
+	Languages:    []string{"en", "es"},
+	Translations: map[string]*Translation{"es": residentMentorV1Spanish},
+}
+
+// residentMentorV1Spanish is a careful translation, to be reviewed locally
+// before use; docs/instrument.md lists the translator's choices (tú, the
+// "mentor/a" form, phrasing that needs no gender agreement for the mentee).
+var residentMentorV1Spanish = &Translation{
+	Title: "Opinión sobre la mentoría de residentes",
+	Items: map[string]string{
+		"A1": "Mi mentor/a dedicó suficiente tiempo a esta reunión; no fue apresurada.",
+		"A2": "Sé cómo comunicarme con mi mentor/a entre reuniones y confío en recibir respuesta a tiempo.",
+		"C1": "Los consejos de mi mentor/a fueron acertados y pertinentes para mi situación.",
+		"C2": "Mi mentor/a me ayudó a convertir mis objetivos en próximos pasos concretos.",
+		"C3": "Los comentarios de mi mentor/a sobre mi desempeño fueron específicos y constructivos.",
+		"S1": "Sentí que a mi mentor/a le importaban de verdad mi éxito y mi bienestar.",
+		"S2": "Sentí que podía plantear con confianza inquietudes como la carga de trabajo, el estrés o asuntos personales.",
+		"S3": "Mi mentor/a respetó mi propia idea de lo que es el éxito, en lugar de imponerme la suya.",
+		"G":  "En general, esta reunión valió el tiempo que le dediqué.",
+	},
+	Labels: map[int]string{
+		1: "Totalmente en desacuerdo",
+		2: "En desacuerdo",
+		3: "Ni de acuerdo ni en desacuerdo",
+		4: "De acuerdo",
+		5: "Totalmente de acuerdo",
+	},
+	NotApplicable: "No aplica / no se trató",
+	Prompts: map[string]string{
+		CommentKeepDoing: "Algo que tu mentor/a hizo bien",
+		CommentNextTime:  "Algo que haría más útil la próxima reunión",
+	},
 }
 
 // registry guards instruments: versions published in the database are

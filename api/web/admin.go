@@ -36,6 +36,8 @@ type adminProgramsData struct {
 	Kinds         []string
 	Months        []monthOption
 	MinMinMentees int
+	// LanguageChoices names the survey languages a program may offer.
+	LanguageChoices string
 }
 
 // monthOption is one month of the academic-year select.
@@ -78,6 +80,7 @@ func (s *Server) renderPrograms(c echo.Context, status int, d adminProgramsData)
 	}
 	d.Nav, d.Programs, d.MinMinResponses = s.nav(c), ps, models.MinMinResponses
 	d.Kinds, d.Months, d.MinMinMentees = surveys.WindowKinds(), monthOptions(), surveys.MinMinMentees
+	d.LanguageChoices = languageChoices()
 	d.Bounds = deliveryBounds{accounts.MinReminderAfterDays, accounts.MaxReminderAfterDays, accounts.MaxMaxReminders, accounts.MinLinkLifetimeDays, accounts.MaxLinkLifetimeDays}
 	if d.Create.Values == nil {
 		d.Create.Values = map[string]string{"min_responses": strconv.Itoa(models.DefaultMinResponses)}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -11,10 +12,11 @@ import (
 	"github.com/mentorpulse/mentorpulse/accounts"
 	"github.com/mentorpulse/mentorpulse/api/httpkit"
 	"github.com/mentorpulse/mentorpulse/models"
+	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
 // releaseFieldNames are the release form's inputs, in page order.
-var releaseFieldNames = []string{"release_window", "academic_year_start_month", "min_mentees", "mentee_email_domains"}
+var releaseFieldNames = []string{"release_window", "academic_year_start_month", "min_mentees", "mentee_email_domains", "survey_languages"}
 
 // releaseFields names the release inputs of one program's row.
 func releaseFields(id int64) []formField {
@@ -24,6 +26,7 @@ func releaseFields(id int64) []formField {
 		{Name: "academic_year_start_month", ID: "yearstart-" + n, Label: "Academic year starts in"},
 		{Name: "min_mentees", ID: "mentees-" + n, Label: "Minimum mentees"},
 		{Name: "mentee_email_domains", ID: "domains-" + n, Label: "Mentee email domains"},
+		{Name: "survey_languages", ID: "languages-" + n, Label: "Survey languages"},
 	}
 }
 
@@ -68,6 +71,12 @@ func (s *Server) updateReleaseForm(c echo.Context) error {
 	}
 	domains := splitDomains(c.FormValue("mentee_email_domains"))
 	in.MenteeEmailDomains = &domains
+	// A form without the field (an older page) leaves the languages alone;
+	// an empty one is refused by the use case.
+	if _, ok := c.Request().PostForm["survey_languages"]; ok {
+		langs := splitDomains(c.FormValue("survey_languages"))
+		in.SurveyLanguages = &langs
+	}
 	if window == "" {
 		d.Release.add(fields, "release_window", "is required")
 	}
@@ -78,7 +87,7 @@ func (s *Server) updateReleaseForm(c echo.Context) error {
 			return c.Redirect(http.StatusSeeOther, "/admin/programs?"+q.Encode()+"#program-"+strconv.FormatInt(id, 10))
 		}
 	}
-	if err != nil && !failForm(&d.Release, err, fields, "") {
+	if err != nil && !failForm(&d.Release, listFieldErrors(err, "survey_languages"), fields, "") {
 		return err
 	}
 	return s.renderPrograms(c, http.StatusUnprocessableEntity, d)
@@ -101,7 +110,49 @@ func releaseSummary(p *models.Program) string {
 	out := "results are released per " + p.ReleaseWindow + " (the academic year starts in " +
 		time.Month(p.AcademicYearStartMonth).String() + "), from at least " + strconv.Itoa(p.MinMentees) + " different mentees"
 	if ds := p.MenteeDomains(); len(ds) > 0 {
-		return out + "; addresses in " + strings.Join(ds, ", ") + " are accepted as mentees."
+		out += "; addresses in " + strings.Join(ds, ", ") + " are accepted as mentees."
+	} else {
+		out += "; no mentee domains: every mentee must be on the roster."
 	}
-	return out + "; no mentee domains: every mentee must be on the roster."
+	return out + " " + languagesSummary(p.Languages())
+}
+
+// languageChoices lists the survey languages a program may offer, as
+// "en (English), es (Spanish)".
+func languageChoices() string {
+	var out []string
+	for _, l := range accounts.SurveyLanguageChoices() {
+		out = append(out, l+" ("+surveys.LanguageName(l)+")")
+	}
+	return strings.Join(out, ", ")
+}
+
+// languagesSummary names a program's survey languages for staff.
+func languagesSummary(langs []string) string {
+	names := make([]string, len(langs))
+	for i, l := range langs {
+		names[i] = surveys.LanguageName(l)
+	}
+	if len(names) == 1 {
+		return "Survey pages, emails and reminders are in " + names[0] + "."
+	}
+	return "Survey pages offer " + strings.Join(names, ", ") + "; emails and reminders are in " + names[0] + "."
+}
+
+// listFieldErrors files the errors of a list's entries
+// ("survey_languages[1]") under the list's one form field.
+func listFieldErrors(err error, list string) error {
+	var ae *surveys.Error
+	if !errors.As(err, &ae) || len(ae.Fields) == 0 {
+		return err
+	}
+	out := *ae
+	out.Fields = make([]surveys.FieldError, len(ae.Fields))
+	for i, fe := range ae.Fields {
+		if strings.HasPrefix(fe.Field, list+"[") {
+			fe.Field = list
+		}
+		out.Fields[i] = fe
+	}
+	return &out
 }

@@ -2,7 +2,9 @@ package web
 
 import (
 	"errors"
+	"github.com/mentorpulse/mentorpulse/i18n"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -68,11 +70,16 @@ func previewSubmit(c echo.Context, inst *surveys.Instrument) (map[string]string,
 // the privacy note and no resident named. Only the banner, the form's
 // target and the disabled decline button differ.
 func (s *Server) renderPreview(c echo.Context, status int, prog *models.Program, inst *surveys.Instrument, published bool, path, lang string, form map[string]string, fieldErrs []surveys.FieldError, valid bool) error {
+	// The preview's own language links stand in for the mentee's switcher.
+	if !i18n.Has(lang) || !slices.Contains(inst.Langs(), lang) {
+		lang = inst.Source()
+	}
+	ml := menteeLang{P: i18n.For(lang), Lang: lang, Chosen: true}
 	loc := inst.In(lang)
 	link := &models.LinkView{ProgramName: prog.Name, ReleaseWindow: prog.ReleaseWindow,
 		AcademicYearStartMonth: prog.AcademicYearStartMonth, MinMentees: prog.MinMentees}
-	d := s.surveyData(c, link, loc, form, fieldErrs)
-	d.Action = path
+	d := s.surveyData(ml, link, loc, form, fieldErrs)
+	d.Action = withLang(path, lang)
 	st := "draft"
 	if published {
 		st = "published"

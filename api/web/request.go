@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/mentorpulse/mentorpulse/api/httpkit"
 	"github.com/mentorpulse/mentorpulse/delivery"
+	"github.com/mentorpulse/mentorpulse/i18n"
 	"github.com/mentorpulse/mentorpulse/models"
 	"github.com/mentorpulse/mentorpulse/surveys"
 )
@@ -25,6 +26,9 @@ import (
 const requestCSRFCookie = "mentorpulse_request"
 
 type requestPageData struct {
+	menteeLang
+	// Action is the form's target, carrying a chosen language.
+	Action       string
 	ResidentName string
 	Code         string
 	CSRFToken    string
@@ -47,12 +51,30 @@ func (s *Server) requestPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.renderRequest(c, http.StatusOK, requestPageData{ResidentName: res.Name})
+	return s.renderRequest(c, http.StatusOK, res, requestPageData{})
+}
+
+// requestLanguage picks the request page's language among the resident's
+// program's survey languages.
+func (s *Server) requestLanguage(c echo.Context, res *models.User) menteeLang {
+	offered := []string{i18n.Reference}
+	if res.ProgramID != nil {
+		if p, err := s.DB.ProgramByID(c.Request().Context(), *res.ProgramID); err == nil {
+			offered = p.Languages()
+		}
+	}
+	return menteeLanguage(c, offeredLanguages(offered, surveys.Default()), "/r/"+c.Param("code"))
 }
 
 // renderRequest shows the form (or its answer) with a fresh form token.
-func (s *Server) renderRequest(c echo.Context, status int, d requestPageData) error {
+func (s *Server) renderRequest(c echo.Context, status int, res *models.User, d requestPageData) error {
+	d.ResidentName = res.Name
+	d.menteeLang = s.requestLanguage(c, res)
 	d.Code = c.Param("code")
+	d.Action = "/r/" + d.Code
+	if d.Chosen {
+		d.Action = withLang(d.Action, d.Lang)
+	}
 	d.CSRFToken = httpkit.NewRequestID() + httpkit.NewRequestID()
 	c.SetCookie(&http.Cookie{
 		Name: requestCSRFCookie, Value: d.CSRFToken, Path: "/r/", MaxAge: 3600,
@@ -75,26 +97,27 @@ func (s *Server) requestForm(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "the form is too large")
 	}
 	form := c.Request().PostForm
-	d := requestPageData{ResidentName: res.Name, Email: strings.TrimSpace(form.Get("email"))}
+	d := requestPageData{Email: strings.TrimSpace(form.Get("email"))}
+	t := s.requestLanguage(c, res).P.T
 	ck, err := c.Cookie(requestCSRFCookie)
 	if err != nil || ck.Value == "" || subtle.ConstantTimeCompare([]byte(form.Get(httpkit.CSRFField)), []byte(ck.Value)) != 1 {
-		d.Error = "The form had expired. Please try again."
-		return s.renderRequest(c, http.StatusForbidden, d)
+		d.Error = t("request.expired")
+		return s.renderRequest(c, http.StatusForbidden, res, d)
 	}
 	if d.Email == "" {
-		d.Error = "Please enter your email address."
-		return s.renderRequest(c, http.StatusUnprocessableEntity, d)
+		d.Error = t("request.empty")
+		return s.renderRequest(c, http.StatusUnprocessableEntity, res, d)
 	}
 	if surveys.CheckText(d.Email, false) != nil {
 		// Shown again, it could break the page; the answer stays the same.
 		d.Email = ""
 	}
 	if err := s.AllowLinkRequest(c, d.Email); err != nil {
-		d.Error = "Too many requests. Please wait " + c.Response().Header().Get("Retry-After") + " seconds and try again."
-		return s.renderRequest(c, http.StatusTooManyRequests, d)
+		d.Error = t("request.too_many", c.Response().Header().Get("Retry-After"))
+		return s.renderRequest(c, http.StatusTooManyRequests, res, d)
 	}
 	s.Cfg.Delivery.RequestLink(delivery.LinkRequest{ResidentID: res.ID, Email: d.Email})
-	return s.renderRequest(c, http.StatusOK, requestPageData{ResidentName: res.Name, Sent: true})
+	return s.renderRequest(c, http.StatusOK, res, requestPageData{Sent: true})
 }
 
 // requestCodeView is the home's QR request code: when the current one was

@@ -20,6 +20,13 @@ type messagePage struct {
 	Nav                 *navView
 }
 
+// menteeMessage is a thank-you, closed-link or error page a mentee sees, in
+// their language.
+type menteeMessage struct {
+	menteeLang
+	Title, Detail, Hint string
+}
+
 func (s *Server) surveyPage(c echo.Context) error {
 	link, inst, err := s.DB.OpenSurvey(c.Request().Context(), c.Param("token"))
 	if err != nil {
@@ -66,16 +73,19 @@ func (s *Server) submitSurveyForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	// The thank-you page names the resident; the submission read nothing.
-	resident := "the resident"
+	// The thank-you page names the resident in one of the program's
+	// languages; the submission read neither.
+	resident, offered := "", asked.Langs()
 	if link, err := s.DB.LinkByToken(c.Request().Context(), c.Param("token")); err == nil {
-		resident = link.ResidentName
+		resident, offered = link.ResidentName, link.Languages()
+	}
+	ml := menteeLanguage(c, offeredLanguages(offered, asked), "")
+	if resident == "" {
+		resident = ml.P.T("thanks.the_resident")
 	}
 	httpkit.NoStore(c)
-	return s.render(c, http.StatusOK, "thanks", messagePage{
-		Title:  "Thank you",
-		Detail: "Your feedback was received. It will be shown to " + resident + " only together with other mentees' answers.",
-	})
+	return s.render(c, http.StatusOK, "thanks", menteeMessage{menteeLang: ml,
+		Title: ml.P.T("thanks.title"), Detail: ml.P.T("thanks.detail", resident)})
 }
 
 // formSubmission turns form values into the same raw submission the JSON API
@@ -108,14 +118,19 @@ func formSubmission(c echo.Context, inst *surveys.Instrument) (map[string]string
 }
 
 func (s *Server) declineSurveyForm(c echo.Context) error {
+	// The program's languages choose the answer page's; the link names
+	// them until the decline closes it.
+	offered := offeredLanguages(surveys.Default().Langs(), nil)
+	if link, err := s.DB.LinkByToken(c.Request().Context(), c.Param("token")); err == nil {
+		offered = offeredLanguages(link.Languages(), nil)
+	}
 	if err := s.DB.DeclineLink(c.Request().Context(), c.Param("token")); err != nil {
 		return err
 	}
+	p := menteeLanguage(c, offered, "")
 	httpkit.NoStore(c)
-	return s.render(c, http.StatusOK, "thanks", messagePage{
-		Title:  "Survey closed",
-		Detail: "Thanks for letting us know the meeting did not happen. This link is now closed and no answers were stored.",
-	})
+	return s.render(c, http.StatusOK, "thanks", menteeMessage{menteeLang: p,
+		Title: p.P.T("declined.title"), Detail: p.P.T("declined.detail")})
 }
 
 // keptAnswers is a submission of the form that failed for a reason of ours:
@@ -137,6 +152,9 @@ func (s *Server) renderError(c echo.Context, p httpkit.Problem, err error) error
 		// The link could not be read either: the form goes without the
 		// resident's name, with every answer in place and a notice.
 		return s.renderSurveyKept(c, p.Status, kept.instrument, kept.form)
+	}
+	if menteeRoute(c) {
+		return s.renderMenteeError(c, p, err)
 	}
 	page := messagePage{Title: p.Title, Detail: sentence(p.Detail), Nav: s.nav(c)}
 	switch p.Status {

@@ -7,24 +7,31 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/mentorpulse/mentorpulse/api/httpkit"
+	"github.com/mentorpulse/mentorpulse/i18n"
 	"github.com/mentorpulse/mentorpulse/models"
 	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
 // surveyPageData is what the mentee's form shows.
 type surveyPageData struct {
+	menteeLang
 	Token        string
 	ResidentName string
 	ProgramName  string
 	// MinMentees and Window state the program's release rule: the
 	// answers are seen only combined with at least MinMentees mentees',
 	// after Window (e.g. "quarter (October–December 2026)") ends.
-	MinMentees  int
-	Window      string
-	MeetingDate *string
-	ExpiresAt   time.Time
-	Items       []itemView
-	Comments    []commentView
+	MinMentees int
+	Window     string
+	// MeetingDay and Closes are the meeting's date and the link's last
+	// day in the page's language; empty when unknown.
+	MeetingDay string
+	Closes     string
+	// Action and DeclineAction are the forms' targets, carrying the
+	// language so that the answer pages keep it.
+	Action, DeclineAction string
+	Items                 []itemView
+	Comments              []commentView
 	// ErrorTitle heads the error summary; empty when there is none.
 	ErrorTitle string
 	// Unanswered links to each statement left without an answer, the common
@@ -38,8 +45,6 @@ type surveyPageData struct {
 	// reach: the answers are kept, to send again in a minute (a link takes
 	// one answer, so a second send never stores twice).
 	Unavailable bool
-	// Action is where the form posts: the link's own URL, or the preview's.
-	Action string
 	// Preview is set when staff look at an instrument as a mentee would
 	// (instrument_preview.go): the same form under a banner, storing nothing.
 	Preview *previewView
@@ -69,6 +74,17 @@ type errorLink struct {
 	Number       int
 }
 
+// meetingDay shows a YYYY-MM-DD meeting date with its weekday, in the
+// page's language: "Friday 20 November 2026", "viernes 20 de noviembre de
+// 2026".
+func meetingDay(p *i18n.Printer, date string) string {
+	t, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return date
+	}
+	return p.WeekdayDate(t)
+}
+
 // renderSurveyKept shows the form again after the database was out of
 // reach: the mentee's answers in place under a notice to send them again.
 // Nothing about the link could be read, so the page names no resident and
@@ -85,48 +101,64 @@ func (s *Server) renderSurvey(c echo.Context, status int, link *models.LinkView,
 }
 
 func (s *Server) renderSurveyPage(c echo.Context, status int, link *models.LinkView, inst *surveys.Instrument, form map[string]string, fieldErrs []surveys.FieldError, unavailable bool) error {
-	d := s.surveyData(c, link, inst, form, fieldErrs)
+	token := c.Param("token")
+	offered := link.Languages()
+	if unavailable {
+		// The link could not be read: any language the instrument has.
+		offered = inst.Langs()
+	}
+	ml := menteeLanguage(c, offeredLanguages(offered, inst), "/s/"+token)
+	d := s.surveyData(ml, link, inst.In(ml.Lang), form, fieldErrs)
+	d.Token = token
 	d.Unavailable = unavailable
+	d.Action, d.DeclineAction = "/s/"+token, "/s/"+token+"/decline"
+	if ml.Chosen {
+		d.Action, d.DeclineAction = withLang(d.Action, ml.Lang), withLang(d.DeclineAction, ml.Lang)
+	}
 	// The page carries the link's token and, after a mistake, the mentee's
 	// answers: keep it out of caches on a shared device.
 	httpkit.NoStore(c)
 	return s.render(c, status, "survey", d)
 }
 
-// surveyData is the mentee's form for any instrument: the survey page and
-// the instrument preview both render it, so the preview shows exactly what
-// a mentee gets.
-func (s *Server) surveyData(c echo.Context, link *models.LinkView, inst *surveys.Instrument, form map[string]string, fieldErrs []surveys.FieldError) surveyPageData {
+// surveyData is the mentee's form for any instrument, already in the
+// page's language: the survey page and the instrument preview both render
+// it, so the preview shows exactly what a mentee gets.
+func (s *Server) surveyData(ml menteeLang, link *models.LinkView, inst *surveys.Instrument, form map[string]string, fieldErrs []surveys.FieldError) surveyPageData {
 	errs := map[string]string{}
 	for _, fe := range fieldErrs {
 		errs[fe.Field] = fe.Message
 	}
+	p := ml.P
 	d := surveyPageData{
-		Token:        c.Param("token"),
+		menteeLang:   ml,
 		ResidentName: link.ResidentName,
 		ProgramName:  link.ProgramName,
 		MinMentees:   link.MinMentees,
-		MeetingDate:  link.MeetingDate,
-		ExpiresAt:    link.ExpiresAt,
-		Action:       "/s/" + c.Param("token"),
 	}
-	d.Window = releaseWindowLabel(s.DB.Now(), link.ReleaseWindow, link.AcademicYearStartMonth)
+	if link.MeetingDate != nil {
+		d.MeetingDay = meetingDay(p, *link.MeetingDate)
+	}
+	if !link.ExpiresAt.IsZero() {
+		d.Closes = p.Date(link.ExpiresAt.UTC())
+	}
+	d.Window = releaseWindowText(p, s.DB.Now(), link.ReleaseWindow, link.AcademicYearStartMonth)
 	if d.MinMentees < surveys.MinMinMentees {
 		d.MinMentees = surveys.DefaultMinMentees
 	}
 	if _, ok := errs["answers"]; ok {
-		d.AnswersError = "Rate at least one statement: every answer is \u201cNot applicable\u201d."
+		d.AnswersError = p.T("errors.all_not_applicable")
 		d.Errors = append(d.Errors, errorLink{Anchor: "err-answers", Text: d.AnswersError})
 	}
 	for i, it := range inst.Items {
-		iv := itemView{Key: it.Key, Number: i + 1, Text: it.Text, AttributeLabel: it.Attribute.Label()}
+		iv := itemView{Key: it.Key, Number: i + 1, Text: it.Text, AttributeLabel: p.T("attribute." + string(it.Attribute))}
 		if msg, ok := errs["answers."+it.Key]; ok {
-			iv.Error = pageMessage(msg)
+			iv.Error = pageMessage(p, msg)
 			el := errorLink{Anchor: "item-" + it.Key, Number: iv.Number}
 			if unanswered(msg) {
 				d.Unanswered = append(d.Unanswered, el)
 			} else {
-				el.Text = "Question " + strconv.Itoa(iv.Number) + ": " + iv.Error
+				el.Text = p.T("errors.question", iv.Number, iv.Error)
 				d.Errors = append(d.Errors, el)
 			}
 		}
@@ -141,13 +173,14 @@ func (s *Server) surveyData(c echo.Context, link *models.LinkView, inst *surveys
 	}
 	for _, cp := range inst.Comments {
 		cv := commentView{Key: cp.Key, Prompt: cp.Prompt, MaxLength: cp.MaxLength, Value: form[cp.Key]}
-		if msg, ok := errs["comments."+cp.Key]; ok {
-			cv.Error = "This comment " + msg + "."
-			d.Errors = append(d.Errors, errorLink{Anchor: "item-" + cp.Key, Text: "\u201c" + cp.Prompt + "\u201d " + msg + "."})
+		if _, ok := errs["comments."+cp.Key]; ok {
+			why := commentReason(p, form[cp.Key], cp.MaxLength)
+			cv.Error = p.T("errors.comment", why)
+			d.Errors = append(d.Errors, errorLink{Anchor: "item-" + cp.Key, Text: p.T("errors.comment_named", cp.Prompt, why)})
 		}
 		d.Comments = append(d.Comments, cv)
 	}
-	d.ErrorTitle = errorTitle(len(d.Unanswered), len(d.Errors))
+	d.ErrorTitle = errorTitle(p, len(d.Unanswered), len(d.Errors))
 	return d
 }
 
@@ -157,37 +190,37 @@ func unanswered(msg string) bool { return strings.HasPrefix(msg, "choose a ratin
 
 // pageMessage rewords the API's message about one rated item for people
 // using the form, who never see the numbers behind the choices.
-func pageMessage(msg string) string {
+func pageMessage(p *i18n.Printer, msg string) string {
 	if unanswered(msg) {
-		return "Choose an answer, or \u201cNot applicable\u201d if it didn't come up."
+		return p.T("errors.choose_answer")
 	}
 	// Only a tampered form sends a value the page does not offer.
-	return "Choose one of the answers shown."
+	return p.T("errors.choose_shown")
 }
 
-func errorTitle(unanswered, other int) string {
+func errorTitle(p *i18n.Printer, unanswered, other int) string {
 	switch {
 	case unanswered+other == 0:
 		return ""
 	case other == 0 && unanswered == 1:
-		return "One statement still needs an answer"
+		return p.T("errors.unanswered_one")
 	case other == 0:
-		return strconv.Itoa(unanswered) + " statements still need an answer"
+		return p.T("errors.unanswered_other", unanswered)
 	case unanswered+other == 1:
-		return "One answer needs another look"
+		return p.T("errors.look_one")
 	}
-	return strconv.Itoa(unanswered+other) + " answers need another look"
+	return p.T("errors.look_other", unanswered+other)
 }
 
-// releaseWindowLabel names the window an answer submitted now belongs to:
+// releaseWindowText names the window an answer submitted now belongs to:
 // "quarter (October–December 2026)". A program without settings (the
 // unavailable page) gets the defaults, as the release job does.
-func releaseWindowLabel(now time.Time, kind string, startMonth int) string {
+func releaseWindowText(p *i18n.Printer, now time.Time, kind string, startMonth int) string {
 	if !surveys.ValidWindowKind(kind) {
 		kind = surveys.DefaultWindow
 	}
 	if startMonth < 1 || startMonth > 12 {
 		startMonth = surveys.DefaultAcademicYearStartMonth
 	}
-	return surveys.WindowOf(now, kind, startMonth).Label(kind)
+	return windowText(p, surveys.WindowOf(now, kind, startMonth), kind)
 }

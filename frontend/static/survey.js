@@ -11,7 +11,9 @@
     var max = parseInt(ta.getAttribute("maxlength"), 10);
     var update = function () {
       var left = max - ta.value.length;
-      out.textContent = left + (left === 1 ? " character" : " characters") + " left";
+      // The page's language words the count (data-left-one, data-left-other).
+      var words = ta.getAttribute(left === 1 ? "data-left-one" : "data-left-other") || "{n} characters left";
+      out.textContent = words.replace("{n}", left);
     };
     ta.addEventListener("input", update);
     update();
