@@ -161,7 +161,7 @@ func TestPublishRefusesAnItemKeyUnderAnotherAttribute(t *testing.T) {
 		t.Fatal(err)
 	}
 	doc := d.Document
-	doc.Items = append(doc.Items, surveys.DocumentItem{Key: "C1", Attribute: surveys.Overall, Text: map[string]string{"en": "x"}})
+	doc.Items = append(doc.Items, surveys.DocumentItem{Key: "C1", Attribute: surveys.Overall, Text: map[string]string{"en": "x", "es": "x"}})
 	doc.Items[2].Key = "C9" // C1 now asked under overall
 	if _, err := w.svc.UpdateInstrumentDraft(w.ctx, w.asDirA, d.Key, 1, doc); err != nil {
 		t.Fatal(err)

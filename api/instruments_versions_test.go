@@ -179,12 +179,12 @@ func TestPublishedVersionTwoLeavesEarlierLinksAndFiguresAlone(t *testing.T) {
 		case "S3":
 			continue
 		case "C2":
-			it.Text = map[string]string{"en": "My mentor helped me plan concrete next steps."}
+			it.Text = map[string]string{"en": "My mentor helped me plan concrete next steps.", "es": "Mi mentor/a me ayudó a planear próximos pasos concretos."}
 		}
 		items = append(items, it)
 		if it.Key == "C3" {
 			items = append(items, surveys.DocumentItem{Key: "OR1", Attribute: surveys.Competence, AllowNotApplicable: true,
-				Text: map[string]string{"en": "My mentor pointed me to the right people and resources."}})
+				Text: map[string]string{"en": "My mentor pointed me to the right people and resources.", "es": "Mi mentor/a me orientó hacia las personas y los recursos adecuados."}})
 		}
 	}
 	doc.Items = items
@@ -248,18 +248,21 @@ func TestPublishedVersionTwoLeavesEarlierLinksAndFiguresAlone(t *testing.T) {
 			}
 		}
 	}
-	// April–June: one version-1 answer and three version-2 answers. OR1
-	// rests on the three that asked it; S3 on the one; the unchanged
-	// attributes read as they did, since every answer gave them the same.
+	// April–June: one version-1 answer and three version-2 answers, a group
+	// straddling the publish. It is released on the items all four were
+	// asked (docs/privacy.md): OR1's three answers and S3's one would
+	// otherwise let the single version-1 mentee's S3 be worked out. C2
+	// keeps its key across the rewording, so all four count; the unchanged
+	// figures read as they did, since every answer gave them the same.
 	for name, fig := range map[string]map[string]string{
 		"resident": e.residentFigures("2026-04", "2026-06"),
 		"program":  e.programFigures("2026-04", "2026-06"),
 	} {
-		if !strings.Contains(fig["item OR1"], " n 3 ") {
-			t.Errorf("%s report April–June OR1: %q, want its three answers", name, fig["item OR1"])
+		if v, ok := fig["item OR1"]; ok {
+			t.Errorf("%s report April–June OR1: %q, want nothing from a group only partly asked it", name, v)
 		}
-		if !strings.Contains(fig["item S3"], " n 1 ") {
-			t.Errorf("%s report April–June S3: %q, want the one version-1 answer", name, fig["item S3"])
+		if v, ok := fig["item S3"]; ok {
+			t.Errorf("%s report April–June S3: %q, want nothing from a group only partly asked it", name, v)
 		}
 		if !strings.Contains(fig["item C2"], " n 4 ") {
 			t.Errorf("%s report April–June C2: %q, want all four answers under one key", name, fig["item C2"])
@@ -275,11 +278,34 @@ func TestPublishedVersionTwoLeavesEarlierLinksAndFiguresAlone(t *testing.T) {
 			}
 		}
 	}
+	// July–September, all on version 2: OR1 appears, with its data only.
+	for i := range 3 {
+		m := fmt.Sprintf("summer%d@student.example", i)
+		if w := e.recordMeeting(d, e.resident, m, "2026-07-02"); w.Code != http.StatusCreated {
+			t.Fatalf("meeting: %d %s", w.Code, w.Body)
+		}
+		if code := e.submit(e.tokensFor(m, 1)[0], v2Answers); code != http.StatusCreated {
+			t.Fatalf("answer v2: %d", code)
+		}
+	}
+	e.clock.Advance(92 * 24 * time.Hour) // 2 October: July–September closed
+	e.release()
+	for name, fig := range map[string]map[string]string{
+		"resident": e.residentFigures("2026-07", "2026-09"),
+		"program":  e.programFigures("2026-07", "2026-09"),
+	} {
+		if !strings.Contains(fig["item OR1"], " n 3 ") {
+			t.Errorf("%s report July–September OR1: %q, want its three answers", name, fig["item OR1"])
+		}
+		if _, ok := fig["item S3"]; ok {
+			t.Errorf("%s report July–September lists S3, which version 2 does not ask", name)
+		}
+	}
 	if _, ok := e.residentFigures("2026-01", "2026-03")["item OR1"]; ok {
 		t.Error("OR1 appears in January–March, where nobody was asked it")
 	}
 	// The export has OR1's columns when its answers are in the period.
-	w = e.call(d, http.MethodGet, fmt.Sprintf("/api/v1/programs/%s/report?format=csv&from=2026-04&to=2026-06", prog), "", "")
+	w = e.call(d, http.MethodGet, fmt.Sprintf("/api/v1/programs/%s/report?format=csv&from=2026-07&to=2026-09", prog), "", "")
 	if header, _, _ := strings.Cut(w.Body.String(), "\n"); w.Code != http.StatusOK || !strings.Contains(header, "item_OR1_mean") {
 		t.Errorf("program export %d lacks OR1: %.300s", w.Code, header)
 	}
