@@ -124,7 +124,7 @@ func (l *BulkLoader) Add(ctx context.Context, r BulkResponse) error {
 		l.moments[mk] = m
 	}
 	l.resps = append(l.resps, []any{newResponseID(), r.ResidentID, res.programID, r.Instrument.Key, r.Instrument.Version, window,
-		string(answers), optional(r.Submission.Comments[surveys.CommentKeepDoing]), optional(r.Submission.Comments[surveys.CommentNextTime])})
+		string(answers), optional(r.Submission.Comments[surveys.CommentKeepDoing]), optional(r.Submission.Comments[surveys.CommentNextTime]), optional(r.Submission.Comments[surveys.CommentOther])})
 	l.count++
 	if len(l.resps) >= bulkChunk {
 		return l.flush(ctx)
@@ -169,7 +169,7 @@ func (l *BulkLoader) flush(ctx context.Context) error {
 	for _, r := range l.resps {
 		flat = append(flat, r...)
 	}
-	if err := insertRows(ctx, l.d, `INSERT INTO responses (id, resident_id, program_id, instrument_key, instrument_version, window_id, answers, keep_doing, next_time) VALUES `, "", 9, flat); err != nil {
+	if err := insertRows(ctx, l.d, `INSERT INTO responses (id, resident_id, program_id, instrument_key, instrument_version, window_id, answers, keep_doing, next_time, other_comment) VALUES `, "", 10, flat); err != nil {
 		return fmt.Errorf("bulk load responses: %w", err)
 	}
 	l.invs, l.resps = l.invs[:0], l.resps[:0]

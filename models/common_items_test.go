@@ -94,3 +94,36 @@ func TestMixedVersionGroupReleasesOnlyCommonItems(t *testing.T) {
 		}
 	}
 }
+
+// TestThirdCommentIsHeldMixedAndReleased: answers to a program's third
+// prompt travel as the other two do: held, mixed, released with their
+// group, and shown only then.
+func TestThirdCommentIsHeldMixedAndReleased(t *testing.T) {
+	ctx := context.Background()
+	db := dbtest.New(t)
+	f := newFixture(t, db, 3, 1)
+	r := f.residents[0]
+	at := time.Date(2026, 10, 6, 9, 0, 0, 0, time.UTC)
+	for i := int64(1); i <= 3; i++ {
+		m := i
+		sub := answers(4)
+		sub.Comments = map[string]string{surveys.CommentOther: "Other thought " + string(rune('0'+i))}
+		f.submitAs(t, at.Add(time.Duration(i)*time.Hour), r.ID, &m, sub)
+	}
+	before, err := db.ResidentReport(ctx, r.ID, surveys.Period{From: "2026-10", To: "2026-12"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(before.Comments.Other) != 0 {
+		t.Fatalf("comments shown before their group is released: %v", before.Comments.Other)
+	}
+	f.releaseAt(t, time.Date(2027, 1, 4, 0, 0, 0, 0, time.UTC))
+	rep, err := db.ResidentReport(ctx, r.ID, surveys.Period{From: "2026-10", To: "2026-12"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := slices.Sorted(slices.Values(rep.Comments.Other))
+	if want := []string{"Other thought 1", "Other thought 2", "Other thought 3"}; !slices.Equal(got, want) {
+		t.Errorf("other comments %v, want %v", got, want)
+	}
+}

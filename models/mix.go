@@ -23,6 +23,7 @@ type heldResponse struct {
 	Answers           string
 	KeepDoing         *string
 	NextTime          *string
+	OtherComment      *string
 	MenteeHash        *string
 }
 
@@ -59,16 +60,16 @@ func (d *DB) MixHeld(ctx context.Context) (int, error) {
 		}
 		var held []heldResponse
 		err := d.db(ctx).Raw(`DELETE FROM held_responses RETURNING id, resident_id, program_id, window_id,
-			instrument_key, instrument_version, answers, keep_doing, next_time, mentee_hash`).Scan(&held).Error
+			instrument_key, instrument_version, answers, keep_doing, next_time, other_comment, mentee_hash`).Scan(&held).Error
 		if err != nil {
 			return err
 		}
 		shuffle(held)
 		flat := make([]any, 0, len(held)*9)
 		for _, h := range held {
-			flat = append(flat, h.ID, h.ResidentID, h.ProgramID, h.InstrumentKey, h.InstrumentVersion, h.WindowID, h.Answers, h.KeepDoing, h.NextTime)
+			flat = append(flat, h.ID, h.ResidentID, h.ProgramID, h.InstrumentKey, h.InstrumentVersion, h.WindowID, h.Answers, h.KeepDoing, h.NextTime, h.OtherComment)
 		}
-		err = insertRows(ctx, d, `INSERT INTO responses (id, resident_id, program_id, instrument_key, instrument_version, window_id, answers, keep_doing, next_time) VALUES `, "", 9, flat)
+		err = insertRows(ctx, d, `INSERT INTO responses (id, resident_id, program_id, instrument_key, instrument_version, window_id, answers, keep_doing, next_time, other_comment) VALUES `, "", 10, flat)
 		if err != nil {
 			return err
 		}

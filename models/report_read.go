@@ -106,7 +106,7 @@ func (d *DB) residentInput(ctx context.Context, residentID int64, period surveys
 	if err != nil {
 		return surveys.ResidentInput{}, fmt.Errorf("count carried over: %w", err)
 	}
-	if in.KeepDoing, in.NextTime, err = d.releasedComments(ctx, residentID, rels); err != nil {
+	if in.KeepDoing, in.NextTime, in.Other, err = d.releasedComments(ctx, residentID, rels); err != nil {
 		return surveys.ResidentInput{}, err
 	}
 	return in, nil
@@ -147,7 +147,7 @@ func (d *DB) residentTallies(ctx context.Context, residentID int64, period surve
 // maxCommentRows responses (at least one group). They are read in the order
 // of the responses' random ids, and the report sorts them by a hash of
 // their text: nothing of the order in which they were written survives.
-func (d *DB) releasedComments(ctx context.Context, residentID int64, rels []releaseRow) (keep, next []string, err error) {
+func (d *DB) releasedComments(ctx context.Context, residentID int64, rels []releaseRow) (keep, next, other []string, err error) {
 	latest := make([]releaseRow, len(rels))
 	copy(latest, rels)
 	// Newest release window first.
@@ -166,17 +166,18 @@ func (d *DB) releasedComments(ctx context.Context, residentID int64, rels []rele
 		total += r.Responses
 	}
 	if len(chosen) == 0 {
-		return nil, nil, nil
+		return nil, nil, nil, nil
 	}
 	var rows []struct {
-		KeepDoing *string
-		NextTime  *string
+		KeepDoing    *string
+		NextTime     *string
+		OtherComment *string
 	}
-	err = d.db(ctx).Raw(`SELECT keep_doing, next_time FROM responses
-		WHERE resident_id = ? AND release_id IN ? AND (keep_doing IS NOT NULL OR next_time IS NOT NULL) ORDER BY id`,
+	err = d.db(ctx).Raw(`SELECT keep_doing, next_time, other_comment FROM responses
+		WHERE resident_id = ? AND release_id IN ? AND (keep_doing IS NOT NULL OR next_time IS NOT NULL OR other_comment IS NOT NULL) ORDER BY id`,
 		residentID, chosen).Scan(&rows).Error
 	if err != nil {
-		return nil, nil, fmt.Errorf("read comments: %w", err)
+		return nil, nil, nil, fmt.Errorf("read comments: %w", err)
 	}
 	for _, r := range rows {
 		if r.KeepDoing != nil {
@@ -185,8 +186,11 @@ func (d *DB) releasedComments(ctx context.Context, residentID int64, rels []rele
 		if r.NextTime != nil {
 			next = append(next, *r.NextTime)
 		}
+		if r.OtherComment != nil {
+			other = append(other, *r.OtherComment)
+		}
 	}
-	return keep, next, nil
+	return keep, next, other, nil
 }
 
 // ProgramReportFilter narrows a program report. PGYYear, when set, keeps

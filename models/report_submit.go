@@ -97,8 +97,8 @@ win AS (
 	SELECT c.resident_id, c.program_id, c.mentee_key, ` + windowSQL + ` AS window_id
 	FROM claimed c JOIN programs p ON p.id = c.program_id ` + windowLenSQL + `),
 held AS (
-	INSERT INTO held_responses (id, resident_id, program_id, window_id, instrument_key, instrument_version, answers, keep_doing, next_time, mentee_hash)
-	SELECT @id, resident_id, program_id, window_id, @key, @version, @answers, @keep, @next, ` + menteeHashSQL + ` FROM win),
+	INSERT INTO held_responses (id, resident_id, program_id, window_id, instrument_key, instrument_version, answers, keep_doing, next_time, other_comment, mentee_hash)
+	SELECT @id, resident_id, program_id, window_id, @key, @version, @answers, @keep, @next, @other, ` + menteeHashSQL + ` FROM win),
 marker AS (
 	INSERT INTO window_mentees (resident_id, window_id, mentee_hash, program_id)
 	SELECT resident_id, window_id, ` + menteeHashSQL + `, program_id FROM win WHERE mentee_key IS NOT NULL
@@ -146,7 +146,7 @@ var namedParam = regexp.MustCompile(`@[a-z]+`)
 func (d *DB) submitPostgres(ctx context.Context, p submitParams) (bool, error) {
 	byName := map[string]any{
 		"hash": p.hash, "now": p.now, "key": p.key, "version": p.version, "mindex": surveys.MonthIndex(p.now),
-		"id": p.id, "answers": p.answers, "keep": p.keepDoing, "next": p.nextTime,
+		"id": p.id, "answers": p.answers, "keep": p.keepDoing, "next": p.nextTime, "other": p.other,
 	}
 	args := make([]any, len(pgSubmitParams))
 	for i, name := range pgSubmitParams {
@@ -228,9 +228,9 @@ func (d *DB) submitSQLite(ctx context.Context, p submitParams) (bool, error) {
 			h := menteeHash(*l.MenteeKey, l.ResidentID)
 			hash = &h
 		}
-		err = d.db(ctx).Exec(`INSERT INTO held_responses (id, resident_id, program_id, window_id, instrument_key, instrument_version, answers, keep_doing, next_time, mentee_hash)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			p.id, l.ResidentID, l.ProgramID, window, p.key, p.version, p.answers, p.keepDoing, p.nextTime, hash).Error
+		err = d.db(ctx).Exec(`INSERT INTO held_responses (id, resident_id, program_id, window_id, instrument_key, instrument_version, answers, keep_doing, next_time, other_comment, mentee_hash)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			p.id, l.ResidentID, l.ProgramID, window, p.key, p.version, p.answers, p.keepDoing, p.nextTime, p.other, hash).Error
 		if err != nil {
 			return fmt.Errorf("hold answers: %w", err)
 		}

@@ -25,6 +25,8 @@ type Response struct {
 	Answers   string // JSON object: item key -> 1..5 or null
 	KeepDoing *string
 	NextTime  *string
+	// OtherComment answers the third comment prompt.
+	OtherComment *string
 	// ReleaseID is the released group the response belongs to, nil while
 	// it is unreleased (see release.go).
 	ReleaseID *int64
@@ -143,6 +145,7 @@ func (d *DB) store(ctx context.Context, token string, inst *surveys.Instrument, 
 		answers:   string(answers),
 		keepDoing: optional(sub.Comments[surveys.CommentKeepDoing]),
 		nextTime:  optional(sub.Comments[surveys.CommentNextTime]),
+		other:     optional(sub.Comments[surveys.CommentOther]),
 	}
 	var stored bool
 	switch d.Dialect {
@@ -162,6 +165,7 @@ type submitParams struct {
 	now                    time.Time
 	version                int
 	keepDoing, nextTime    *string
+	other                  *string
 }
 
 // --- meetings (issue 5): data minimisation on completion -------------------
@@ -240,7 +244,7 @@ func (d *DB) StoredAnswersFor(ctx context.Context, residentID int64) ([]Response
 		return nil, err
 	}
 	var held []Response
-	err = d.db(ctx).Raw(`SELECT id, resident_id, program_id, instrument_key, instrument_version, window_id, answers, keep_doing, next_time
+	err = d.db(ctx).Raw(`SELECT id, resident_id, program_id, instrument_key, instrument_version, window_id, answers, keep_doing, next_time, other_comment
 		FROM held_responses WHERE resident_id = ? ORDER BY id`, residentID).Scan(&held).Error
 	if err != nil {
 		return nil, fmt.Errorf("list held answers: %w", err)

@@ -53,7 +53,7 @@ func TestDocumentValidateNamesTheFieldAndTheFix(t *testing.T) {
 				d.Comments = append(d.Comments, d.Comments[0])
 			}
 		}, "comments", "at most three prompts; this has 4"},
-		{"unstored-prompt-key", func(d *surveys.Document) { d.Comments[1].Key = "other" }, "comments[1].key", "choose keep_doing or next_time: answers are kept under these keys"},
+		{"unstored-prompt-key", func(d *surveys.Document) { d.Comments[1].Key = "another" }, "comments[1].key", "choose keep_doing or next_time or other: answers are kept under these keys"},
 		{"prompt-too-long-limit", func(d *surveys.Document) { d.Comments[0].MaxLength = 5000 }, "comments[0].max_length", "must be from 1 to 2000 characters"},
 		{"prompt-no-limit", func(d *surveys.Document) { d.Comments[0].MaxLength = 0 }, "comments[0].max_length", "must be from 1 to 2000 characters"},
 		{"bad-instrument-key", func(d *surveys.Document) { d.Key = "Program 1" }, "key", "use 1 to 63 lowercase letters, digits and hyphens, starting with a letter or digit (e.g. program-12)"},

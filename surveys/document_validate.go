@@ -39,7 +39,7 @@ var (
 
 // StoredComments are the comment keys a response has room for: a prompt
 // may be reworded or dropped, but its answers are kept under one of these.
-var StoredComments = []string{CommentKeepDoing, CommentNextTime}
+var StoredComments = []string{CommentKeepDoing, CommentNextTime, CommentOther}
 
 // Validate reports every problem of the document at once, each against its
 // field ("items[3].text.es: the Spanish text is empty"); none means the

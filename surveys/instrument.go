@@ -88,10 +88,12 @@ type Instrument struct {
 	lang          string
 }
 
-// Comment keys of the default instrument.
+// Comment keys: the default instrument's two, and a third a program's
+// instrument may ask ("up to three optional comment prompts").
 const (
 	CommentKeepDoing = "keep_doing"
 	CommentNextTime  = "next_time"
+	CommentOther     = "other"
 )
 
 // DefaultKey and DefaultVersion name the instrument new links use.

@@ -122,6 +122,8 @@ type TrendPoint struct {
 type Comments struct {
 	KeepDoing []string `json:"keep_doing"`
 	NextTime  []string `json:"next_time"`
+	// Other answers a program's third prompt, when its instrument asks one.
+	Other []string `json:"other"`
 }
 
 // ResidentReport is the JSON report for one resident.
@@ -187,7 +189,7 @@ type ResidentInput struct {
 	Fit             *ProgramFit
 	AwaitingRelease int64
 	// Comments from the released groups of the period.
-	KeepDoing, NextTime []string
+	KeepDoing, NextTime, Other []string
 }
 
 // BuildResidentReport computes a resident's report.
@@ -205,7 +207,7 @@ func BuildResidentReport(in ResidentInput) ResidentReport {
 		AwaitingRelease: in.AwaitingRelease,
 		Releases:        []Release{},
 		Items:           []ItemSummary{},
-		Comments:        Comments{KeepDoing: []string{}, NextTime: []string{}},
+		Comments:        Comments{KeepDoing: []string{}, NextTime: []string{}, Other: []string{}},
 	}
 	r.Suppressed = suppressedBasis(basis, in.MinResponses, r.MinMentees)
 	fit := in.Fit
@@ -274,6 +276,7 @@ func BuildResidentReport(in ResidentInput) ResidentReport {
 	if !r.Suppressed {
 		r.Comments.KeepDoing = shuffleByHash(in.KeepDoing)
 		r.Comments.NextTime = shuffleByHash(in.NextTime)
+		r.Comments.Other = shuffleByHash(in.Other)
 	}
 	r.Focus = ChooseFocus(r.Attributes)
 	return r

@@ -67,6 +67,9 @@ func ReportPDF(w *bytes.Buffer, rep *surveys.ResidentReport, programName string,
 	p.items(rep.Items)
 	p.comments("What mentees value", rep.Comments.KeepDoing)
 	p.comments("What would make the next meeting more useful", rep.Comments.NextTime)
+	if len(rep.Comments.Other) > 0 {
+		p.comments("Other comments", rep.Comments.Other)
+	}
 	return pdf.Output(w)
 }
 
