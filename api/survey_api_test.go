@@ -140,6 +140,8 @@ func TestSurveyAPIGetShape(t *testing.T) {
 		"program": {"name": "Internal Medicine"},
 		"meeting_date": "2026-11-20",
 		"expires_at": "2026-12-09T10:00:00Z",
+		"language": "en",
+		"languages": ["en"],
 		"instrument": {
 			"key": "resident-mentor", "version": 1,
 			"scale": {"min": 1, "max": 5, "allow_not_applicable": true,

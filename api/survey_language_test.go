@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"html"
 	"net/http"
 	"net/http/httptest"
@@ -166,5 +167,51 @@ func TestTheAnswerLanguageIsStoredNowhere(t *testing.T) {
 	}
 	if logs := f.logs.String(); strings.Contains(logs, "lang=") || strings.Contains(logs, "Accept-Language") {
 		t.Errorf("the request log names the language:\n%s", logs)
+	}
+}
+
+// TestSurveyAPISpeaksTheLinksLanguages: GET /api/v1/surveys/{token}
+// answers the instrument in the language asked (?lang=, else
+// Accept-Language) among those the program offers, and says which.
+func TestSurveyAPISpeaksTheLinksLanguages(t *testing.T) {
+	f := spanishFixture(t, "en", "es")
+	token := f.newLink(linkPending)
+	get := func(path, accept string) (lang string, langs []string, firstItem string) {
+		t.Helper()
+		req := httptest.NewRequest("GET", path, nil)
+		if accept != "" {
+			req.Header.Set("Accept-Language", accept)
+		}
+		rec := httptest.NewRecorder()
+		f.srv.Handler().ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("GET %s: %d %s", path, rec.Code, rec.Body)
+		}
+		var v struct {
+			Language   string   `json:"language"`
+			Languages  []string `json:"languages"`
+			Instrument struct {
+				Items []struct {
+					Text string `json:"text"`
+				} `json:"items"`
+			} `json:"instrument"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
+			t.Fatal(err)
+		}
+		return v.Language, v.Languages, v.Instrument.Items[0].Text
+	}
+	es := surveys.Default().In("es").Items[0].Text
+	if lang, langs, text := get("/api/v1/surveys/"+token, "es-MX,es;q=0.9"); lang != "es" || text != es || len(langs) != 2 {
+		t.Errorf("Accept-Language es: %s %v %q, want Spanish", lang, langs, text)
+	}
+	if lang, _, text := get("/api/v1/surveys/"+token+"?lang=en", "es"); lang != "en" || text != surveys.Default().Items[0].Text {
+		t.Errorf("?lang=en: %s %q, want English", lang, text)
+	}
+	g := spanishFixture(t, "en")
+	other := g.newLink(linkPending)
+	f = g
+	if lang, langs, _ := get("/api/v1/surveys/"+other+"?lang=es", "es"); lang != "en" || len(langs) != 1 {
+		t.Errorf("an English-only program: %s %v, want English only", lang, langs)
 	}
 }

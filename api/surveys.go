@@ -1,7 +1,9 @@
 package api
 
 import (
+	"github.com/mentorpulse/mentorpulse/i18n"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -25,6 +27,11 @@ type surveyView struct {
 	MeetingDate *string             `json:"meeting_date"`
 	ExpiresAt   time.Time           `json:"expires_at"`
 	Instrument  *surveys.Instrument `json:"instrument"`
+	// Language is the language of the instrument's texts; Languages those
+	// the link offers (?lang= picks one, else Accept-Language, else the
+	// program's first), as on the mentee's page.
+	Language  string   `json:"language"`
+	Languages []string `json:"languages"`
 }
 
 type nameView struct {
@@ -36,13 +43,29 @@ func (s *Server) getSurvey(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	var offered []string
+	for _, l := range link.Languages() {
+		if i18n.Has(l) && slices.Contains(inst.Langs(), l) && !slices.Contains(offered, l) {
+			offered = append(offered, l)
+		}
+	}
+	if len(offered) == 0 {
+		offered = []string{inst.Source()}
+	}
+	lang := c.QueryParam("lang")
+	if !slices.Contains(offered, lang) {
+		lang = i18n.Negotiate(c.Request().Header.Get("Accept-Language"), offered)
+	}
+	c.Response().Header().Add("Vary", "Accept-Language")
 	httpkit.NoStore(c)
 	return c.JSON(http.StatusOK, surveyView{
 		Resident:    nameView{link.ResidentName},
 		Program:     nameView{link.ProgramName},
 		MeetingDate: link.MeetingDate,
 		ExpiresAt:   link.ExpiresAt.UTC().Truncate(time.Second),
-		Instrument:  inst,
+		Instrument:  inst.In(lang),
+		Language:    lang,
+		Languages:   offered,
 	})
 }
 
