@@ -147,3 +147,21 @@ func TestSurveyIsAccessibleInEnglishAndSpanish(t *testing.T) {
 		}
 	})
 }
+
+// axeCheck runs axe-core on the tab's page when MENTORPULSE_AXE_JS is set
+// (as in CI) and fails on any violation; without it, it checks nothing, so
+// the rest of a browser test still runs.
+func axeCheck(t *testing.T, tab context.Context, what string) {
+	t.Helper()
+	path := os.Getenv("MENTORPULSE_AXE_JS")
+	if path == "" {
+		return
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read axe-core: %v", err)
+	}
+	for _, v := range axeViolations(t, tab, string(b)) {
+		t.Errorf("%s: %s", what, v)
+	}
+}

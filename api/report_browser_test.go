@@ -63,6 +63,7 @@ func TestProgramReportInBrowser(t *testing.T) {
 		t.Errorf("heading %q", got)
 	}
 	noSidewaysScroll(t, tab, "program report")
+	axeCheck(t, tab, "program report")
 	screenshots(t, tab, "program_report")
 
 	t.Run("program-items-and-hint-stay-inside-their-cards", func(t *testing.T) {
@@ -169,6 +170,7 @@ func TestProgramReportInBrowser(t *testing.T) {
 			t.Errorf("focus card reads %q", got)
 		}
 		noSidewaysScroll(t, tab, "resident report")
+		axeCheck(t, tab, "resident report")
 		screenshots(t, tab, "resident_report")
 	})
 
