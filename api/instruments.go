@@ -207,14 +207,5 @@ func prefixFields(err error, prefix string) error {
 
 // bindDocument is bindInput with room for a document.
 func bindDocument(c echo.Context, in any, access func() error) error {
-	body, err := httpkit.ReadJSONBody(c, maxInstrumentBody)
-	if err == nil {
-		err = surveys.DecodeJSON(body, in)
-	}
-	if err != nil && access != nil {
-		if aerr := access(); aerr != nil {
-			return aerr
-		}
-	}
-	return err
+	return bindLimited(c, maxInstrumentBody, in, access)
 }

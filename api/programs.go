@@ -25,7 +25,12 @@ const maxAccountBody = 4 << 10
 // would answer a valid one: a role that may not act gets 403 or 404
 // whatever it sends.
 func bindInput(c echo.Context, in any, access func() error) error {
-	body, err := httpkit.ReadJSONBody(c, maxAccountBody)
+	return bindLimited(c, maxAccountBody, in, access)
+}
+
+// bindLimited is bindInput with a body limit of its own.
+func bindLimited(c echo.Context, limit int64, in any, access func() error) error {
+	body, err := httpkit.ReadJSONBody(c, limit)
 	if err == nil {
 		err = surveys.DecodeJSON(body, in)
 	}

@@ -19,11 +19,9 @@ import (
 // Components are a program's variance components of one attribute's
 // response scores: Within is the variance of one mentee's scores around
 // their own mean, Between the variance of mentees' means around their
-// resident's. DF is how many degrees of freedom the within estimate rests
-// on.
+// resident's.
 type Components struct {
 	Within, Between float64
-	DF              float64
 }
 
 // DefaultComponents are assumed where a program has too little data of its
@@ -54,7 +52,7 @@ func EstimateComponents(groups []Moments) Components {
 // Components blends the method-of-moments estimates with
 // DefaultComponents by their degrees of freedom.
 func (s ComponentSums) Components() Components {
-	c := Components{DF: s.WithinDF}
+	var c Components
 	c.Within = (componentsPriorDF*DefaultComponents.Within + s.WithinSS) / (componentsPriorDF + s.WithinDF)
 	c.Between = DefaultComponents.Between
 	if s.BetweenScale > 0 {

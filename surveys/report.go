@@ -50,7 +50,6 @@ type AttributeSummary struct {
 	// Responses and Mentees are what the figure rests on: the released
 	// responses that rated the attribute and the mentees they came from.
 	Basis
-	respondents  int64
 	designEffect float64
 }
 

@@ -125,7 +125,6 @@ func baseSummary(a Attribute, p *pooled, shown bool, comps Components, basis Bas
 	}
 	s.N = p.counts.Answers()
 	s.NotApplicable = p.counts.NotApplicable
-	s.respondents = p.moments.Responses
 	s.Basis = Basis{Responses: p.moments.Responses, Mentees: p.moments.Mentees}
 	if !shown {
 		return s, Estimate{}
