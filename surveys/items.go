@@ -32,6 +32,8 @@ type ItemSummary struct {
 	// adding or dropping it was published mid-group), so those answers
 	// could come from a single mentee.
 	Partial bool `json:"partial"`
+	// est is the estimate behind Mean and CI95 (nil when not shown).
+	est *Estimate
 }
 
 // itemSummaries lists every item rated in pools, in the instruments' order,
@@ -111,6 +113,7 @@ func (it *ItemSummary) fill(c Counts, attr AttributeSummary, comps Components) {
 	s2 := (moderationDF*perResponse + ss) / (moderationDF + n - 1)
 	e := Estimate{Mean: mean, Var: s2 * deff / n, DF: moderationDF + math.Max(0, n/deff-1)}
 	lo, hi := e.Interval95()
+	it.est = &e
 	it.Mean = ptr(mean)
 	it.CI95 = interval(lo, hi)
 	it.Distribution = distribution(c)

@@ -51,6 +51,9 @@ type AttributeSummary struct {
 	// responses that rated the attribute and the mentees they came from.
 	Basis
 	designEffect float64
+	// est is the estimate behind Mean and CI95 (nil when suppressed), for
+	// comparing figures (ChangeOf).
+	est *Estimate
 }
 
 // Suppressed reports whether the attribute's figures are withheld.

@@ -141,6 +141,7 @@ func baseSummary(a Attribute, p *pooled, shown bool, comps Components, basis Bas
 	s.TopBox = WilsonShare(p.counts.Ratings[4], s.N, deff)
 	s.ThreeOrLower = WilsonShare(p.counts.Ratings[0]+p.counts.Ratings[1]+p.counts.Ratings[2], s.N, deff)
 	s.designEffect = deff
+	s.est = &e
 	return s, e
 }
 
