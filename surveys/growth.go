@@ -126,5 +126,13 @@ func SuggestionSources() []SuggestionSource {
 // self-assessment (Item.SelfText, or a fallback when an instrument gives
 // none).
 func (it Item) SelfStatement() string {
-	panic("not implemented")
+	if it.SelfText != "" {
+		return it.SelfText
+	}
+	return SelfFallbackPrefix + it.Text
 }
+
+// SelfFallbackPrefix introduces an item's mentee wording when the
+// instrument gives no self wording, so the resident rates the statement as
+// their mentees read it.
+const SelfFallbackPrefix = "As my mentees would put it: "
