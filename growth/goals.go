@@ -92,31 +92,26 @@ func (s *Service) Goals(ctx context.Context, a accounts.Actor, residentID int64)
 	if err != nil {
 		return nil, err
 	}
-	out := []Goal{}
-	err = s.db.WithTx(ctx, func(ctx context.Context) error {
-		stored, err := s.db.GoalsOf(ctx, residentID, !sub.self)
-		if err != nil {
-			return err
-		}
-		cat, err := s.catalogue(ctx, sub.prog)
-		if err != nil {
-			return err
-		}
-		for i := range stored {
-			g, err := s.goalView(ctx, sub, cat, &stored[i])
-			if err != nil {
-				return err
-			}
-			out = append(out, *g)
-		}
-		if sub.self {
-			return nil
-		}
-		return s.audit(ctx, a, models.AuditEntry{Action: models.ActionGoalsView, Target: userTarget(residentID),
-			ProgramID: &sub.prog.ID, Detail: fmt.Sprintf("shared goals: %d", len(out))})
-	})
+	stored, err := s.db.GoalsOf(ctx, residentID, !sub.self)
 	if err != nil {
 		return nil, err
+	}
+	cat, err := s.catalogue(ctx, sub.prog)
+	if err != nil {
+		return nil, err
+	}
+	out := []Goal{}
+	for i := range stored {
+		g, err := s.goalView(ctx, sub, cat, &stored[i])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *g)
+	}
+	if !sub.self {
+		if err := s.viewed(ctx, a, sub, userTarget(residentID), fmt.Sprintf("shared goals: %d", len(out))); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }

@@ -69,18 +69,15 @@ func (s *Service) SelfAssessment(ctx context.Context, a accounts.Actor, resident
 	case err != nil || !sub.self && !stored.Shared:
 		return nil, surveys.Errorf(surveys.ENOTFOUND, "resident %d has shared no self-assessment of window %s", residentID, w.ID)
 	}
-	var out *SelfAssessment
-	err = s.db.WithTx(ctx, func(ctx context.Context) error {
-		if out, err = s.selfView(ctx, sub, w, stored); err != nil {
-			return err
-		}
-		if sub.self {
-			return nil
-		}
-		return s.audit(ctx, a, models.AuditEntry{Action: models.ActionGoalsView, Target: selfTarget(stored.ID),
-			ProgramID: &sub.prog.ID, Detail: fmt.Sprintf("shared self-assessment of resident %d, window %s", residentID, w.ID)})
-	})
-	return out, err
+	out, err := s.selfView(ctx, sub, w, stored)
+	if err != nil || sub.self {
+		return out, err
+	}
+	err = s.viewed(ctx, a, sub, selfTarget(stored.ID), "shared self-assessment, window "+w.ID)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // SelfAssessments lists the resident's saved self-assessments, newest
@@ -91,32 +88,27 @@ func (s *Service) SelfAssessments(ctx context.Context, a accounts.Actor, residen
 	if err != nil {
 		return nil, err
 	}
-	out := []SelfAssessment{}
-	err = s.db.WithTx(ctx, func(ctx context.Context) error {
-		stored, err := s.db.SelfAssessmentsOf(ctx, residentID, !sub.self)
-		if err != nil {
-			return err
-		}
-		for i := range stored {
-			w, err := surveys.WindowOfMonth(stored[i].WindowID, sub.prog.ReleaseWindow, sub.prog.AcademicYearStartMonth)
-			if err != nil || w.ID != stored[i].WindowID {
-				// Saved under another window kind: name it by its id alone.
-				w = surveys.Window{ID: stored[i].WindowID, From: stored[i].WindowID, To: stored[i].WindowID}
-			}
-			v, err := s.selfView(ctx, sub, w, &stored[i])
-			if err != nil {
-				return err
-			}
-			out = append(out, *v)
-		}
-		if sub.self {
-			return nil
-		}
-		return s.audit(ctx, a, models.AuditEntry{Action: models.ActionGoalsView, Target: userTarget(residentID),
-			ProgramID: &sub.prog.ID, Detail: fmt.Sprintf("shared self-assessments: %d", len(out))})
-	})
+	stored, err := s.db.SelfAssessmentsOf(ctx, residentID, !sub.self)
 	if err != nil {
 		return nil, err
+	}
+	out := []SelfAssessment{}
+	for i := range stored {
+		w, err := surveys.WindowOfMonth(stored[i].WindowID, sub.prog.ReleaseWindow, sub.prog.AcademicYearStartMonth)
+		if err != nil || w.ID != stored[i].WindowID {
+			// Saved under another window kind: name it by its id alone.
+			w = surveys.Window{ID: stored[i].WindowID, From: stored[i].WindowID, To: stored[i].WindowID}
+		}
+		v, err := s.selfView(ctx, sub, w, &stored[i])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *v)
+	}
+	if !sub.self {
+		if err := s.viewed(ctx, a, sub, userTarget(residentID), fmt.Sprintf("shared self-assessments: %d", len(out))); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
@@ -158,7 +150,7 @@ func (s *Service) SaveSelfAssessment(ctx context.Context, a accounts.Actor, resi
 		if err := checkRatings(instrument, in.Ratings); err != nil {
 			return err
 		}
-		wasShared, isNew := stored.Shared, stored.ID == 0
+		wasShared := stored.Shared
 		stored.Ratings = in.Ratings
 		if in.Shared != nil {
 			stored.Shared = *in.Shared
@@ -171,7 +163,7 @@ func (s *Service) SaveSelfAssessment(ctx context.Context, a accounts.Actor, resi
 			ProgramID: &sub.prog.ID, Detail: detail}); err != nil {
 			return err
 		}
-		if stored.Shared != wasShared || isNew && stored.Shared {
+		if stored.Shared != wasShared {
 			err := s.audit(ctx, a, models.AuditEntry{Target: selfTarget(stored.ID), ProgramID: &sub.prog.ID, Detail: "window " + w.ID,
 				Action: shareAction(stored.Shared, models.ActionSelfAssessmentShare, models.ActionSelfAssessmentUnshare)})
 			if err != nil {

@@ -232,3 +232,32 @@ func TestSelfRatingsChangeNoReport(t *testing.T) {
 		t.Fatalf("comparison after release: %+v", sa.Comparison)
 	}
 }
+
+func TestSelfAssessmentKeepsTheVersionItWasFirstSavedWith(t *testing.T) {
+	w := newWorld(t)
+	if _, err := w.svc.SaveSelfAssessment(w.ctx, w.asResA1, w.resA1.ID, "2026-01", growth.SelfAssessmentInput{Ratings: ratings(3)}); err != nil {
+		t.Fatal(err)
+	}
+	draft, err := w.acc.CreateInstrumentDraft(w.ctx, w.asDirA, w.progA.ID, surveys.DefaultKey, surveys.DefaultVersion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.acc.PublishInstrument(w.ctx, w.asDirA, draft.Key, draft.Version); err != nil {
+		t.Fatal(err)
+	}
+	edited, err := w.svc.SaveSelfAssessment(w.ctx, w.asResA1, w.resA1.ID, "2026-01", growth.SelfAssessmentInput{Ratings: ratings(4)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if edited.Instrument != (growth.InstrumentRef{Key: surveys.DefaultKey, Version: surveys.DefaultVersion}) {
+		t.Errorf("edited after a publish: instrument %+v, want the version first saved", edited.Instrument)
+	}
+	// A resident rating themselves for the first time gets the new version.
+	fresh, err := w.svc.SaveSelfAssessment(w.ctx, w.asResA2, w.resA2.ID, "2026-01", growth.SelfAssessmentInput{Ratings: ratings(4)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fresh.Instrument != (growth.InstrumentRef{Key: draft.Key, Version: draft.Version}) {
+		t.Errorf("new self-assessment after a publish: instrument %+v, want %s@%d", fresh.Instrument, draft.Key, draft.Version)
+	}
+}

@@ -96,6 +96,16 @@ func (s *Service) audit(ctx context.Context, a accounts.Actor, e models.AuditEnt
 	return s.db.Audit(ctx, e)
 }
 
+// viewed records a director's or admin's look at what a resident shared.
+// A read changes nothing, so the entry is the transaction's only write;
+// the reports are computed before it, outside any transaction, so that
+// SQLite's write lock is not held while they are.
+func (s *Service) viewed(ctx context.Context, a accounts.Actor, sub *subject, target, detail string) error {
+	return s.db.WithTx(ctx, func(ctx context.Context) error {
+		return s.audit(ctx, a, models.AuditEntry{Action: models.ActionGoalsView, Target: target, ProgramID: &sub.prog.ID, Detail: detail})
+	})
+}
+
 // now is the database's clock, in UTC.
 func (s *Service) now() time.Time { return s.db.Now().UTC() }
 
