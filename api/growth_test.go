@@ -214,3 +214,22 @@ func TestSelfAssessmentAPI(t *testing.T) {
 		t.Errorf("director's view %v, want the shared self-assessment", dir)
 	}
 }
+
+// TestGrowthTablesCannotBeJoinedToResponses reads the catalogue: a goal or
+// a self-assessment points at its resident and program only, and has no
+// column that could name a response, a link, a meeting or a mentee.
+func TestGrowthTablesCannotBeJoinedToResponses(t *testing.T) {
+	f := newFixture(t)
+	for _, table := range []string{"goals", "self_assessments"} {
+		if got := strings.Join(f.referencedTables(table), ","); got != "programs,users" {
+			t.Errorf("%s references %s, want programs and users only", table, got)
+		}
+		for _, c := range f.columns(table) {
+			for _, bad := range []string{"response", "invitation", "link", "token", "meeting", "mentee", "hash"} {
+				if strings.Contains(c.Name, bad) {
+					t.Errorf("%s.%s could join it to a %s", table, c.Name, bad)
+				}
+			}
+		}
+	}
+}

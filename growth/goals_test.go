@@ -3,6 +3,7 @@ package growth_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mentorpulse/mentorpulse/growth"
 	"github.com/mentorpulse/mentorpulse/models"
@@ -292,5 +293,40 @@ func TestGoalChangesAndOutcomes(t *testing.T) {
 	}
 	if creates := w.audit(models.ActionGoalCreate); len(creates) != 1 || creates[0].Detail != "target attribute:competence, review 2026-06-30" {
 		t.Errorf("goal.create entries %+v", creates)
+	}
+}
+
+func TestGoalProgressComparesTheYearBeforeWithTheWindowsSince(t *testing.T) {
+	w := newWorld(t)
+	// Set on 2 March 2026, in window 2026-01 (January–March).
+	g, err := w.svc.CreateGoal(w.ctx, w.asResA1, goalInput("competence"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := g.Progress; p.Before.Period != (surveys.Period{From: "2025-01", To: "2025-12"}) || p.After.Period != (surveys.Period{From: "2026-04", To: "2026-06"}) {
+		t.Errorf("at creation: before %+v, after %+v; want 2025-01…2025-12 and the next window", p.Before.Period, p.After.Period)
+	}
+	if g.Progress.Verdict != surveys.NotEnoughData {
+		t.Errorf("verdict with nothing released %q, want %q", g.Progress.Verdict, surveys.NotEnoughData)
+	}
+	// In August the after span runs through the current window.
+	w.now = time.Date(2026, 8, 3, 9, 0, 0, 0, time.UTC)
+	goals, err := w.svc.Goals(w.ctx, w.asResA1, w.resA1.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := goals[0].Progress.After.Period; got != (surveys.Period{From: "2026-04", To: "2026-09"}) {
+		t.Errorf("in August: after %+v, want 2026-04…2026-09", got)
+	}
+	// Closed in August, it stops there.
+	if _, err := w.svc.UpdateGoal(w.ctx, w.asResA1, g.ID, growth.GoalChanges{Outcome: new(models.OutcomeAchieved)}); err != nil {
+		t.Fatal(err)
+	}
+	w.now = time.Date(2027, 2, 1, 9, 0, 0, 0, time.UTC)
+	if goals, err = w.svc.Goals(w.ctx, w.asResA1, w.resA1.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := goals[0].Progress.After.Period; got != (surveys.Period{From: "2026-04", To: "2026-09"}) {
+		t.Errorf("closed in August, read in February: after %+v, want 2026-04…2026-09", got)
 	}
 }
