@@ -1,11 +1,13 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 	"github.com/mentorpulse/mentorpulse/api/httpkit"
 	"github.com/mentorpulse/mentorpulse/growth"
+	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
 // maxGrowthBody bounds a goal or a self-assessment: five actions of 300
@@ -59,8 +61,18 @@ func (s *Server) myGoals(c echo.Context) error {
 }
 
 func (s *Server) createGoal(c echo.Context) error {
+	if err := s.Growth.CheckResident(c.Request().Context(), httpkit.ActorOf(c)); err != nil {
+		return httpkit.AccountsError(c, err)
+	}
+	body, err := httpkit.ReadJSONBody(c, maxGrowthBody)
+	if err != nil {
+		return err
+	}
 	var in growth.GoalInput
-	if err := s.bindGrowth(c, &in); err != nil {
+	if err := surveys.DecodeJSON(body, &in); err != nil {
+		return err
+	}
+	if err := checkTargetObject(body); err != nil {
 		return err
 	}
 	g, err := s.Growth.CreateGoal(c.Request().Context(), httpkit.ActorOf(c), in)
@@ -137,4 +149,18 @@ func (s *Server) residentGoals(c echo.Context) error {
 	}
 	httpkit.NoStore(c)
 	return c.JSON(http.StatusOK, map[string]any{"goals": goals, "self_assessments": self})
+}
+
+// checkTargetObject decodes a goal's target again on its own, so that the
+// strict decoder (which walks the top level) refuses an unknown or null
+// field inside it too, named "target.<field>".
+func checkTargetObject(body []byte) error {
+	var top struct {
+		Target json.RawMessage `json:"target"`
+	}
+	if err := json.Unmarshal(body, &top); err != nil || top.Target == nil {
+		return nil // the first decode has judged the body
+	}
+	var t surveys.GoalTarget
+	return prefixFields(surveys.DecodeJSON(top.Target, &t), "target.")
 }

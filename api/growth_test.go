@@ -97,6 +97,8 @@ func TestGoalsAPI(t *testing.T) {
 		{name: "create-admin-403", method: "GET", path: "/api/v1/me/goals", as: f.admin, status: 403, detail: "only residents"},
 		{name: "create-unknown-field-422", method: "POST", path: "/api/v1/me/goals", body: `{"target":{"kind":"attribute","key":"competence"},"text":"x","actions":["y"],"colour":"red"}`, as: f.resA1, status: 422, fields: []string{"colour"}},
 		{name: "create-shared-null-422", method: "POST", path: "/api/v1/me/goals", body: `{"target":{"kind":"attribute","key":"competence"},"text":"x","actions":["y"],"shared":null}`, as: f.resA1, status: 422, fields: []string{"shared"}},
+		{name: "create-target-unknown-field-422", method: "POST", path: "/api/v1/me/goals", body: `{"target":{"kind":"attribute","key":"competence","weight":2},"text":"x","actions":["y"]}`, as: f.resA1, status: 422, fields: []string{"target.weight"}},
+		{name: "create-target-null-422", method: "POST", path: "/api/v1/me/goals", body: `{"target":{"kind":null,"key":"competence"},"text":"x","actions":["y"]}`, as: f.resA1, status: 422, fields: []string{"target.kind"}},
 		{name: "create-malformed-400", method: "POST", path: "/api/v1/me/goals", body: `{"text":`, as: f.resA1, status: 400},
 		{name: "create-501-chars-422", method: "POST", path: "/api/v1/me/goals", body: `{"target":{"kind":"attribute","key":"competence"},"text":"` + strings.Repeat("a", 501) + `","actions":["y"]}`, as: f.resA1, status: 422, fields: []string{"text"}},
 		{name: "patch-empty-422", method: "PATCH", path: "/api/v1/me/goals/ID", body: `{}`, as: f.resA1, status: 422, fields: []string{"body"}},
