@@ -240,6 +240,20 @@ func matrixRows(f *acctFixture) map[string]matrixRow {
 		"GET /residents/:id/report":            {want: page(200, 200, 404, 200, 403), req: pathReq("/residents/" + a1 + "/report")},
 		"GET /programs/:id/report":             {want: page(200, 200, 404, 403, 403), req: pathReq("/programs/" + a + "/report")},
 		"GET /api/v1/programs/:id/meetings":    {want: signedIn(200, 200, 404, 403, 403), req: pathReq("/api/v1/programs/" + a + "/meetings")},
+		// The growth loop: the /me routes are a resident's own; what a
+		// resident shares, their program's directors and admins read.
+		"GET /api/v1/me/goals": {want: signedIn(403, 403, 403, 200, 200), req: pathReq("/api/v1/me/goals")},
+		"POST /api/v1/me/goals": {want: signedIn(403, 403, 403, 201, 201), req: func(f *acctFixture, _ int) matrixReq {
+			f.closeOpenGoals()
+			return matrixReq{path: "/api/v1/me/goals", contentType: "application/json",
+				body: `{"target":{"kind":"attribute","key":"competence"},"text":"Give clearer advice","actions":["Summarise at the end"]}`}
+		}},
+		"PATCH /api/v1/me/goals/:id": {want: signedIn(403, 403, 403, 200, 404), req: func(f *acctFixture, _ int) matrixReq {
+			return matrixReq{path: "/api/v1/me/goals/" + strconv.FormatInt(f.goalOf(f.resA1), 10), contentType: "application/json", body: `{"shared":true}`}
+		}},
+		"GET /api/v1/me/self-assessments/:window": {want: signedIn(403, 403, 403, 200, 200), req: pathReq("/api/v1/me/self-assessments/2026-01")},
+		"PUT /api/v1/me/self-assessments/:window": {want: signedIn(403, 403, 403, 200, 200), req: jsonReq("/api/v1/me/self-assessments/2026-01", selfRatings)},
+		"GET /api/v1/residents/:id/goals":         {want: signedIn(200, 200, 404, 200, 403), req: pathReq("/api/v1/residents/" + a1 + "/goals")},
 
 		// Signed-in pages: no valid session sends the browser to the sign-in
 		// page (303); a revoked bearer token is refused outright.
