@@ -37,7 +37,8 @@ type rosterPageData struct {
 	// EmailsSetupLinks: new members get their set-password link by email
 	// (else it is shown here, once, to pass on).
 	EmailsSetupLinks bool
-	Add   formState
+
+	Add formState
 	// Import keeps the pasted CSV; Imported is the import's outcome.
 	Import   formState
 	Imported *models.ImportResult
