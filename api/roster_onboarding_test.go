@@ -56,6 +56,9 @@ func TestRosterEmailsNewMembersTheirLinksAndShowsWhatBecameOfThem(t *testing.T) 
 	if !strings.Contains(page, "Dr. Bo Unce bounce@example.org no password yet set-password email: failed: ") || !strings.Contains(page, "mailbox unavailable") {
 		t.Errorf("the refused member's row does not say why:\n%s", page)
 	}
+	if strings.Contains(page, "password set") {
+		t.Errorf("members never emailed a link carry an email status:\n%s", page)
+	}
 	if n := strings.Count(page, "set-password email: sent"); n != 2 {
 		t.Errorf("%d members shown as sent, want 2 (Nia, Omar):\n%s", n, page)
 	}

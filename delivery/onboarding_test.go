@@ -88,7 +88,9 @@ func TestAddingAMemberEmailsThemAWorkingSetPasswordLink(t *testing.T) {
 		t.Fatalf("the emailed link does not set a password: %v", err)
 	}
 	u, _ := h.db.UserByID(context.Background(), added.User.ID)
-	if got := delivery.SetupEmailText(nil, u.PasswordHash != ""); got != "password set" {
+	ls, _ = h.db.LatestSetupLinks(context.Background(), []int64{added.User.ID})
+	l := ls[added.User.ID]
+	if got := delivery.SetupEmailText(&l, u.PasswordHash != ""); got != "password set" {
 		t.Errorf("after the password is set the roster says %q", got)
 	}
 }

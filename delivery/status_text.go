@@ -36,17 +36,17 @@ func StatusText(status string, lastError *string) string {
 	return status
 }
 
-// SetupEmailText says what became of a member's newest set-password email,
-// in the roster's words: "password set" once they chose one, else
-// "queued", "queued, retrying: <reason>", "sent" or "failed: <reason>", and
-// "" when no email was sent (the link was shown on screen, or there is
-// none). Reasons never hold the address or name.
+// SetupEmailText says what became of a member's newest setup link's email,
+// in the roster's words: "" when it was not emailed (shown on screen, or
+// there is none), "password set" once they chose one, else "queued",
+// "queued, retrying: <reason>", "sent" or "failed: <reason>". Reasons never
+// hold the address or name.
 func SetupEmailText(l *models.PasswordLink, hasPassword bool) string {
 	switch {
-	case hasPassword:
-		return "password set"
 	case l == nil || l.EmailStatus == nil:
 		return ""
+	case hasPassword:
+		return "password set"
 	case *l.EmailStatus == models.LinkEmailQueued && l.EmailError != nil:
 		return "queued, retrying: " + *l.EmailError
 	case *l.EmailStatus == models.LinkEmailFailed && l.EmailError != nil:
