@@ -23,13 +23,19 @@ type NewMember struct {
 
 // AddedMember is a new member and their set-password link's URL, which holds
 // the link's token and exists only here: show it once, never log it.
+// SetupEmail is models.LinkEmailQueued when the link is also on its way by
+// email (Config.SetupEmails), and empty when the URL is the only way it
+// reaches the member; the pages then show the URL, the JSON API always
+// returns it.
 type AddedMember struct {
 	User           *models.User
 	SetPasswordURL string
+	SetupEmail     string
 }
 
 // AddMember adds a resident or director to a program the actor manages,
-// with a single-use set-password link.
+// with a single-use set-password link, emailed to them when the deployment
+// sends mail.
 func (s *Service) AddMember(ctx context.Context, a Actor, in NewMember) (*AddedMember, error) {
 	if _, err := s.Program(ctx, a, in.ProgramID, Manage); err != nil {
 		return nil, err
@@ -48,16 +54,46 @@ func (s *Service) AddMember(ctx context.Context, a Actor, in NewMember) (*AddedM
 		if err != nil {
 			return err
 		}
-		if token, _, err = s.db.CreatePasswordLink(ctx, u.ID, models.PurposeSetup); err != nil {
+		var emailed bool
+		if token, emailed, err = s.newSetupLink(ctx, u.ID); err != nil {
 			return err
 		}
 		return s.audit(ctx, a, models.AuditEntry{Action: models.ActionMemberCreate, Target: userTarget(u.ID),
-			ProgramID: &in.ProgramID, Detail: memberDetail(u)})
+			ProgramID: &in.ProgramID, Detail: memberDetail(u) + emailedDetail(emailed)})
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &AddedMember{User: u, SetPasswordURL: surveys.SetPasswordURL(s.cfg.BaseURL, token)}, nil
+	out := &AddedMember{User: u, SetPasswordURL: surveys.SetPasswordURL(s.cfg.BaseURL, token)}
+	if s.EmailsSetupLinks() {
+		out.SetupEmail = models.LinkEmailQueued
+	}
+	return out, nil
+}
+
+// newSetupLink makes a setup link for a user in ctx's transaction and,
+// when the deployment sends mail, queues its email in the same
+// transaction. Older unused setup links of the user stop working.
+func (s *Service) newSetupLink(ctx context.Context, userID int64) (token string, emailed bool, err error) {
+	token, link, err := s.db.CreatePasswordLink(ctx, userID, models.PurposeSetup)
+	if err != nil {
+		return "", false, err
+	}
+	if s.cfg.SetupEmails == nil {
+		return token, false, nil
+	}
+	if err := s.cfg.SetupEmails.QueueSetupEmail(ctx, link.ID, token); err != nil {
+		return "", false, fmt.Errorf("queue setup email: %w", err)
+	}
+	return token, true, nil
+}
+
+// emailedDetail is the audit detail's note that a link went by email.
+func emailedDetail(emailed bool) string {
+	if emailed {
+		return ", set-password link emailed"
+	}
+	return ""
 }
 
 // notAMentee refuses a staff account for an address on any program's
@@ -142,8 +178,10 @@ type MemberImport struct {
 }
 
 // ImportMembers applies a CSV of members to a program the actor manages.
-// Each applied row commits alone with its audit entry; the import itself is
-// audited last with its counts.
+// Each applied row commits alone with its audit entry and, for a new member
+// when the deployment sends mail, their set-password link and its queued
+// email; the import itself is audited last with its counts. Without mail,
+// new members get no link here (the roster issues one per member).
 func (s *Service) ImportMembers(ctx context.Context, a Actor, in MemberImport) (*models.ImportResult, error) {
 	if _, err := s.Program(ctx, a, in.ProgramID, Manage); err != nil {
 		return nil, err
@@ -159,6 +197,12 @@ func (s *Service) ImportMembers(ctx context.Context, a Actor, in MemberImport) (
 				return err
 			}
 			action = models.ActionMemberCreate
+			if s.EmailsSetupLinks() {
+				if _, _, err := s.newSetupLink(ctx, u.ID); err != nil {
+					return err
+				}
+				detail += emailedDetail(true)
+			}
 		}
 		return s.audit(ctx, a, models.AuditEntry{Action: action, Target: userTarget(u.ID), ProgramID: &in.ProgramID, Detail: detail})
 	})
@@ -262,4 +306,34 @@ func (s *Service) IssuePasswordLink(ctx context.Context, a Actor, in PasswordLin
 		return nil, err
 	}
 	return &PasswordLink{URL: surveys.SetPasswordURL(s.cfg.BaseURL, token), Purpose: purpose, ExpiresAt: link.ExpiresAt}, nil
+}
+
+// ResendSetupEmail emails a member who has not set a password yet a new
+// setup link, for an active account the actor manages (as
+// IssuePasswordLink): their older setup links stop working. It is audited
+// as a password-link issue. Without mail it is invalid: the roster offers
+// IssuePasswordLink instead.
+func (s *Service) ResendSetupEmail(ctx context.Context, a Actor, in PasswordLinkRequest) error {
+	u, err := s.User(ctx, a, in.UserID, Manage)
+	if err != nil {
+		return err
+	}
+	if a.is(u.ID) && !a.Admin() {
+		return surveys.Errorf(surveys.EFORBIDDEN, "your role may not change this account")
+	}
+	switch {
+	case !s.EmailsSetupLinks():
+		return surveys.Errorf(surveys.EINVALID, "email is not set up, so no email can be sent; make a password link and pass it on yourself")
+	case !u.Active:
+		return surveys.Errorf(surveys.EINVALID, "%s is deactivated; reactivate the account first", u.Email)
+	case u.PasswordHash != "":
+		return surveys.Errorf(surveys.EINVALID, "%s has set a password already; they can use “forgot password”", u.Email)
+	}
+	return s.db.WithTx(ctx, func(ctx context.Context) error {
+		if _, _, err := s.newSetupLink(ctx, u.ID); err != nil {
+			return err
+		}
+		return s.audit(ctx, a, models.AuditEntry{Action: models.ActionPasswordLink, Target: userTarget(u.ID), ProgramID: u.ProgramID,
+			Detail: models.PurposeSetup + emailedDetail(true)})
+	})
 }

@@ -17,6 +17,18 @@ type Config struct {
 	// BaseURL is the public origin links are built on, e.g.
 	// https://feedback.example.org; empty gives paths like /s/TOKEN.
 	BaseURL string
+	// SetupEmails, when set, emails new members their set-password links
+	// (delivery.Service, when a mail server is configured); nil shows each
+	// link once to whoever added the member instead.
+	SetupEmails SetupEmails
+}
+
+// SetupEmails queues the email of a set-password link just made, in the
+// transaction carried by ctx, so that the link, its sealed token and the
+// job commit together. The token is the link's, in clear: the
+// implementation seals it into the link's row and never logs it.
+type SetupEmails interface {
+	QueueSetupEmail(ctx context.Context, linkID int64, token string) error
 }
 
 // Service runs the account use cases over a database.
@@ -42,6 +54,10 @@ func (s *Service) audit(ctx context.Context, a Actor, e models.AuditEntry) error
 	}
 	return s.db.Audit(ctx, e)
 }
+
+// EmailsSetupLinks reports whether new members get their set-password link
+// by email (else it is shown once to whoever added them).
+func (s *Service) EmailsSetupLinks() bool { return s.cfg.SetupEmails != nil }
 
 func userTarget(id int64) string    { return "user:" + strconv.FormatInt(id, 10) }
 func programTarget(id int64) string { return "program:" + strconv.FormatInt(id, 10) }

@@ -270,6 +270,8 @@ func matrixRows(f *acctFixture) map[string]matrixRow {
 		}},
 		"POST /programs/:id/roster/members/:uid":               {want: page(303, 303, 404, 403, 403), req: formReq("/programs/"+a+"/roster/members/"+a2, url.Values{"pgy_year": {"2"}})},
 		"POST /programs/:id/roster/members/:uid/password-link": {want: page(200, 200, 404, 403, 403), req: formReq("/programs/"+a+"/roster/members/"+a2+"/password-link", nil)},
+		// The matrix's server writes emails to the log, so a resend is refused (422) once access is granted.
+		"POST /programs/:id/roster/members/:uid/setup-email": {want: page(422, 422, 404, 403, 403), req: formReq("/programs/"+a+"/roster/members/"+a2+"/setup-email", nil)},
 		"POST /programs/:id/roster/mentees": {want: page(200, 200, 404, 403, 403), req: func(f *acctFixture, who int) matrixReq {
 			return formReq("/programs/"+a+"/roster/mentees", url.Values{"email": {unique("page-roster") + "@elsewhere.example"}})(f, who)
 		}},

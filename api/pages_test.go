@@ -84,6 +84,7 @@ func TestPageFormsRefuseMissingOrWrongCSRFToken(t *testing.T) {
 		"POST /programs/:id/roster/import":                     {f.dirA, roster + "/import", url.Values{"csv": {"y@example.org,Y,resident,1"}}},
 		"POST /programs/:id/roster/members/:uid":               {f.dirA, roster + "/members/" + a2, url.Values{"active": {"false"}}},
 		"POST /programs/:id/roster/members/:uid/password-link": {f.dirA, roster + "/members/" + a2 + "/password-link", nil},
+		"POST /programs/:id/roster/members/:uid/setup-email":   {f.dirA, roster + "/members/" + a2 + "/setup-email", nil},
 		"POST /admin/programs":                                 {f.admin, "/admin/programs", url.Values{"name": {"Sneaky"}, "min_responses": {"3"}}},
 		"POST /admin/programs/:id":                             {f.admin, "/admin/programs/" + a, url.Values{"min_responses": {"3"}}},
 		"POST /admin/programs/:id/delivery":                    {f.admin, "/admin/programs/" + a + "/delivery", url.Values{"reminder_after_days": {"7"}, "max_reminders": {"2"}, "link_lifetime_days": {"30"}}},

@@ -117,7 +117,7 @@ func (s *Server) createMember(c echo.Context) error {
 		return httpkit.AccountsError(c, err)
 	}
 	v := newMemberView(added.User)
-	v.SetupURL = added.SetPasswordURL
+	v.SetupURL, v.SetupEmail = added.SetPasswordURL, added.SetupEmail
 	httpkit.NoStore(c)
 	return c.JSON(http.StatusCreated, v)
 }

@@ -32,6 +32,7 @@ func TestAnotherProgramsRosterIsNotFoundForResidentsToo(t *testing.T) {
 			"POST " + r + "/import":          {"csv": {"probe2@example.org,Probe,resident,1\n"}},
 			"POST " + m:                      {"active": {"false"}},
 			"POST " + m + "/password-link":   nil,
+			"POST " + m + "/setup-email":     nil,
 			"POST " + r + "/meetings/import": {"meetings_csv": {"res.a1@example.org,probe@student.example,2026-03-01\n"}},
 		}
 	}

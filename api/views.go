@@ -27,15 +27,17 @@ type sessionView struct {
 	CSRFToken string   `json:"csrf_token"`
 }
 
-// memberView is a program member; setup_url only when just created.
+// memberView is a program member; setup_url only when just created, and
+// setup_email ("queued") when that link was also emailed to them.
 type memberView struct {
-	ID       int64  `json:"id"`
-	Email    string `json:"email"`
-	Name     string `json:"name"`
-	Role     string `json:"role"`
-	PGYYear  *int   `json:"pgy_year"`
-	Active   bool   `json:"active"`
-	SetupURL string `json:"setup_url,omitempty"`
+	ID         int64  `json:"id"`
+	Email      string `json:"email"`
+	Name       string `json:"name"`
+	Role       string `json:"role"`
+	PGYYear    *int   `json:"pgy_year"`
+	Active     bool   `json:"active"`
+	SetupURL   string `json:"setup_url,omitempty"`
+	SetupEmail string `json:"setup_email,omitempty"`
 }
 
 func newMemberView(u *models.User) memberView {

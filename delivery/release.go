@@ -15,7 +15,8 @@ type MixArgs struct{}
 func (MixArgs) Kind() string { return "mix_held_answers" }
 
 // ReleaseArgs is the periodic job that applies the release rule at each
-// window's close (see models.DB.ReleaseClosedWindows). It carries nothing.
+// window's close (see models.DB.ReleaseClosedWindows) and queues a "feedback
+// ready" email per resident released. It carries nothing.
 type ReleaseArgs struct{}
 
 // Kind implements river.JobArgs.
@@ -43,7 +44,9 @@ type releaseWorker struct {
 }
 
 func (w *releaseWorker) Work(ctx context.Context, job *river.Job[ReleaseArgs]) error {
-	sum, err := w.s.db.ReleaseClosedWindows(ctx)
+	// Each resident released is told once, by a job queued in the
+	// transaction of their release.
+	sum, err := w.s.db.ReleaseClosedWindowsThen(ctx, w.s.queueFeedbackReady)
 	if err != nil {
 		return err
 	}

@@ -35,3 +35,22 @@ func StatusText(status string, lastError *string) string {
 	}
 	return status
 }
+
+// SetupEmailText says what became of a member's newest setup link's email,
+// in the roster's words: "" when it was not emailed (shown on screen, or
+// there is none), "password set" once they chose one, else "queued",
+// "queued, retrying: <reason>", "sent" or "failed: <reason>". Reasons never
+// hold the address or name.
+func SetupEmailText(l *models.PasswordLink, hasPassword bool) string {
+	switch {
+	case l == nil || l.EmailStatus == nil:
+		return ""
+	case hasPassword:
+		return "password set"
+	case *l.EmailStatus == models.LinkEmailQueued && l.EmailError != nil:
+		return "queued, retrying: " + *l.EmailError
+	case *l.EmailStatus == models.LinkEmailFailed && l.EmailError != nil:
+		return "failed: " + *l.EmailError
+	}
+	return *l.EmailStatus
+}

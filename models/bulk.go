@@ -247,7 +247,7 @@ func (l *BulkLoader) Close(ctx context.Context) error {
 	for _, id := range ids {
 		p := l.programs[l.residents[id].programID]
 		for w := p.WindowOf(l.oldest); w.End().Before(now) || w.End().Equal(now); w = w.Next(p.ReleaseWindow, p.AcademicYearStartMonth) {
-			if _, _, _, err := l.d.judge(ctx, p, id, w.Next(p.ReleaseWindow, p.AcademicYearStartMonth), w); err != nil {
+			if _, _, _, err := l.d.judge(ctx, p, id, w.Next(p.ReleaseWindow, p.AcademicYearStartMonth), w, nil); err != nil {
 				return fmt.Errorf("bulk load: release: %w", err)
 			}
 		}

@@ -44,8 +44,13 @@ type PasswordLink struct {
 	ExpiresAt time.Time
 	UsedAt    *time.Time
 	// SealedToken holds the token, sealed with the server key, while an
-	// email carrying it waits to be sent (self-service resets only).
+	// email carrying it waits to be sent.
 	SealedToken *string
+	// EmailStatus is what became of the link's email (LinkEmailQueued,
+	// LinkEmailSent, LinkEmailFailed), nil for a link shown on screen;
+	// EmailError is the last failed attempt's reason, without the address.
+	EmailStatus *string
+	EmailError  *string
 }
 
 var (

@@ -28,6 +28,26 @@ type ReleaseSummary struct {
 // its own that first moves report_judged to the last closed window with a
 // conditional upsert, and a resident already judged there is skipped.
 func (d *DB) ReleaseClosedWindows(ctx context.Context) (ReleaseSummary, error) {
+	return d.ReleaseClosedWindowsThen(ctx, nil)
+}
+
+// Released is one resident's group just released at a window's close: who
+// and which window, nothing about the responses.
+type Released struct {
+	ResidentID int64
+	ProgramID  int64
+	WindowID   string // the closed window the group was released at
+}
+
+// OnRelease runs inside the transaction that releases a group, so that what
+// it writes (a job) commits with the release or not at all; an error rolls
+// the release back.
+type OnRelease func(ctx context.Context, r Released) error
+
+// ReleaseClosedWindowsThen is ReleaseClosedWindows calling then, when not
+// nil, in each release's transaction. A group carried over, or judged by
+// another instance, calls nothing, so a run repeated calls nothing twice.
+func (d *DB) ReleaseClosedWindowsThen(ctx context.Context, then OnRelease) (ReleaseSummary, error) {
 	var sum ReleaseSummary
 	mixed, err := d.MixHeld(ctx)
 	if err != nil {
@@ -51,7 +71,7 @@ func (d *DB) ReleaseClosedWindows(ctx context.Context) (ReleaseSummary, error) {
 			return sum, fmt.Errorf("find groups to judge: %w", err)
 		}
 		for _, id := range residents {
-			released, n, unopened, err := d.judge(ctx, &p, id, current, closed)
+			released, n, unopened, err := d.judge(ctx, &p, id, current, closed, then)
 			if err != nil {
 				return sum, err
 			}
@@ -67,7 +87,7 @@ func (d *DB) ReleaseClosedWindows(ctx context.Context) (ReleaseSummary, error) {
 }
 
 // judge releases or carries over one resident's group.
-func (d *DB) judge(ctx context.Context, p *Program, residentID int64, current, closed surveys.Window) (released bool, n, unopened int, err error) {
+func (d *DB) judge(ctx context.Context, p *Program, residentID int64, current, closed surveys.Window, then OnRelease) (released bool, n, unopened int, err error) {
 	err = d.WithTx(ctx, func(ctx context.Context) error {
 		if d.Dialect == Postgres {
 			// No mixer between reading the group and reading its sums.
@@ -153,6 +173,11 @@ func (d *DB) judge(ctx context.Context, p *Program, residentID int64, current, c
 		}
 		if err := d.db(ctx).Exec(`DELETE FROM window_moments WHERE resident_id = ? AND window_id < ?`, residentID, current.ID).Error; err != nil {
 			return fmt.Errorf("erase mentee sums: %w", err)
+		}
+		if then != nil {
+			if err := then(ctx, Released{ResidentID: residentID, ProgramID: p.ID, WindowID: closed.ID}); err != nil {
+				return err
+			}
 		}
 		released, n, unopened = true, len(group), bad
 		return nil

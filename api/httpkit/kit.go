@@ -73,7 +73,19 @@ func NewKit(db *models.DB, cfg Config) *Kit {
 		cfg.Logger = slog.Default()
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	acc := accounts.New(db, accounts.Config{BaseURL: cfg.BaseURL})
+	acc := accounts.New(db, AccountsConfig(cfg.BaseURL, cfg.Delivery))
 	return &Kit{DB: db, Cfg: cfg, Log: cfg.Logger, limits: newRateLimits(cfg), after: newAfterResponse(),
 		Accounts: acc, Growth: growth.New(db, acc)}
+}
+
+// AccountsConfig is the account use cases' configuration: new members'
+// set-password links go by email when delivery sends to a mail server,
+// and are shown once to whoever added them otherwise (no delivery, or
+// emails written to the log).
+func AccountsConfig(baseURL string, d *delivery.Service) accounts.Config {
+	cfg := accounts.Config{BaseURL: baseURL}
+	if d != nil && d.SendsMail() {
+		cfg.SetupEmails = d
+	}
+	return cfg
 }

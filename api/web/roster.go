@@ -34,7 +34,11 @@ type rosterPageData struct {
 	// Shown is a set-password link shown once, after adding a member or
 	// issuing a new link.
 	Shown *shownPasswordLink
-	Add   formState
+	// EmailsSetupLinks: new members get their set-password link by email
+	// (else it is shown here, once, to pass on).
+	EmailsSetupLinks bool
+
+	Add formState
 	// Import keeps the pasted CSV; Imported is the import's outcome.
 	Import   formState
 	Imported *models.ImportResult
@@ -71,6 +75,10 @@ type rosterRow struct {
 	// them a password link (a co-director's account is the admins').
 	Manageable  bool
 	HasPassword bool
+	// SetupEmail is the newest set-password email's status
+	// (models.LinkEmail…, or "password-set"), SetupEmailText it in words
+	// (delivery.SetupEmailText); both empty when none was emailed.
+	SetupEmail, SetupEmailText string
 }
 
 // shownPasswordLink is a set-password link for the director to pass on.
@@ -93,6 +101,7 @@ var rosterNotices = map[string]string{
 	"deactivated": "%s is deactivated: their sessions and API tokens have ended, and their feedback is kept.",
 	"reactivated": "%s is active again. They sign in with their old password, or ask for a new set-password link.",
 	"pgy":         "%s's PGY year is saved.",
+	"resent":      "A new set-password email to %s is queued; their older set-password links no longer work.",
 }
 
 // rosterProgram reads the program id and checks that the principal manages
@@ -146,6 +155,15 @@ func (s *Server) renderRoster(c echo.Context, status int, prog *models.Program, 
 	}
 	me, actor := httpkit.CurrentUser(c), httpkit.ActorOf(c)
 	d.Nav, d.Program, d.PGYYears = s.nav(c), prog, accounts.PGYYears()
+	d.EmailsSetupLinks = s.Accounts.EmailsSetupLinks()
+	ids := make([]int64, len(members))
+	for i, u := range members {
+		ids[i] = u.ID
+	}
+	setup, err := s.DB.LatestSetupLinks(ctx, ids)
+	if err != nil {
+		return err
+	}
 	for _, u := range members {
 		row := rosterRow{ID: u.ID, Name: u.Name, Email: u.Email, Role: u.Role,
 			Active: u.Active, Self: u.ID == me.ID, HasPassword: u.PasswordHash != "",
@@ -154,6 +172,16 @@ func (s *Server) renderRoster(c echo.Context, status int, prog *models.Program, 
 			Manageable: actor.ManagesAccount(&u, []int64{prog.ID})}
 		if u.PGYYear != nil {
 			row.PGYYear = *u.PGYYear
+		}
+		var link *models.PasswordLink
+		if l, ok := setup[u.ID]; ok {
+			link = &l
+		}
+		if row.SetupEmailText = delivery.SetupEmailText(link, row.HasPassword); row.SetupEmailText != "" {
+			row.SetupEmail = "password-set"
+			if !row.HasPassword {
+				row.SetupEmail = *link.EmailStatus
+			}
 		}
 		d.Members = append(d.Members, row)
 		if tmpl, ok := rosterNotices[d.noticeKey]; ok && u.ID == d.noticeFor {
@@ -179,8 +207,9 @@ func (s *Server) renderRoster(c echo.Context, status int, prog *models.Program, 
 	return s.renderPage(c, status, "roster", d)
 }
 
-// addMemberForm adds a member and shows their set-password link once, in
-// the POST's own response (the link is a secret: no redirect carries it).
+// addMemberForm adds a member and, when their set-password link went by
+// email, says so; otherwise it shows the link once, in the POST's own
+// response (the link is a secret: no redirect carries it).
 func (s *Server) addMemberForm(c echo.Context) error {
 	prog, err := s.rosterProgram(c)
 	if err != nil {
@@ -207,7 +236,11 @@ func (s *Server) addMemberForm(c echo.Context) error {
 		if added, err = s.Accounts.AddMember(c.Request().Context(), httpkit.ActorOf(c), in); err == nil {
 			u := added.User
 			d.Add = formState{}
-			d.Shown = &shownPasswordLink{Name: u.Name, Email: u.Email, URL: added.SetPasswordURL, Purpose: models.PurposeSetup, Added: true}
+			if added.SetupEmail != "" {
+				d.Notice = fmt.Sprintf("%s is added. An email with their set-password link is on its way to %s; its status is in their row.", u.Name, u.Email)
+			} else {
+				d.Shown = &shownPasswordLink{Name: u.Name, Email: u.Email, URL: added.SetPasswordURL, Purpose: models.PurposeSetup, Added: true}
+			}
 			return s.renderRoster(c, http.StatusOK, prog, d)
 		}
 	}
@@ -352,4 +385,28 @@ func (s *Server) passwordLinkForm(c echo.Context) error {
 	}
 	return s.renderRoster(c, http.StatusOK, prog, rosterPageData{Shown: &shownPasswordLink{
 		Name: u.Name, Email: u.Email, URL: link.URL, Purpose: link.Purpose}})
+}
+
+// resendSetupEmailForm emails a member who has no password yet a new
+// set-password link (their older links stop working), then returns to the
+// roster: the link is in the email only, so a redirect carries no secret.
+func (s *Server) resendSetupEmailForm(c echo.Context) error {
+	prog, err := s.rosterProgram(c)
+	if err != nil {
+		return err
+	}
+	u, err := s.rosterMember(c, prog)
+	if err != nil {
+		return err
+	}
+	err = s.Accounts.ResendSetupEmail(c.Request().Context(), httpkit.ActorOf(c), accounts.PasswordLinkRequest{UserID: u.ID})
+	if err != nil {
+		if surveys.ErrorCode(err) != surveys.EINVALID {
+			return err
+		}
+		return s.renderRoster(c, http.StatusUnprocessableEntity, prog, rosterPageData{EditID: u.ID,
+			Edit: formState{Summary: []errorLink{{Text: sentence(surveys.ErrorMessage(err))}}}})
+	}
+	q := url.Values{"done": {"resent"}, "member": {strconv.FormatInt(u.ID, 10)}}
+	return c.Redirect(http.StatusSeeOther, rosterPath(prog.ID)+"?"+q.Encode()+"#member-"+strconv.FormatInt(u.ID, 10))
 }

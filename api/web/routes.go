@@ -54,6 +54,7 @@ func (s *Server) registerPages(e *httpkit.Routes) {
 	e.POST("/programs/:id/roster/import", s.importMembersForm, programForm(csvimport.MaxBytes+64<<10)...)
 	e.POST("/programs/:id/roster/members/:uid", s.updateMemberForm, programForm(maxFormBytes)...)
 	e.POST("/programs/:id/roster/members/:uid/password-link", s.passwordLinkForm, programForm(maxFormBytes)...)
+	e.POST("/programs/:id/roster/members/:uid/setup-email", s.resendSetupEmailForm, programForm(maxFormBytes)...)
 	e.POST("/programs/:id/roster/mentees", s.addMenteeForm, programForm(maxFormBytes)...)
 	e.POST("/programs/:id/roster/mentees/import", s.importMenteesForm, programForm(csvimport.MaxBytes+64<<10)...)
 	e.POST("/programs/:id/roster/mentees/:mid", s.updateMenteeForm, programForm(maxFormBytes)...)
