@@ -120,3 +120,25 @@ type programsPageData struct {
 	Nav      *navView
 	Programs []models.Program
 }
+
+// forbiddenPage says whose page a signed-in user has opened (a resident on
+// a director's roster, report or instruments, a director on the admin's
+// pages) and leads them back to their own home. route is the route's
+// pattern. Every page a resident may be refused is a director's or an
+// admin's: their own are refused only to other roles.
+func forbiddenPage(page *messagePage, p *httpkit.Principal, route string) {
+	page.Title = "Not allowed"
+	if p == nil {
+		return
+	}
+	page.BackURL, page.BackLabel = homeOf(p), "Back to your pages"
+	switch {
+	case p.User.Role == models.RoleResident:
+		page.Title = "Only program directors can see this"
+		page.Detail = "This page is for your program's directors and administrators. Your survey links and your own feedback are on your pages."
+	case p.User.Role == models.RoleDirector && strings.HasPrefix(route, "/admin/"):
+		page.Title = "Only administrators can see this"
+		page.Detail = "This page is for Mentorpulse's administrators. Your programs' rosters and reports are on your pages."
+	}
+	page.Hint = "You are signed in as " + p.User.Name + " (" + roleLabel(p.User) + ")."
+}
