@@ -18,6 +18,7 @@ import (
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/google/go-cmp/cmp"
 	"github.com/mentorpulse/mentorpulse/api"
 	"github.com/mentorpulse/mentorpulse/models"
@@ -63,7 +64,7 @@ func TestProgramReportInBrowser(t *testing.T) {
 		t.Errorf("heading %q", got)
 	}
 	noSidewaysScroll(t, tab, "program report")
-	axeCheck(t, tab, "program report")
+	axeAtBothWidths(t, tab, "program report")
 	screenshots(t, tab, "program_report")
 
 	t.Run("program-items-and-hint-stay-inside-their-cards", func(t *testing.T) {
@@ -170,7 +171,7 @@ func TestProgramReportInBrowser(t *testing.T) {
 			t.Errorf("focus card reads %q", got)
 		}
 		noSidewaysScroll(t, tab, "resident report")
-		axeCheck(t, tab, "resident report")
+		axeAtBothWidths(t, tab, "resident report")
 		screenshots(t, tab, "resident_report")
 	})
 
@@ -204,6 +205,55 @@ func TestProgramReportInBrowser(t *testing.T) {
 			t.Errorf("CSV rows are for residents %v, want one line each for %v:\n%s", ids, want, csv)
 		}
 	})
+
+	t.Run("presets-and-a-reversed-period-by-keyboard", func(t *testing.T) {
+		browserRun(t, tab, chromedp.Navigate(ts.URL+reportPath), chromedp.WaitVisible(chromedp.CSS("nav.presets")))
+		if got := browserEval[string](t, tab, `document.querySelector("nav.presets a[aria-current]").innerText`); !strings.HasPrefix(got, "This academic year") {
+			t.Errorf("the default period is marked %q, want This academic year", got)
+		}
+		// Tab from the To field to the "Last month" preset and press Enter.
+		browserRun(t, tab, chromedp.Focus(chromedp.ID("period-to")))
+		for range 8 {
+			if strings.HasPrefix(browserEval[string](t, tab, `document.activeElement.innerText || ""`), "Last month") {
+				break
+			}
+			browserRun(t, tab, chromedp.KeyEvent(kb.Tab))
+		}
+		if resp, err := chromedp.RunResponse(tab, chromedp.KeyEvent(kb.Enter)); err != nil || resp.Status != http.StatusOK {
+			t.Fatalf("the Last month preset by keyboard: %v, %v", resp, err)
+		}
+		last := time.Now().UTC().AddDate(0, -1, 0).Format("2006-01")
+		if got := browserEval[string](t, tab, `document.querySelector("#period-from").value + " " + document.querySelector("#period-to").value + " " + document.querySelector("nav.presets a[aria-current]").innerText`); !strings.HasPrefix(got, last+" "+last+" Last month") {
+			t.Errorf("after the preset the form reads %q, want %s to %s, Last month marked", got, last, last)
+		}
+		noSidewaysScroll(t, tab, "program report, last month")
+		screenshots(t, tab, "program_report_last_month")
+
+		// A reversed period: the form comes back with the message beside
+		// the field, the summary focused, and what was typed kept.
+		browserRun(t, tab, chromedp.SetValue(chromedp.ID("period-from"), "2026-05"), chromedp.SetValue(chromedp.ID("period-to"), "2026-02"),
+			chromedp.Focus(chromedp.CSS(`form.period button[type="submit"]`)))
+		resp, err := chromedp.RunResponse(tab, chromedp.KeyEvent(kb.Enter))
+		if err != nil || resp.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("a reversed period: %v, %v; want 422", resp, err)
+		}
+		if got := browserEval[string](t, tab, `document.activeElement.className + "|" + document.querySelector("#period-from-error").textContent.replace(/\s+/g, " ").trim() + "|" + document.querySelector("#period-from").value + "|" + document.querySelector("#period-to").value`); got != "alert|Error: From must not be after To.|2026-05|2026-02" {
+			t.Errorf("after a reversed period the page reads %q", got)
+		}
+		noSidewaysScroll(t, tab, "program report, reversed period")
+		axeAtBothWidths(t, tab, "program report, reversed period")
+		screenshots(t, tab, "program_report_422")
+	})
+}
+
+// axeAtBothWidths runs axe-core on the page at a phone's width and at a
+// desktop's (1280 px), and leaves the tab at 360 px.
+func axeAtBothWidths(t *testing.T, tab context.Context, what string) {
+	t.Helper()
+	axeCheck(t, tab, what+" at 360 px")
+	browserRun(t, tab, chromedp.EmulateViewport(1280, 800))
+	axeCheck(t, tab, what+" at 1280 px")
+	browserRun(t, tab, chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile, chromedp.EmulateTouch))
 }
 
 // screenshots saves the page at 360 px and at 1280 px wide into
@@ -319,6 +369,10 @@ func seedReportBrowser(t *testing.T, db *models.DB) reportBrowserFixture {
 	// Monthly windows, so that every month below but the current one has
 	// closed and its answers are judged for release.
 	p.WindowSettings.ReleaseWindow = "month"
+	// The academic year starts four months back, so that the report's
+	// default period (the academic year) holds every answer below, in any
+	// month the test runs.
+	p.WindowSettings.AcademicYearStartMonth = int(time.Now().UTC().AddDate(0, -4, 0).Month())
 	if err := db.UpdateWindowSettings(ctx, p.ID, p.WindowSettings); err != nil {
 		t.Fatal(err)
 	}

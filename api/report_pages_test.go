@@ -172,6 +172,8 @@ func TestReversedPeriodKeepsTheForm(t *testing.T) {
 		{"program-report-422", f.bearer, fmt.Sprintf("/programs/%d/report?from=2026-05&to=2026-02&pgy_year=2&sort=responses", f.program.ID)},
 		{"drill-down-422", f.bearer, fmt.Sprintf("/residents/%d/report?from=2026-05&to=2026-02", f.residents[0].ID)},
 		{"dashboard-422", ana, "/dashboard?from=2026-05&to=2026-02"},
+		// The form's "All" sends pgy_year empty: no filter, not a wrong one.
+		{"all-pgy-422", f.bearer, fmt.Sprintf("/programs/%d/report?from=2026-05&to=2026-02&pgy_year=", f.program.ID)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, body := f.as(t, tc.token, tc.path)

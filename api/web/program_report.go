@@ -97,6 +97,11 @@ var programSortKeys = []struct{ key, label string }{
 }
 
 func (s *Server) programReportPage(c echo.Context) error {
+	// The form's "All" PGY sends pgy_year empty: for the page that is no
+	// filter, where the JSON API refuses it as no number.
+	if v, ok := c.QueryParams()["pgy_year"]; ok && len(v) == 1 && v[0] == "" {
+		c.QueryParams().Del("pgy_year")
+	}
 	prog, q, err := s.ProgramReportRequest(c)
 	if err != nil {
 		return err
