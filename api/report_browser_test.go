@@ -246,6 +246,101 @@ func TestProgramReportInBrowser(t *testing.T) {
 	})
 }
 
+// The resident's and the admin's report pages in a real browser: the
+// resident's own dashboard speaks to them, a director's page tells them it
+// is not theirs and leads home by keyboard, and the admin reaches the
+// reports from the menu.
+func TestReportPagesForResidentAndAdminInBrowser(t *testing.T) {
+	path := browserPath(t)
+	db := dbtest.New(t)
+	fx := seedReportBrowser(t, db)
+	hash, err := models.HashPassword(acctPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := &models.User{Email: "admin@example.org", Name: "Ada Admin", Role: models.RoleAdmin, PasswordHash: hash}
+	if err := db.CreateUser(context.Background(), admin); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := api.New(db, api.Config{BaseURL: "http://mentorpulse.test", Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	tab := phoneTab(t, startBrowser(t, path), false)
+	signIn := func(t *testing.T, email, next string) {
+		t.Helper()
+		browserRun(t, tab, chromedp.Navigate(ts.URL+"/login?next="+url.QueryEscape(next)), chromedp.WaitVisible(chromedp.ID("email")),
+			chromedp.SendKeys(chromedp.ID("email"), email), chromedp.SendKeys(chromedp.ID("password"), acctPassword))
+		if resp, err := chromedp.RunResponse(tab, chromedp.Click(chromedp.CSS("button.primary"))); err != nil || resp.Status != http.StatusOK {
+			t.Fatalf("sign in as %s: %v, %v", email, resp, err)
+		}
+	}
+	signOut := func(t *testing.T) {
+		t.Helper()
+		if _, err := chromedp.RunResponse(tab, chromedp.Click(chromedp.CSS("form.signout button"))); err != nil {
+			t.Fatalf("sign out: %v", err)
+		}
+	}
+
+	t.Run("resident-dashboard-speaks-to-them", func(t *testing.T) {
+		signIn(t, fx.ben.Email, "/dashboard")
+		browserRun(t, tab, chromedp.WaitVisible(chromedp.CSS("svg.trend")))
+		body := browserEval[string](t, tab, `document.querySelector("main").innerText`)
+		if !strings.Contains(body, "What your mentees value") || strings.Contains(body, "Dr. Okoro") {
+			t.Errorf("Ben's own dashboard does not speak to him:\n%s", body)
+		}
+		noSidewaysScroll(t, tab, "dashboard")
+		axeAtBothWidths(t, tab, "dashboard")
+		screenshots(t, tab, "dashboard")
+	})
+
+	t.Run("director-page-tells-the-resident-and-leads-home", func(t *testing.T) {
+		resp, err := chromedp.RunResponse(tab, chromedp.Navigate(ts.URL+fmt.Sprintf("/programs/%d/report", fx.program.ID)))
+		if err != nil || resp.Status != http.StatusForbidden {
+			t.Fatalf("a director's page as a resident: %v, %v; want 403", resp, err)
+		}
+		if got := browserEval[string](t, tab, `document.querySelector("h1").innerText`); got != "Only program directors can see this" {
+			t.Errorf("heading %q", got)
+		}
+		noSidewaysScroll(t, tab, "forbidden page")
+		axeAtBothWidths(t, tab, "forbidden page")
+		screenshots(t, tab, "forbidden")
+		// By keyboard: Tab until the way back has focus, then Enter.
+		for range 10 {
+			if browserEval[string](t, tab, `document.activeElement.innerText || ""`) == "Back to your pages" {
+				break
+			}
+			browserRun(t, tab, chromedp.KeyEvent(kb.Tab))
+		}
+		if resp, err := chromedp.RunResponse(tab, chromedp.KeyEvent(kb.Enter)); err != nil || resp.Status != http.StatusOK {
+			t.Fatalf("back to your pages by keyboard: %v, %v", resp, err)
+		}
+		if got := browserEval[string](t, tab, `location.pathname`); got != "/home" {
+			t.Errorf("the way back leads to %q, want /home", got)
+		}
+		signOut(t)
+	})
+
+	t.Run("admin-reaches-reports-from-the-menu", func(t *testing.T) {
+		signIn(t, admin.Email, "/admin/programs")
+		if resp, err := chromedp.RunResponse(tab, chromedp.Click(linkText("nav.usernav", "Reports"))); err != nil || resp.Status != http.StatusOK {
+			t.Fatalf("the admin's Reports link: %v, %v", resp, err)
+		}
+		noSidewaysScroll(t, tab, "programs' reports")
+		axeAtBothWidths(t, tab, "programs' reports")
+		screenshots(t, tab, "admin_reports")
+		if resp, err := chromedp.RunResponse(tab, chromedp.Click(chromedp.CSS(fmt.Sprintf(`main a[href="/programs/%d/report"]`, fx.program.ID)))); err != nil || resp.Status != http.StatusOK {
+			t.Fatalf("open the program's report: %v, %v", resp, err)
+		}
+		if got := browserEval[string](t, tab, `location.pathname`); got != fmt.Sprintf("/programs/%d/report", fx.program.ID) {
+			t.Errorf("the report link leads to %q", got)
+		}
+		axeAtBothWidths(t, tab, "program report as admin")
+	})
+}
+
 // axeAtBothWidths runs axe-core on the page at a phone's width and at a
 // desktop's (1280 px), and leaves the tab at 360 px.
 func axeAtBothWidths(t *testing.T, tab context.Context, what string) {
@@ -409,7 +504,7 @@ func seedReportBrowser(t *testing.T, db *models.DB) reportBrowserFixture {
 		{"Dr. Dev Rao", 3, 2, daysIn(3, 8, 12, 16, 20)},
 	}
 	for i, r := range residents {
-		u := &models.User{Email: fmt.Sprintf("resident%d@example.org", i), Name: r.name, Role: models.RoleResident, ProgramID: &p.ID, PGYYear: &r.pgy}
+		u := &models.User{Email: fmt.Sprintf("resident%d@example.org", i), Name: r.name, Role: models.RoleResident, ProgramID: &p.ID, PGYYear: &r.pgy, PasswordHash: hash}
 		if err := db.CreateUser(ctx, u); err != nil {
 			t.Fatal(err)
 		}
