@@ -258,7 +258,7 @@ func matrixRows(f *acctFixture) map[string]matrixRow {
 		// Signed-in pages: no valid session sends the browser to the sign-in
 		// page (303); a revoked bearer token is refused outright.
 		"GET /":                    {want: page(303, 303, 303, 303, 303), req: pathReq("/")},
-		"GET /programs":            {want: page(303, 200, 200, 403, 403), req: pathReq("/programs")},
+		"GET /programs":            {want: page(200, 200, 200, 403, 403), req: pathReq("/programs")},
 		"GET /home":                {want: page(403, 403, 403, 200, 200), req: pathReq("/home")},
 		"POST /home/code":          {want: page(403, 403, 403, 200, 200), req: formReq("/home/code", nil)},
 		"GET /programs/:id/roster": {want: page(200, 200, 404, 403, 403), req: pathReq("/programs/" + a + "/roster")},

@@ -18,6 +18,7 @@ import (
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/google/go-cmp/cmp"
 	"github.com/mentorpulse/mentorpulse/api"
 	"github.com/mentorpulse/mentorpulse/models"
@@ -63,7 +64,7 @@ func TestProgramReportInBrowser(t *testing.T) {
 		t.Errorf("heading %q", got)
 	}
 	noSidewaysScroll(t, tab, "program report")
-	axeCheck(t, tab, "program report")
+	axeAtBothWidths(t, tab, "program report")
 	screenshots(t, tab, "program_report")
 
 	t.Run("program-items-and-hint-stay-inside-their-cards", func(t *testing.T) {
@@ -170,7 +171,7 @@ func TestProgramReportInBrowser(t *testing.T) {
 			t.Errorf("focus card reads %q", got)
 		}
 		noSidewaysScroll(t, tab, "resident report")
-		axeCheck(t, tab, "resident report")
+		axeAtBothWidths(t, tab, "resident report")
 		screenshots(t, tab, "resident_report")
 	})
 
@@ -204,6 +205,150 @@ func TestProgramReportInBrowser(t *testing.T) {
 			t.Errorf("CSV rows are for residents %v, want one line each for %v:\n%s", ids, want, csv)
 		}
 	})
+
+	t.Run("presets-and-a-reversed-period-by-keyboard", func(t *testing.T) {
+		browserRun(t, tab, chromedp.Navigate(ts.URL+reportPath), chromedp.WaitVisible(chromedp.CSS("nav.presets")))
+		if got := browserEval[string](t, tab, `document.querySelector("nav.presets a[aria-current]").innerText`); !strings.HasPrefix(got, "This academic year") {
+			t.Errorf("the default period is marked %q, want This academic year", got)
+		}
+		// Tab from the To field to the "Last month" preset and press Enter.
+		browserRun(t, tab, chromedp.Focus(chromedp.ID("period-to")))
+		for range 8 {
+			if strings.HasPrefix(browserEval[string](t, tab, `document.activeElement.innerText || ""`), "Last month") {
+				break
+			}
+			browserRun(t, tab, chromedp.KeyEvent(kb.Tab))
+		}
+		if resp, err := chromedp.RunResponse(tab, chromedp.KeyEvent(kb.Enter)); err != nil || resp.Status != http.StatusOK {
+			t.Fatalf("the Last month preset by keyboard: %v, %v", resp, err)
+		}
+		last := time.Now().UTC().AddDate(0, -1, 0).Format("2006-01")
+		if got := browserEval[string](t, tab, `document.querySelector("#period-from").value + " " + document.querySelector("#period-to").value + " " + document.querySelector("nav.presets a[aria-current]").innerText`); !strings.HasPrefix(got, last+" "+last+" Last month") {
+			t.Errorf("after the preset the form reads %q, want %s to %s, Last month marked", got, last, last)
+		}
+		noSidewaysScroll(t, tab, "program report, last month")
+		screenshots(t, tab, "program_report_last_month")
+
+		// A reversed period: the form comes back with the message beside
+		// the field, the summary focused, and what was typed kept.
+		browserRun(t, tab, chromedp.SetValue(chromedp.ID("period-from"), "2026-05"), chromedp.SetValue(chromedp.ID("period-to"), "2026-02"),
+			chromedp.Focus(chromedp.CSS(`form.period button[type="submit"]`)))
+		resp, err := chromedp.RunResponse(tab, chromedp.KeyEvent(kb.Enter))
+		if err != nil || resp.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("a reversed period: %v, %v; want 422", resp, err)
+		}
+		if got := browserEval[string](t, tab, `document.activeElement.className + "|" + document.querySelector("#period-from-error").textContent.replace(/\s+/g, " ").trim() + "|" + document.querySelector("#period-from").value + "|" + document.querySelector("#period-to").value`); got != "alert|Error: From must not be after To.|2026-05|2026-02" {
+			t.Errorf("after a reversed period the page reads %q", got)
+		}
+		noSidewaysScroll(t, tab, "program report, reversed period")
+		axeAtBothWidths(t, tab, "program report, reversed period")
+		screenshots(t, tab, "program_report_422")
+	})
+}
+
+// The resident's and the admin's report pages in a real browser: the
+// resident's own dashboard speaks to them, a director's page tells them it
+// is not theirs and leads home by keyboard, and the admin reaches the
+// reports from the menu.
+func TestReportPagesForResidentAndAdminInBrowser(t *testing.T) {
+	path := browserPath(t)
+	db := dbtest.New(t)
+	fx := seedReportBrowser(t, db)
+	hash, err := models.HashPassword(acctPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := &models.User{Email: "admin@example.org", Name: "Ada Admin", Role: models.RoleAdmin, PasswordHash: hash}
+	if err := db.CreateUser(context.Background(), admin); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := api.New(db, api.Config{BaseURL: "http://mentorpulse.test", Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	tab := phoneTab(t, startBrowser(t, path), false)
+	signIn := func(t *testing.T, email, next string) {
+		t.Helper()
+		browserRun(t, tab, chromedp.Navigate(ts.URL+"/login?next="+url.QueryEscape(next)), chromedp.WaitVisible(chromedp.ID("email")),
+			chromedp.SendKeys(chromedp.ID("email"), email), chromedp.SendKeys(chromedp.ID("password"), acctPassword))
+		if resp, err := chromedp.RunResponse(tab, chromedp.Click(chromedp.CSS("button.primary"))); err != nil || resp.Status != http.StatusOK {
+			t.Fatalf("sign in as %s: %v, %v", email, resp, err)
+		}
+	}
+	signOut := func(t *testing.T) {
+		t.Helper()
+		if _, err := chromedp.RunResponse(tab, chromedp.Click(chromedp.CSS("form.signout button"))); err != nil {
+			t.Fatalf("sign out: %v", err)
+		}
+	}
+
+	t.Run("resident-dashboard-speaks-to-them", func(t *testing.T) {
+		signIn(t, fx.ben.Email, "/dashboard")
+		browserRun(t, tab, chromedp.WaitVisible(chromedp.CSS("svg.trend")))
+		body := browserEval[string](t, tab, `document.querySelector("main").innerText`)
+		if !strings.Contains(body, "What your mentees value") || strings.Contains(body, "Dr. Okoro") {
+			t.Errorf("Ben's own dashboard does not speak to him:\n%s", body)
+		}
+		noSidewaysScroll(t, tab, "dashboard")
+		axeAtBothWidths(t, tab, "dashboard")
+		screenshots(t, tab, "dashboard")
+	})
+
+	t.Run("director-page-tells-the-resident-and-leads-home", func(t *testing.T) {
+		resp, err := chromedp.RunResponse(tab, chromedp.Navigate(ts.URL+fmt.Sprintf("/programs/%d/report", fx.program.ID)))
+		if err != nil || resp.Status != http.StatusForbidden {
+			t.Fatalf("a director's page as a resident: %v, %v; want 403", resp, err)
+		}
+		if got := browserEval[string](t, tab, `document.querySelector("h1").innerText`); got != "Only program directors can see this" {
+			t.Errorf("heading %q", got)
+		}
+		noSidewaysScroll(t, tab, "forbidden page")
+		axeAtBothWidths(t, tab, "forbidden page")
+		screenshots(t, tab, "forbidden")
+		// By keyboard: Tab until the way back has focus, then Enter.
+		for range 10 {
+			if browserEval[string](t, tab, `document.activeElement.innerText || ""`) == "Back to your pages" {
+				break
+			}
+			browserRun(t, tab, chromedp.KeyEvent(kb.Tab))
+		}
+		if resp, err := chromedp.RunResponse(tab, chromedp.KeyEvent(kb.Enter)); err != nil || resp.Status != http.StatusOK {
+			t.Fatalf("back to your pages by keyboard: %v, %v", resp, err)
+		}
+		if got := browserEval[string](t, tab, `location.pathname`); got != "/home" {
+			t.Errorf("the way back leads to %q, want /home", got)
+		}
+		signOut(t)
+	})
+
+	t.Run("admin-reaches-reports-from-the-menu", func(t *testing.T) {
+		signIn(t, admin.Email, "/admin/programs")
+		if resp, err := chromedp.RunResponse(tab, chromedp.Click(linkText("nav.usernav", "Reports"))); err != nil || resp.Status != http.StatusOK {
+			t.Fatalf("the admin's Reports link: %v, %v", resp, err)
+		}
+		noSidewaysScroll(t, tab, "programs' reports")
+		axeAtBothWidths(t, tab, "programs' reports")
+		screenshots(t, tab, "admin_reports")
+		if resp, err := chromedp.RunResponse(tab, chromedp.Click(chromedp.CSS(fmt.Sprintf(`main a[href="/programs/%d/report"]`, fx.program.ID)))); err != nil || resp.Status != http.StatusOK {
+			t.Fatalf("open the program's report: %v, %v", resp, err)
+		}
+		if got := browserEval[string](t, tab, `location.pathname`); got != fmt.Sprintf("/programs/%d/report", fx.program.ID) {
+			t.Errorf("the report link leads to %q", got)
+		}
+		axeAtBothWidths(t, tab, "program report as admin")
+	})
+}
+
+// axeAtBothWidths runs axe-core on the page at a phone's width and at a
+// desktop's (1280 px), and leaves the tab at 360 px.
+func axeAtBothWidths(t *testing.T, tab context.Context, what string) {
+	t.Helper()
+	axeCheck(t, tab, what+" at 360 px")
+	browserRun(t, tab, chromedp.EmulateViewport(1280, 800))
+	axeCheck(t, tab, what+" at 1280 px")
+	browserRun(t, tab, chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile, chromedp.EmulateTouch))
 }
 
 // screenshots saves the page at 360 px and at 1280 px wide into
@@ -319,6 +464,10 @@ func seedReportBrowser(t *testing.T, db *models.DB) reportBrowserFixture {
 	// Monthly windows, so that every month below but the current one has
 	// closed and its answers are judged for release.
 	p.WindowSettings.ReleaseWindow = "month"
+	// The academic year starts four months back, so that the report's
+	// default period (the academic year) holds every answer below, in any
+	// month the test runs.
+	p.WindowSettings.AcademicYearStartMonth = int(time.Now().UTC().AddDate(0, -4, 0).Month())
 	if err := db.UpdateWindowSettings(ctx, p.ID, p.WindowSettings); err != nil {
 		t.Fatal(err)
 	}
@@ -355,7 +504,7 @@ func seedReportBrowser(t *testing.T, db *models.DB) reportBrowserFixture {
 		{"Dr. Dev Rao", 3, 2, daysIn(3, 8, 12, 16, 20)},
 	}
 	for i, r := range residents {
-		u := &models.User{Email: fmt.Sprintf("resident%d@example.org", i), Name: r.name, Role: models.RoleResident, ProgramID: &p.ID, PGYYear: &r.pgy}
+		u := &models.User{Email: fmt.Sprintf("resident%d@example.org", i), Name: r.name, Role: models.RoleResident, ProgramID: &p.ID, PGYYear: &r.pgy, PasswordHash: hash}
 		if err := db.CreateUser(ctx, u); err != nil {
 			t.Fatal(err)
 		}

@@ -29,7 +29,8 @@ func (s *Server) residentReportPDF(c echo.Context) error {
 		programName = p.Name
 	}
 	var buf bytes.Buffer
-	if err := web.ReportPDF(&buf, rep, programName, s.DB.Now(), true); err != nil {
+	self := httpkit.CurrentUser(c) != nil && httpkit.CurrentUser(c).ID == id
+	if err := web.ReportPDF(&buf, rep, programName, s.DB.Now(), true, self); err != nil {
 		return fmt.Errorf("render report pdf: %w", err)
 	}
 	if err := s.RecordExport(c, "resident_report_pdf", *u.ProgramID, httpkit.UserTarget(id)); err != nil {

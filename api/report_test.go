@@ -426,7 +426,7 @@ func TestResidentReportPDF(t *testing.T) {
 	// The method as it is now, the per-item table, and the focus: every
 	// availability answer was 2, the others 2 to 5, so even three mentees
 	// make availability the weakest.
-	for _, want := range []string{"its 95% interval treats each mentee's responses as", "Item by item", "Most room to grow: Availability", "My mentor made enough time for this meeting"} {
+	for _, want := range []string{"its 95% interval treats each mentee's responses as", "Item by item", "attribute with most room to grow: Availability", "My mentor made enough time for this meeting"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the PDF lacks %q", want)
 		}
@@ -450,7 +450,7 @@ func TestReportPages(t *testing.T) {
 		"responses by 6 mentees", "Rated 3 or lower: 100%",
 		// Availability, rated 2 by all six mentees against 2 to 5 for the
 		// rest, is the weakest beyond doubt.
-		"The attribute with most room to grow is <strong>Availability</strong>"} {
+		"attribute with most room to grow is <strong>Availability</strong>"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("resident page lacks %q", want)
 		}

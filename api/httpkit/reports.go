@@ -38,24 +38,38 @@ func BindQuery(c echo.Context, v any) error {
 // request asks, and records the view in the audit log. A request refused
 // for its access or its query is not audited: nothing was seen.
 func (s *Kit) LoadResidentReport(c echo.Context, residentID int64) (*surveys.ResidentReport, error) {
-	res, err := s.authorizeResidentReport(c, residentID)
+	res, q, err := s.ResidentReportRequest(c, residentID)
 	if err != nil {
-		return nil, err
-	}
-	var q PeriodQuery
-	if err := BindQuery(c, &q); err != nil {
 		return nil, err
 	}
 	period, err := s.ParsePeriod(q)
 	if err != nil {
 		return nil, err
 	}
+	return s.ResidentReportFor(c, res, period)
+}
+
+// ResidentReportRequest checks access to a resident's report and binds the
+// query, without reading the period: a page shows its own form when the
+// period is wrong.
+func (s *Kit) ResidentReportRequest(c echo.Context, residentID int64) (*models.User, PeriodQuery, error) {
+	var q PeriodQuery
+	res, err := s.authorizeResidentReport(c, residentID)
+	if err != nil {
+		return nil, q, err
+	}
+	return res, q, BindQuery(c, &q)
+}
+
+// ResidentReportFor computes the report of a resident the request was
+// allowed (ResidentReportRequest) and records the view.
+func (s *Kit) ResidentReportFor(c echo.Context, res *models.User, period surveys.Period) (*surveys.ResidentReport, error) {
 	ctx := c.Request().Context()
-	rep, err := s.DB.ResidentReport(ctx, residentID, period)
+	rep, err := s.DB.ResidentReport(ctx, res.ID, period)
 	if err != nil {
 		return nil, err
 	}
-	err = s.Audit(ctx, c, models.AuditEntry{Action: models.ActionReportView, Target: UserTarget(residentID),
+	err = s.Audit(ctx, c, models.AuditEntry{Action: models.ActionReportView, Target: UserTarget(res.ID),
 		ProgramID: res.ProgramID, Detail: "resident report"})
 	return rep, err
 }
@@ -64,28 +78,42 @@ func (s *Kit) LoadResidentReport(c echo.Context, residentID int64) (*surveys.Res
 // report the request asks, for the JSON/CSV endpoint and the page alike, and
 // records the view in the audit log (not for a refused request).
 func (s *Kit) LoadProgramReport(c echo.Context) (int64, ProgramReportQuery, *surveys.ProgramReport, error) {
-	var q ProgramReportQuery
-	id, err := PathID(c, "id", "program")
+	prog, q, err := s.ProgramReportRequest(c)
 	if err != nil {
-		return 0, q, nil, err
-	}
-	prog, err := s.authorizeProgramReport(c, id)
-	if err != nil {
-		return 0, q, nil, err
-	}
-	if err := BindQuery(c, &q); err != nil {
 		return 0, q, nil, err
 	}
 	period, err := s.ParsePeriod(PeriodQuery{q.From, q.To})
 	if err != nil {
 		return 0, q, nil, err
 	}
-	ctx := c.Request().Context()
-	rep, err := s.DB.ProgramReportOf(ctx, prog, models.ProgramReportFilter{Period: period, PGYYear: q.PGYYear})
+	rep, err := s.ProgramReportFor(c, prog, period, q.PGYYear)
+	return prog.ID, q, rep, err
+}
+
+// ProgramReportRequest checks access to a program's report and binds the
+// query, without reading the period (see ResidentReportRequest).
+func (s *Kit) ProgramReportRequest(c echo.Context) (*models.Program, ProgramReportQuery, error) {
+	var q ProgramReportQuery
+	id, err := PathID(c, "id", "program")
 	if err != nil {
-		return 0, q, nil, err
+		return nil, q, err
+	}
+	prog, err := s.authorizeProgramReport(c, id)
+	if err != nil {
+		return nil, q, err
+	}
+	return prog, q, BindQuery(c, &q)
+}
+
+// ProgramReportFor computes the report of a program the request was allowed
+// (ProgramReportRequest) and records the view.
+func (s *Kit) ProgramReportFor(c echo.Context, prog *models.Program, period surveys.Period, pgy *int) (*surveys.ProgramReport, error) {
+	ctx := c.Request().Context()
+	rep, err := s.DB.ProgramReportOf(ctx, prog, models.ProgramReportFilter{Period: period, PGYYear: pgy})
+	if err != nil {
+		return nil, err
 	}
 	err = s.Audit(ctx, c, models.AuditEntry{Action: models.ActionReportView,
-		Target: ProgramTarget(id), ProgramID: &id, Detail: "program report"})
-	return id, q, rep, err
+		Target: ProgramTarget(prog.ID), ProgramID: &prog.ID, Detail: "program report"})
+	return rep, err
 }

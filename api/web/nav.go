@@ -38,7 +38,7 @@ func (s *Server) nav(c echo.Context) *navView {
 	v := &navView{Name: p.User.Name, Role: roleLabel(p.User), CSRFToken: httpkit.CSRFToken(c)}
 	switch {
 	case p.Actor().Admin():
-		v.Links = []navLink{{Href: "/admin/programs", Label: "Programs"}}
+		v.Links = []navLink{{Href: "/admin/programs", Label: "Programs"}, {Href: "/programs", Label: "Reports"}}
 	case p.User.Role == models.RoleResident:
 		v.Links = []navLink{{Href: "/home", Label: "Survey links"}, {Href: "/dashboard", Label: "My feedback"}}
 	case len(p.Programs) == 1:
@@ -98,13 +98,19 @@ func rosterPath(programID int64) string {
 	return "/programs/" + strconv.FormatInt(programID, 10) + "/roster"
 }
 
-// programsPage lets a director who leads several programs choose one.
+// programsPage lets a director who leads several programs choose one, and
+// leads an admin to every program's report and roster.
 func (s *Server) programsPage(c echo.Context) error {
 	p := httpkit.CurrentPrincipal(c)
+	d := programsPageData{Nav: s.nav(c), Title: "Your programs"}
 	if p.Actor().Admin() {
-		return c.Redirect(http.StatusSeeOther, "/admin/programs")
+		ps, err := s.DB.Programs(c.Request().Context())
+		if err != nil {
+			return err
+		}
+		d.Title, d.Programs, d.All = "Programs' reports", ps, true
+		return s.renderPage(c, http.StatusOK, "programs", d)
 	}
-	d := programsPageData{Nav: s.nav(c)}
 	for _, id := range p.Programs {
 		prog, err := s.DB.ProgramByID(c.Request().Context(), id)
 		if err != nil {
@@ -118,5 +124,30 @@ func (s *Server) programsPage(c echo.Context) error {
 // programsPageData lists the programs a director leads.
 type programsPageData struct {
 	Nav      *navView
+	Title    string
 	Programs []models.Program
+	// All says the list is every program (an admin's), not the ones led.
+	All bool
+}
+
+// forbiddenPage says whose page a signed-in user has opened (a resident on
+// a director's roster, report or instruments, a director on the admin's
+// pages) and leads them back to their own home. route is the route's
+// pattern. Every page a resident may be refused is a director's or an
+// admin's: their own are refused only to other roles.
+func forbiddenPage(page *messagePage, p *httpkit.Principal, route string) {
+	page.Title = "Not allowed"
+	if p == nil {
+		return
+	}
+	page.BackURL, page.BackLabel = homeOf(p), "Back to your pages"
+	switch {
+	case p.User.Role == models.RoleResident:
+		page.Title = "Only program directors can see this"
+		page.Detail = "This page is for your program's directors and administrators. Your survey links and your own feedback are on your pages."
+	case p.User.Role == models.RoleDirector && strings.HasPrefix(route, "/admin/"):
+		page.Title = "Only administrators can see this"
+		page.Detail = "This page is for Mentorpulse's administrators. Your programs' rosters and reports are on your pages."
+	}
+	page.Hint = "You are signed in as " + p.User.Name + " (" + roleLabel(p.User) + ")."
 }

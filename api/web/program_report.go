@@ -11,9 +11,9 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
-	"github.com/mentorpulse/mentorpulse/accounts"
 	"github.com/mentorpulse/mentorpulse/api/httpkit"
 	"github.com/mentorpulse/mentorpulse/frontend"
+	"github.com/mentorpulse/mentorpulse/models"
 	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
@@ -24,8 +24,11 @@ type programRow struct {
 	Responses, Invitations int64
 	Cells                  []programCell
 	Suppressed             bool
-	Flags                  []string
-	sortKeys               map[string]*float64
+	// Deactivated marks a resident whose account is switched off: their
+	// released answers still count.
+	Deactivated bool
+	Flags       []string
+	sortKeys    map[string]*float64
 }
 
 // programCell is one attribute of one resident: the adjusted mean when
@@ -33,6 +36,8 @@ type programRow struct {
 type programCell struct {
 	Adjusted, Raw string
 	Reliability   reliabilityView
+	// Band is the shown figure's place on the colour scale.
+	Band scoreBand
 }
 
 // sortLink is a column heading that sorts the table; Sort is its
@@ -72,6 +77,14 @@ type programPageData struct {
 	PGYOptions  []int
 	CSVURL      string
 	FormAction  string
+	// Period is the form's months; Presets fill them at a click.
+	Period  periodForm
+	Presets []presetLink
+	// Change compares the last closed window of the period with the one
+	// before it.
+	Change changeView
+	// Bands is the colour scale's legend.
+	Bands []scoreBand
 	// Sort and Desc keep the table's order when the form changes the period.
 	Sort string
 	Desc bool
@@ -84,21 +97,76 @@ var programSortKeys = []struct{ key, label string }{
 }
 
 func (s *Server) programReportPage(c echo.Context) error {
-	id, q, rep, err := s.LoadProgramReport(c)
+	// The form's "All" PGY sends pgy_year empty: for the page that is no
+	// filter, where the JSON API refuses it as no number.
+	if v, ok := c.QueryParams()["pgy_year"]; ok && len(v) == 1 && v[0] == "" {
+		c.QueryParams().Del("pgy_year")
+	}
+	prog, q, err := s.ProgramReportRequest(c)
 	if err != nil {
 		return err
 	}
-	d := programPageData{Nav: s.nav(c), Report: rep, FormAction: c.Request().URL.Path, PGYOptions: accounts.PGYYears()}
+	ctx, now := c.Request().Context(), s.DB.Now()
+	from, to := q.From, q.To
+	if from == "" && to == "" {
+		// A program thinks in academic years: that is the period unless
+		// the request names one.
+		year := academicYear(now, prog.AcademicYearStartMonth)
+		from, to = year.From, year.To
+	}
+	residents, err := s.DB.Residents(ctx, prog.ID)
+	if err != nil {
+		return err
+	}
+	d := programPageData{Nav: s.nav(c), FormAction: c.Request().URL.Path, Bands: scoreBands}
 	if q.PGYYear != nil {
 		d.PGY = *q.PGYYear
 	}
-	d.fill(rep)
+	d.PGYOptions = pgyOptions(residents, q.PGYYear)
 	sortKey, desc := c.QueryParam("sort"), c.QueryParam("dir") == "desc"
 	if !slices.ContainsFunc(programSortKeys, func(k struct{ key, label string }) bool { return k.key == sortKey }) {
 		sortKey = ""
 	}
-	sortRows(d.Rows, sortKey, desc)
 	d.Sort, d.Desc = sortKey, desc
+	keep := url.Values{}
+	if q.PGYYear != nil {
+		keep.Set("pgy_year", strconv.Itoa(*q.PGYYear))
+	}
+	if sortKey != "" {
+		keep.Set("sort", sortKey)
+	}
+	if desc {
+		keep.Set("dir", "desc")
+	}
+	httpkit.NoStore(c)
+	period, err := s.ParsePeriod(httpkit.PeriodQuery{From: from, To: to})
+	if err != nil {
+		form, ok := periodFailure(err, from, to)
+		if !ok {
+			return err
+		}
+		d.Period, d.Report = form, &surveys.ProgramReport{Program: surveys.ProgramRef{ID: prog.ID, Name: prog.Name}}
+		d.Presets = periodPresets(prog, now, d.FormAction, keep, surveys.Period{})
+		return s.render(c, http.StatusUnprocessableEntity, "program_report", d)
+	}
+	rep, err := s.ProgramReportFor(c, prog, period, q.PGYYear)
+	if err != nil {
+		return err
+	}
+	d.Report, d.Period = rep, periodForm{From: rep.Period.From, To: rep.Period.To}
+	d.Presets = periodPresets(prog, now, d.FormAction, keep, rep.Period)
+	if d.Change, err = s.windowChange(ctx, prog, rep.Period, now); err != nil {
+		return err
+	}
+	d.fill(rep)
+	deactivated := map[int64]bool{}
+	for _, u := range residents {
+		deactivated[u.ID] = !u.Active
+	}
+	for i := range d.Rows {
+		d.Rows[i].Deactivated = deactivated[d.Rows[i].ID]
+	}
+	sortRows(d.Rows, sortKey, desc)
 	base := url.Values{"from": {rep.Period.From}, "to": {rep.Period.To}}
 	if q.PGYYear != nil {
 		base.Set("pgy_year", strconv.Itoa(*q.PGYYear))
@@ -108,9 +176,25 @@ func (s *Server) programReportPage(c echo.Context) error {
 	for key, vals := range base {
 		csv[key] = vals
 	}
-	d.CSVURL = fmt.Sprintf("/api/v1/programs/%d/report?%s", id, csv.Encode())
-	httpkit.NoStore(c)
+	d.CSVURL = fmt.Sprintf("/api/v1/programs/%d/report?%s", prog.ID, csv.Encode())
 	return s.render(c, http.StatusOK, "program_report", d)
+}
+
+// pgyOptions are the PGY years of the program's residents, in order, and
+// the one asked for even when nobody is in it (so the filter shows what
+// the table shows).
+func pgyOptions(residents []models.User, asked *int) []int {
+	var out []int
+	for _, u := range residents {
+		if u.PGYYear != nil && !slices.Contains(out, *u.PGYYear) {
+			out = append(out, *u.PGYYear)
+		}
+	}
+	if asked != nil && !slices.Contains(out, *asked) {
+		out = append(out, *asked)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // sortHeaders are the table's column headings, each a link that sorts by
@@ -159,12 +243,13 @@ func (d *programPageData) fill(rep *surveys.ProgramReport) {
 		row.sortKeys["responses"] = &resp
 		for _, a := range surveys.Attributes {
 			fig := r.Attributes[a]
-			cell := programCell{Raw: num(fig.Mean)}
+			cell := programCell{Raw: num(fig.Mean), Band: bandOf(fig.Mean)}
 			// Sorting follows the adjusted mean, so a resident with three
 			// mentees does not top or tail the table on one meeting.
 			key := fig.Mean
 			if fig.AdjustedMean != nil {
 				cell.Adjusted, cell.Reliability, key = num(fig.AdjustedMean), reliabilityOf(fig.Adjustment), fig.AdjustedMean
+				cell.Band = bandOf(fig.AdjustedMean)
 				d.HasAdjusted = true
 			}
 			row.Cells = append(row.Cells, cell)

@@ -46,6 +46,10 @@ type residentPageData struct {
 	PDFURL                    string
 	FormAction                string
 	BackURL                   string
+	// Voice says whether the page speaks to the resident or about them.
+	Voice reportVoice
+	// Period is the form's months, with messages when they were wrong.
+	Period periodForm
 }
 
 func (s *Server) dashboardPage(c echo.Context) error {
@@ -69,19 +73,34 @@ func (s *Server) residentReportPage(c echo.Context) error {
 }
 
 func (s *Server) renderResidentPage(c echo.Context, residentID int64, action, back string) error {
-	rep, err := s.LoadResidentReport(c, residentID)
+	res, q, err := s.ResidentReportRequest(c, residentID)
 	if err != nil {
 		return err
 	}
-	d := residentPageData{Nav: s.nav(c), Report: rep, FormAction: action, BackURL: back,
-		PDFURL: fmt.Sprintf("/api/v1/residents/%d/report.pdf?from=%s&to=%s", residentID, rep.Period.From, rep.Period.To)}
-	if u, err := s.DB.ReportResident(c.Request().Context(), residentID); err == nil {
-		if p, err := s.DB.ProgramByID(c.Request().Context(), *u.ProgramID); err == nil {
-			d.ProgramName = p.Name
-		}
+	self := httpkit.CurrentUser(c) != nil && httpkit.CurrentUser(c).ID == res.ID
+	d := residentPageData{Nav: s.nav(c), FormAction: action, BackURL: back, Voice: voiceFor(res.Name, self)}
+	if p, err := s.DB.ProgramByID(c.Request().Context(), *res.ProgramID); err == nil {
+		d.ProgramName = p.Name
 	}
-	d.fill(rep)
 	httpkit.NoStore(c)
+	period, err := s.ParsePeriod(q)
+	if err != nil {
+		form, ok := periodFailure(err, q.From, q.To)
+		if !ok {
+			return err
+		}
+		// The form as typed, beside its messages, and no figures.
+		d.Period = form
+		d.Report = &surveys.ResidentReport{Resident: surveys.ResidentRef{ID: res.ID, Name: res.Name, PGYYear: res.PGYYear}}
+		return s.render(c, http.StatusUnprocessableEntity, "dashboard", d)
+	}
+	rep, err := s.ResidentReportFor(c, res, period)
+	if err != nil {
+		return err
+	}
+	d.Report, d.Period = rep, periodForm{From: rep.Period.From, To: rep.Period.To}
+	d.PDFURL = fmt.Sprintf("/api/v1/residents/%d/report.pdf?from=%s&to=%s", residentID, rep.Period.From, rep.Period.To)
+	d.fill(rep)
 	return s.render(c, http.StatusOK, "dashboard", d)
 }
 

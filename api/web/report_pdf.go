@@ -16,8 +16,9 @@ import (
 // per-item table and comments need it; it stops adding comments before the
 // second page's footer.
 type pdfPage struct {
-	pdf *fpdf.Fpdf
-	tr  func(string) string
+	pdf   *fpdf.Fpdf
+	tr    func(string) string
+	voice reportVoice
 }
 
 const (
@@ -30,8 +31,9 @@ const (
 )
 
 // ReportPDF writes the report on A4 pages with the core Helvetica font: names are translated to Windows-1252, and letters it lacks lose
-// their accents rather than their place.
-func ReportPDF(w *bytes.Buffer, rep *surveys.ResidentReport, programName string, now time.Time, compress bool) error {
+// their accents rather than their place. self says the resident asked for
+// it (the text then speaks to them) rather than a director or admin.
+func ReportPDF(w *bytes.Buffer, rep *surveys.ResidentReport, programName string, now time.Time, compress, self bool) error {
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.SetCompression(compress)
 	pdf.SetCreationDate(now)
@@ -39,7 +41,7 @@ func ReportPDF(w *bytes.Buffer, rep *surveys.ResidentReport, programName string,
 	pdf.SetMargins(pdfMargin, pdfMargin, pdfMargin)
 	pdf.SetTitle("Mentor feedback: "+rep.Resident.Name, true)
 	pdf.SetCreator("Mentorpulse", true)
-	p := &pdfPage{pdf: pdf, tr: cp1252(pdf.UnicodeTranslatorFromDescriptor(""))}
+	p := &pdfPage{pdf: pdf, tr: cp1252(pdf.UnicodeTranslatorFromDescriptor("")), voice: voiceFor(rep.Resident.Name, self)}
 	pdf.SetFooterFunc(func() { p.footer(rep.MinMentees) })
 	pdf.AddPage()
 
@@ -65,7 +67,7 @@ func ReportPDF(w *bytes.Buffer, rep *surveys.ResidentReport, programName string,
 	p.focus(rep.Focus)
 	p.trend(rep)
 	p.items(rep.Items)
-	p.comments("What mentees value", rep.Comments.KeepDoing)
+	p.comments(p.voice.MenteesValue(), rep.Comments.KeepDoing)
 	p.comments("What would make the next meeting more useful", rep.Comments.NextTime)
 	if len(rep.Comments.Other) > 0 {
 		p.comments("Other comments", rep.Comments.Other)
@@ -193,15 +195,15 @@ func (p *pdfPage) focus(f surveys.Focus) {
 		p.para("No attribute stands out from the others yet. The per-item table below shows how each question was rated.")
 		return
 	case f.Focus == nil:
-		p.para(fmt.Sprintf("Strongest: %s (%s likely to be truly the highest). No attribute stands out as the one to work on yet; the per-item table below shows which questions score lower.",
-			f.Strength.Label(), chance(f.StrengthProbability)))
+		p.para(fmt.Sprintf("%s strongest attribute: %s (%s likely to be truly the highest). No attribute stands out as the one to work on yet; the per-item table below shows which questions score lower.",
+			p.voice.Whose(), f.Strength.Label(), chance(f.StrengthProbability)))
 		return
 	}
-	s := fmt.Sprintf("Most room to grow: %s (%s likely to be truly the lowest of the three).", f.Focus.Label(), chance(f.FocusProbability))
+	s := fmt.Sprintf("%s attribute with most room to grow: %s (%s likely to be truly the lowest of the three).", p.voice.Whose(), f.Focus.Label(), chance(f.FocusProbability))
 	if f.Strength != nil {
-		s += fmt.Sprintf(" Strongest: %s (%s likely).", f.Strength.Label(), chance(f.StrengthProbability))
+		s += fmt.Sprintf(" %s strongest: %s (%s likely).", p.voice.Whose(), f.Strength.Label(), chance(f.StrengthProbability))
 	}
-	p.para(s + " Ideas to try:")
+	p.para(s + " " + p.voice.IdeasLead())
 	for _, s := range f.Suggestions {
 		p.pdf.SetX(pdfMargin + 4)
 		p.pdf.MultiCell(pdfWidth-4, 4.5, p.tr("- "+s), "", "L", false)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/zlib"
 	"fmt"
+	stdhtml "html"
 	"io"
 	"net/url"
 	"os"
@@ -50,14 +51,15 @@ func programPage(t *testing.T, d syntheticData, sortKey string) (programPageData
 
 func residentPage(t *testing.T, rep *surveys.ResidentReport) string {
 	t.Helper()
-	rd := residentPageData{Report: rep, FormAction: "/residents/1/report", ProgramName: "Internal Medicine"}
+	rd := residentPageData{Report: rep, FormAction: "/residents/1/report", ProgramName: "Internal Medicine",
+		Voice: voiceFor(rep.Resident.Name, false), Period: periodForm{From: rep.Period.From, To: rep.Period.To}}
 	rd.fill(rep)
 	return renderPage(t, "dashboard", rd)
 }
 
 // text is a page's words without tags, spaces collapsed.
 func text(html string) string {
-	return strings.Join(strings.Fields(regexp.MustCompile(`<[^>]*>`).ReplaceAllString(html, " ")), " ")
+	return strings.Join(strings.Fields(stdhtml.UnescapeString(regexp.MustCompile(`<[^>]*>`).ReplaceAllString(html, " "))), " ")
 }
 
 func wantAll(t *testing.T, what, body string, says ...string) {
@@ -113,8 +115,8 @@ func TestResidentPageNamesFocusOnlyWhenTheModelDoes(t *testing.T) {
 	d := buildSynthetic()
 	dev := text(residentPage(t, d.residentReport("Dr. Dev Rao")))
 	wantAll(t, "Dr. Dev Rao's page", dev,
-		"The attribute with most room to grow is Availability", "more than 99% likely to be truly the lowest of the three.",
-		"The strongest is Altruistic support (about",
+		"Dr. Rao's attribute with most room to grow is Availability", "more than 99% likely to be truly the lowest of the three.",
+		"Dr. Rao's strongest is Altruistic support (about",
 		"Adjusted 2.48 (", "Adjusted mean: adjusted for how much data there is: pulled toward the program's level when it rests on few mentees.",
 		"Other residents: 4.01 (mean of 8 residents)", "Reliability 0.97: a reliable estimate.",
 		"from 48 responses by 24 mentees", "Rated 5: 0% (0–6%)",
@@ -122,8 +124,8 @@ func TestResidentPageNamesFocusOnlyWhenTheModelDoes(t *testing.T) {
 
 	// A focus without a strength: the page names the focus alone.
 	femi := text(residentPage(t, d.residentReport("Dr. Femi Adeyemi")))
-	wantAll(t, "Dr. Femi Adeyemi's page", femi, "The attribute with most room to grow is Availability")
-	if strings.Contains(femi, "The strongest is") {
+	wantAll(t, "Dr. Femi Adeyemi's page", femi, "Dr. Adeyemi's attribute with most room to grow is Availability")
+	if strings.Contains(femi, "strongest is") {
 		t.Error("Femi's report names no strength, but the page does")
 	}
 	// Few mentees, one response each: some figure is short of reliable,
@@ -164,11 +166,11 @@ func TestTrendTableGivesIntervalsAndCarriedOverWindows(t *testing.T) {
 func TestResidentPDFStatesTheMethodAndItems(t *testing.T) {
 	d := buildSynthetic()
 	for _, tc := range []struct{ name, says string }{
-		{"Dr. Dev Rao", `Most room to grow: Availability \(more than 99% likely to be truly the lowest of the three\).`},
+		{"Dr. Dev Rao", `Dr. Rao's attribute with most room to grow: Availability \(more than 99% likely to be truly the lowest of the three\).`},
 		{"Dr. Ines Moreau", "No attribute stands out from the others yet."},
 	} {
 		var buf bytes.Buffer
-		if err := ReportPDF(&buf, d.residentReport(tc.name), "Internal Medicine", time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC), true); err != nil {
+		if err := ReportPDF(&buf, d.residentReport(tc.name), "Internal Medicine", time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC), true, false); err != nil {
 			t.Fatal(err)
 		}
 		if dir := os.Getenv("MENTORPULSE_PAGES"); dir != "" {

@@ -18,6 +18,8 @@ import (
 type messagePage struct {
 	Title, Detail, Hint string
 	Nav                 *navView
+	// BackURL and BackLabel lead a signed-in user back to their pages.
+	BackURL, BackLabel string
 }
 
 // menteeMessage is a thank-you, closed-link or error page a mentee sees, in
@@ -159,10 +161,7 @@ func (s *Server) renderError(c echo.Context, p httpkit.Problem, err error) error
 	page := messagePage{Title: p.Title, Detail: sentence(p.Detail), Nav: s.nav(c)}
 	switch p.Status {
 	case http.StatusForbidden:
-		page.Title = "Not allowed"
-		if page.Nav != nil {
-			page.Hint = "You are signed in as " + page.Nav.Name + " (" + page.Nav.Role + "). The links above lead to your pages."
-		}
+		forbiddenPage(&page, httpkit.CurrentPrincipal(c), c.Path())
 	case http.StatusGone:
 		page.Title, page.Hint = closedTitle(err)
 	case http.StatusNotFound:
