@@ -39,6 +39,10 @@ type homePageData struct {
 	Page       meetingsPage
 	// Code is the resident's QR request code (nil without delivery).
 	Code *requestCodeView
+	// Growth is the self-assessment and goals (nil outside a program);
+	// Saved confirms a self-assessment just saved.
+	Growth *homeGrowth
+	Saved  string
 }
 
 // meetingsPage pages the open window's meetings on the home page.
@@ -79,6 +83,12 @@ func (s *Server) renderHome(c echo.Context, status int, forms homeForms) error {
 		}
 		open = surveys.WindowOf(s.DB.Now(), prog.ReleaseWindow, prog.AcademicYearStartMonth)
 		d.Window = open.Months()
+		if d.Growth, err = s.homeGrowthFor(c, me.ID); err != nil {
+			return err
+		}
+		if c.QueryParam("saved") == "self" && status == http.StatusOK {
+			d.Saved = "Self-assessment saved."
+		}
 	}
 	if d.Meetings {
 		page := max(1, atoiOr(c.QueryParam("page"), 1))

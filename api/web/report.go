@@ -44,8 +44,12 @@ type residentPageData struct {
 	FocusLabel, FocusChance   string
 	StrongLabel, StrongChance string
 	PDFURL                    string
+	PacketURL                 string
 	FormAction                string
 	BackURL                   string
+	// Growth is the self-comparison and goals: the resident's own, or
+	// what they shared for a director.
+	Growth *growthView
 }
 
 func (s *Server) dashboardPage(c echo.Context) error {
@@ -74,13 +78,18 @@ func (s *Server) renderResidentPage(c echo.Context, residentID int64, action, ba
 		return err
 	}
 	d := residentPageData{Nav: s.nav(c), Report: rep, FormAction: action, BackURL: back,
-		PDFURL: fmt.Sprintf("/api/v1/residents/%d/report.pdf?from=%s&to=%s", residentID, rep.Period.From, rep.Period.To)}
+		PDFURL:    fmt.Sprintf("/api/v1/residents/%d/report.pdf?from=%s&to=%s", residentID, rep.Period.From, rep.Period.To),
+		PacketURL: fmt.Sprintf("/api/v1/residents/%d/review-packet.pdf", residentID)}
 	if u, err := s.DB.ReportResident(c.Request().Context(), residentID); err == nil {
 		if p, err := s.DB.ProgramByID(c.Request().Context(), *u.ProgramID); err == nil {
 			d.ProgramName = p.Name
 		}
 	}
 	d.fill(rep)
+	own := httpkit.CurrentUser(c).ID == residentID
+	if d.Growth, err = s.growthFor(c, residentID, own, rep.Resident.Name); err != nil {
+		return err
+	}
 	httpkit.NoStore(c)
 	return s.render(c, http.StatusOK, "dashboard", d)
 }
