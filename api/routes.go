@@ -27,6 +27,7 @@ func (s *Server) routes() {
 	}
 	s.registerReportRoutes(v1)
 	s.registerInstrumentRoutes(v1)
+	s.registerGrowthRoutes(v1)
 }
 
 func cacheStatic(h http.Handler) http.Handler {

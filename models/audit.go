@@ -43,6 +43,18 @@ const (
 	ActionInstrumentImport  = "instrument.import"
 	ActionInstrumentUpdate  = "instrument.update"
 	ActionInstrumentPublish = "instrument.publish"
+	// The growth loop: a resident's goals and self-assessments. Their
+	// entries name a goal by id ("goal:ID") or a self-assessment by
+	// resident and window, with keys in Detail, never the resident's text.
+	ActionGoalCreate            = "goal.create"
+	ActionGoalUpdate            = "goal.update"
+	ActionGoalShare             = "goal.share"
+	ActionGoalUnshare           = "goal.unshare"
+	ActionGoalReview            = "goal.review"
+	ActionSelfAssessmentSave    = "self_assessment.save"
+	ActionSelfAssessmentShare   = "self_assessment.share"
+	ActionSelfAssessmentUnshare = "self_assessment.unshare"
+	ActionGoalsView             = "goals.view"
 )
 
 // ActorOperator is AuditEntry.Actor for someone at the command line: they

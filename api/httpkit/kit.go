@@ -12,6 +12,7 @@ import (
 
 	"github.com/mentorpulse/mentorpulse/accounts"
 	"github.com/mentorpulse/mentorpulse/delivery"
+	"github.com/mentorpulse/mentorpulse/growth"
 	"github.com/mentorpulse/mentorpulse/models"
 )
 
@@ -53,8 +54,10 @@ type Kit struct {
 	// Accounts runs the account use cases and decides access, for the JSON
 	// handlers and the pages alike.
 	Accounts *accounts.Service
-	limits   *rateLimits
-	after    *afterResponse
+	// Growth runs the growth loop's use cases (goals, self-assessments).
+	Growth *growth.Service
+	limits *rateLimits
+	after  *afterResponse
 	// routingPage shows a browser's 404 or 405 for a path no route group
 	// claims; nil until the pages are registered.
 	routingPage PageRenderer
@@ -70,6 +73,7 @@ func NewKit(db *models.DB, cfg Config) *Kit {
 		cfg.Logger = slog.Default()
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	acc := accounts.New(db, accounts.Config{BaseURL: cfg.BaseURL})
 	return &Kit{DB: db, Cfg: cfg, Log: cfg.Logger, limits: newRateLimits(cfg), after: newAfterResponse(),
-		Accounts: accounts.New(db, accounts.Config{BaseURL: cfg.BaseURL})}
+		Accounts: acc, Growth: growth.New(db, acc)}
 }
