@@ -173,7 +173,7 @@ func TestResidentReportJSONShape(t *testing.T) {
 	if len(c["keep_doing"].([]any)) != 4 || len(c["next_time"].([]any)) != 0 {
 		t.Errorf("the 4 comments of the released group: %v", c)
 	}
-	if got := keys(m["focus"].(map[string]any)); !slices.Equal(got, []string{"focus", "focus_probability", "strength", "strength_probability", "suggestions"}) {
+	if got := keys(m["focus"].(map[string]any)); !slices.Equal(got, []string{"focus", "focus_probability", "item_suggestions", "strength", "strength_probability", "suggestions", "weakest_item"}) {
 		t.Errorf("focus keys %v", got)
 	}
 	// Suggestions come with a named focus only, for the attribute named.

@@ -28,6 +28,11 @@ type DocumentItem struct {
 	Key       string            `json:"key"`
 	Attribute Attribute         `json:"attribute"`
 	Text      map[string]string `json:"text"`
+	// SelfText is the statement in the resident's own voice for their
+	// self-assessment ("I made enough time …"), per language. Optional;
+	// when present it needs the source language, and other declared
+	// languages may follow.
+	SelfText map[string]string `json:"self_text,omitempty"`
 	// AllowNotApplicable offers "not applicable" for this item.
 	AllowNotApplicable bool `json:"allow_not_applicable"`
 }

@@ -29,7 +29,7 @@ func (d Document) Instrument() (*Instrument, error) {
 		in.NotApplicable = d.Scale.NotApplicable[src]
 	}
 	for _, it := range d.Items {
-		in.Items = append(in.Items, Item{Key: it.Key, Attribute: it.Attribute, Text: it.Text[src],
+		in.Items = append(in.Items, Item{Key: it.Key, Attribute: it.Attribute, Text: it.Text[src], SelfText: it.SelfText[src],
 			NoNotApplicable: anyNA && !it.AllowNotApplicable})
 	}
 	for _, c := range d.Comments {
@@ -50,6 +50,12 @@ func (d Document) Instrument() (*Instrument, error) {
 		}
 		for _, it := range d.Items {
 			t.Items[it.Key] = it.Text[lang]
+			if s := it.SelfText[lang]; s != "" {
+				if t.SelfItems == nil {
+					t.SelfItems = map[string]string{}
+				}
+				t.SelfItems[it.Key] = s
+			}
 		}
 		for _, c := range d.Comments {
 			t.Prompts[c.Key] = c.Prompt[lang]
@@ -85,6 +91,16 @@ func DocumentOf(in *Instrument) Document {
 			AllowNotApplicable: in.AllowsNotApplicable(it)}
 		for _, lang := range langs {
 			di.Text[lang] = in.In(lang).Items[i].Text
+		}
+		// A self wording exists only with its source-language text (the
+		// rule Validate holds documents to).
+		if it.SelfText != "" {
+			di.SelfText = map[string]string{}
+			for _, lang := range langs {
+				if s := in.In(lang).Items[i].SelfText; s != "" {
+					di.SelfText[lang] = s
+				}
+			}
 		}
 		d.Items = append(d.Items, di)
 	}

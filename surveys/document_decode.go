@@ -27,7 +27,7 @@ func DecodeDocument(body []byte) (Document, error) {
 	var bad []FieldError
 	bad = append(bad, unknownMembers(raw.Scale, "scale", "labels", "not_applicable")...)
 	for i, it := range raw.Items {
-		bad = append(bad, unknownMembers(it, fmt.Sprintf("items[%d]", i), "key", "attribute", "text", "allow_not_applicable")...)
+		bad = append(bad, unknownMembers(it, fmt.Sprintf("items[%d]", i), "key", "attribute", "text", "self_text", "allow_not_applicable")...)
 	}
 	for i, c := range raw.Comments {
 		bad = append(bad, unknownMembers(c, fmt.Sprintf("comments[%d]", i), "key", "prompt", "max_length")...)

@@ -116,6 +116,34 @@ func (v *docCheck) texts(field, what string, m map[string]string, max int) {
 	v.undeclared(field, mapKeys(m))
 }
 
+// optionalTexts checks a text that may be left out altogether: when any
+// language has one, the source language needs one, and every text given
+// follows the rules of texts. A declared language other than the source
+// may go without.
+func (v *docCheck) optionalTexts(field, what string, m map[string]string, max int) {
+	if len(m) == 0 || len(v.langs) == 0 {
+		return
+	}
+	for i, lang := range v.langs {
+		f := field + "." + lang
+		s, ok := m[lang]
+		switch {
+		case !ok && i > 0:
+		case !ok || strings.TrimSpace(s) == "":
+			if i == 0 {
+				v.add(f, "the %s text is empty; write it, or remove %s in every language", LanguageName(lang), what)
+			} else {
+				v.add(f, "the %s text is empty; write it or remove it", LanguageName(lang))
+			}
+		case CheckText(s, false) != nil:
+			v.add(f, "%s in %s must be plain text on one line", what, LanguageName(lang))
+		case utf8.RuneCountInString(s) > max:
+			v.add(f, "%s in %s is %d characters long; the limit is %d", what, LanguageName(lang), utf8.RuneCountInString(s), max)
+		}
+	}
+	v.undeclared(field, mapKeys(m))
+}
+
 func (v *docCheck) undeclared(field string, langs []string) {
 	for _, lang := range langs {
 		if !contains(v.langs, lang) {
@@ -177,6 +205,7 @@ func (v *docCheck) items(items []DocumentItem) {
 			count[it.Attribute]++
 		}
 		v.texts(base+".text", "the statement", it.Text, maxItemLength)
+		v.optionalTexts(base+".self_text", "the self-assessment statement", it.SelfText, maxItemLength)
 	}
 	for _, a := range Attributes {
 		if a == Overall || count[a] >= MinItemsPerAttribute {

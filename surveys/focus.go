@@ -1,37 +1,26 @@
 package surveys
 
 // Focus names the strongest and weakest attribute when they differ
-// meaningfully, with suggestions for the weak one. All fields are null/empty
-// otherwise.
+// meaningfully, with suggestions for the weak one (null/empty otherwise),
+// and the resident's weakest shown item with the library's suggestions for
+// it.
 type Focus struct {
-	Strength    *Attribute `json:"strength"`
-	Focus       *Attribute `json:"focus"`
-	Suggestions []string   `json:"suggestions"`
+	Strength *Attribute `json:"strength"`
+	Focus    *Attribute `json:"focus"`
+	// Suggestions are the library's suggestions for Focus, as texts.
+	Suggestions []string `json:"suggestions"`
+	// WeakestItem is the shown item with the lowest mean (the first in the
+	// catalogue's order on a tie); null when no item is shown. It is the
+	// lowest figure, not a tested difference: the suggestions for it are
+	// a place to start, not a finding.
+	WeakestItem *string `json:"weakest_item"`
+	// ItemSuggestions are SuggestionsFor the weakest item.
+	ItemSuggestions []Suggestion `json:"item_suggestions"`
 	// FocusProbability and StrengthProbability are the model's
 	// probabilities that the named attribute is truly the weakest
 	// (strongest); null when none is named.
 	FocusProbability    *float64 `json:"focus_probability"`
 	StrengthProbability *float64 `json:"strength_probability"`
-}
-
-// Suggestions are concrete habits of good resident mentors, per attribute,
-// drawn from the mentorship literature the instrument is built on.
-var Suggestions = map[Attribute][]string{
-	Availability: {
-		"Offer short, frequent, predictable check-ins, for example 15 minutes at the same time every two weeks, rather than rare long meetings.",
-		"Tell your mentee how to reach you between meetings (message, email or pager) and how soon they can expect a reply.",
-		"Protect the meeting: agree on the date of the next one before you part, and keep interruptions out.",
-	},
-	Competence: {
-		"Know what you are good at and say so; for questions outside it, point your mentee to someone better placed.",
-		"Turn advice into next steps: end each meeting with one or two concrete actions and a date to review them.",
-		"Give specific feedback tied to something you saw, rather than general praise or criticism.",
-	},
-	AltruisticSupport: {
-		"Give timely, constructive feedback: soon after the event, with what to keep doing and what to change.",
-		"Open doors: introduce your mentee to people, projects and opportunities that serve their goals.",
-		"Let your mentee define their own success: ask what they want from residency before you advise.",
-	},
 }
 
 // ChooseFocus names the weakest of the three mentor attributes (overall is
@@ -43,7 +32,7 @@ var Suggestions = map[Attribute][]string{
 // independent; they share mentees, so the truth is a little surer than
 // that, and the rule errs toward saying nothing stands out.
 func ChooseFocus(attrs []ResidentAttribute) Focus {
-	f := Focus{Suggestions: []string{}}
+	f := Focus{Suggestions: []string{}, ItemSuggestions: []Suggestion{}}
 	var keys []Attribute
 	var means, sds, neg []float64
 	for _, a := range attrs {
@@ -63,7 +52,7 @@ func ChooseFocus(attrs []ResidentAttribute) Focus {
 		if p >= FocusProbability {
 			k := keys[i]
 			f.Focus, f.FocusProbability = &k, ptr(p)
-			f.Suggestions = append(f.Suggestions, Suggestions[k]...)
+			f.Suggestions = append(f.Suggestions, attributeSuggestionTexts(k)...)
 		}
 	}
 	for i, p := range probLowest(neg, sds) {
@@ -71,6 +60,24 @@ func ChooseFocus(attrs []ResidentAttribute) Focus {
 			k := keys[i]
 			f.Strength, f.StrengthProbability = &k, ptr(p)
 		}
+	}
+	return f
+}
+
+// withWeakestItem names the weakest of the shown items (in the catalogue's
+// order, as a report lists them) and its suggestions.
+func (f Focus) withWeakestItem(items []ItemSummary) Focus {
+	var weakest *ItemSummary
+	for i := range items {
+		if it := &items[i]; it.Mean != nil && (weakest == nil || *it.Mean < *weakest.Mean) {
+			weakest = it
+		}
+	}
+	f.ItemSuggestions = []Suggestion{}
+	if weakest != nil {
+		key := weakest.Key
+		f.WeakestItem = &key
+		f.ItemSuggestions = SuggestionsFor(GoalTarget{Kind: TargetItem, Key: key})
 	}
 	return f
 }

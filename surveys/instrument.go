@@ -40,6 +40,10 @@ type Item struct {
 	Key       string    `json:"key"`
 	Attribute Attribute `json:"attribute"`
 	Text      string    `json:"text"`
+	// SelfText is the statement in the resident's own voice ("I …"), for
+	// their self-assessment on the same instrument; empty when the
+	// instrument gives none (SelfStatement falls back to Text).
+	SelfText string `json:"self_text,omitempty"`
 	// NoNotApplicable withholds the "not applicable" choice from this item
 	// even when the scale offers it: a statement every meeting can answer.
 	NoNotApplicable bool `json:"no_not_applicable,omitempty"`
@@ -118,15 +122,24 @@ var residentMentorV1 = &Instrument{
 		AllowNotApplicable: true,
 	},
 	Items: []Item{
-		{Key: "A1", Attribute: Availability, Text: "My mentor made enough time for this meeting; it did not feel rushed."},
-		{Key: "A2", Attribute: Availability, Text: "I know how to reach my mentor between meetings and expect a timely reply."},
-		{Key: "C1", Attribute: Competence, Text: "My mentor's advice was accurate and relevant to my situation."},
-		{Key: "C2", Attribute: Competence, Text: "My mentor helped me turn my goals into concrete next steps."},
-		{Key: "C3", Attribute: Competence, Text: "My mentor's feedback was specific and constructive."},
-		{Key: "S1", Attribute: AltruisticSupport, Text: "My mentor seemed genuinely invested in my success and well-being."},
-		{Key: "S2", Attribute: AltruisticSupport, Text: "I felt safe raising concerns such as workload, stress or personal issues."},
-		{Key: "S3", Attribute: AltruisticSupport, Text: "My mentor respected my own definition of success rather than imposing theirs."},
-		{Key: "G", Attribute: Overall, Text: "Overall, this meeting was worth my time."},
+		{Key: "A1", Attribute: Availability, Text: "My mentor made enough time for this meeting; it did not feel rushed.",
+			SelfText: "I made enough time for meetings with my mentees; they did not feel rushed."},
+		{Key: "A2", Attribute: Availability, Text: "I know how to reach my mentor between meetings and expect a timely reply.",
+			SelfText: "My mentees know how to reach me between meetings, and I reply in good time."},
+		{Key: "C1", Attribute: Competence, Text: "My mentor's advice was accurate and relevant to my situation.",
+			SelfText: "My advice was accurate and relevant to each mentee's situation."},
+		{Key: "C2", Attribute: Competence, Text: "My mentor helped me turn my goals into concrete next steps.",
+			SelfText: "I helped my mentees turn their goals into concrete next steps."},
+		{Key: "C3", Attribute: Competence, Text: "My mentor's feedback was specific and constructive.",
+			SelfText: "My feedback to my mentees was specific and constructive."},
+		{Key: "S1", Attribute: AltruisticSupport, Text: "My mentor seemed genuinely invested in my success and well-being.",
+			SelfText: "I showed my mentees that I am genuinely invested in their success and well-being."},
+		{Key: "S2", Attribute: AltruisticSupport, Text: "I felt safe raising concerns such as workload, stress or personal issues.",
+			SelfText: "My mentees could safely raise concerns with me, such as workload, stress or personal issues."},
+		{Key: "S3", Attribute: AltruisticSupport, Text: "My mentor respected my own definition of success rather than imposing theirs.",
+			SelfText: "I respected each mentee's own definition of success rather than imposing mine."},
+		{Key: "G", Attribute: Overall, Text: "Overall, this meeting was worth my time.",
+			SelfText: "Overall, my meetings were worth my mentees' time."},
 	},
 	Comments: []CommentPrompt{
 		{CommentKeepDoing, "One thing your mentor did well", 1000},

@@ -18,8 +18,11 @@ const SourceLanguage = "en"
 // value). A text missing from a translation is a validation error, never a
 // silent fallback (Instrument.CheckTranslations).
 type Translation struct {
-	Title         string            `json:"title"`
-	Items         map[string]string `json:"items"`
+	Title string            `json:"title"`
+	Items map[string]string `json:"items"`
+	// SelfItems are the items' self-assessment wordings (Item.SelfText)
+	// by key; optional, as in the source language.
+	SelfItems     map[string]string `json:"self_items,omitempty"`
 	Labels        map[int]string    `json:"labels"`
 	NotApplicable string            `json:"not_applicable"`
 	Prompts       map[string]string `json:"prompts"`
@@ -59,6 +62,7 @@ func (in *Instrument) In(lang string) *Instrument {
 	out.Items = make([]Item, len(in.Items))
 	for i, it := range in.Items {
 		it.Text = t.Items[it.Key]
+		it.SelfText = t.SelfItems[it.Key]
 		out.Items[i] = it
 	}
 	out.Scale.Labels = maps.Clone(t.Labels)

@@ -280,7 +280,7 @@ func BuildResidentReport(in ResidentInput) ResidentReport {
 		r.Comments.NextTime = shuffleByHash(in.NextTime)
 		r.Comments.Other = shuffleByHash(in.Other)
 	}
-	r.Focus = ChooseFocus(r.Attributes)
+	r.Focus = ChooseFocus(r.Attributes).withWeakestItem(r.Items)
 	return r
 }
 
