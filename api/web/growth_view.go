@@ -4,7 +4,6 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/mentorpulse/mentorpulse/api/httpkit"
 	"github.com/mentorpulse/mentorpulse/growth"
-	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
 // maxOpenGoals mirrors the growth use case's limit, to hide "Set a goal"

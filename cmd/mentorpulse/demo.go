@@ -236,6 +236,9 @@ func loadDemo(ctx context.Context, db *models.DB, rng *rand.Rand, residents, res
 		if err != nil {
 			return err
 		}
+		if err := demoGrowth(ctx, db, ids, start, end); err != nil {
+			return err
+		}
 		// Some links still open, one declined, one expired, for the status views.
 		db.Now = realNow
 		for i, id := range ids {
