@@ -145,8 +145,8 @@ type comparisonView struct {
 	Window     string
 	Attributes []gapRow
 	Items      []gapRow
-	// Named counts the rows with a credible gap.
-	Named int
+	// Named lists the attributes with a credible gap.
+	Named []string
 }
 
 // gapRow is one attribute or item of the comparison.
@@ -166,13 +166,13 @@ func newComparisonView(sc surveys.SelfComparison, own bool, name string) *compar
 			r.Gap = signed(*g.Gap)
 		}
 		r.VerdictText = gapText(g.Verdict, own, name)
-		if g.Verdict == surveys.BlindSpot || g.Verdict == surveys.HiddenStrength {
-			v.Named++
-		}
 		return r
 	}
 	for _, g := range sc.Attributes {
 		v.Attributes = append(v.Attributes, row(g))
+		if g.Verdict == surveys.BlindSpot || g.Verdict == surveys.HiddenStrength {
+			v.Named = append(v.Named, g.Label)
+		}
 	}
 	for _, g := range sc.Items {
 		v.Items = append(v.Items, row(g))

@@ -47,6 +47,9 @@ type residentPageData struct {
 	PacketURL                 string
 	FormAction                string
 	BackURL                   string
+	// WeakestText and WeakestMean name the lowest-rated question, for its
+	// suggestions; WeakestTarget is its goal target ("item:A2").
+	WeakestText, WeakestMean, WeakestTarget string
 	// Growth is the self-comparison and goals: the resident's own, or
 	// what they shared for a director.
 	Growth *growthView
@@ -131,5 +134,12 @@ func (d *residentPageData) fill(rep *surveys.ResidentReport) {
 	}
 	if f := rep.Focus; f.Strength != nil {
 		d.StrongLabel, d.StrongChance = f.Strength.Label(), chance(f.StrengthProbability)
+	}
+	if k := rep.Focus.WeakestItem; k != nil {
+		for _, it := range rep.Items {
+			if it.Key == *k {
+				d.WeakestText, d.WeakestMean, d.WeakestTarget = it.Text, num(it.Mean)+" ["+span(it.CI95)+"]", surveys.TargetItem+":"+it.Key
+			}
+		}
 	}
 }
