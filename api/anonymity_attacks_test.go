@@ -643,7 +643,7 @@ func TestPagesShowNoLinkStatus(t *testing.T) {
 		t.Fatal(err)
 	}
 	home := e.call(nil, http.MethodGet, "/home", "", "", withSession(cookie, sess.CSRFToken))
-	if home.Code != http.StatusOK || !strings.Contains(home.Body.String(), "Recorded meetings") {
+	if home.Code != http.StatusOK || !strings.Contains(home.Body.String(), "Meetings this window") {
 		t.Fatalf("the resident's home: %d, without the meetings", home.Code)
 	}
 	if n := strings.Count(home.Body.String(), `class="status status-sent"`); n != 2 {

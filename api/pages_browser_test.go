@@ -169,14 +169,15 @@ func TestResidentMakesLinkAndSignsOutInBrowser(t *testing.T) {
 }
 
 // checkPhoneLayout fails when the page scrolls sideways at 360 px or has a
-// visible control smaller than a fingertip.
+// visible control smaller than a fingertip. A radio button or checkbox is
+// measured by its label, which takes the tap.
 func checkPhoneLayout(t *testing.T, tab context.Context) {
 	t.Helper()
 	if w := browserEval[int](t, tab, `document.documentElement.scrollWidth`); w > 360 {
 		t.Errorf("%s is %d px wide at a 360 px viewport: it scrolls sideways", browserEval[string](t, tab, `location.pathname`), w)
 	}
 	small := browserEval[[]string](t, tab, `[...document.querySelectorAll("button, input:not([type=hidden]), select, .button, .usernav a")]
-		.map(e => [e, e.getBoundingClientRect()])
+		.map(e => [e, ((e.type === "radio" || e.type === "checkbox") && e.closest("label") || e).getBoundingClientRect()])
 		.filter(([e, r]) => r.width > 0 && (r.width < 44 || r.height < 44))
 		.map(([e, r]) => (e.id || e.innerText || e.name) + " " + Math.round(r.width) + "x" + Math.round(r.height))`)
 	if len(small) > 0 {

@@ -40,7 +40,7 @@ func TestResidentRecordsMeetingWithEmailAndSeesItQueuedOnce(t *testing.T) {
 	}
 	w = f.getPage(f.resA1, loc)
 	wantText(t, w, "Meeting on Sunday 1 March 2026 recorded.", "Email queued to s…@s….example",
-		"they will get one reminder after 3 days if they have not answered", "Recorded meetings", "queued")
+		"they will get one reminder after 3 days if they have not answered", "Meetings this window", "queued")
 	if strings.Contains(w.Body.String(), "sam.lee") || strings.Contains(w.Body.String(), "Sam") {
 		t.Error("the home page shows the mentee's address or name")
 	}

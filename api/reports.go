@@ -16,6 +16,7 @@ func (s *Server) registerReportRoutes(g *echo.Group) {
 	g.GET("/me/report", s.myReport, auth...)
 	g.GET("/residents/:id/report", s.residentReport, auth...)
 	g.GET("/residents/:id/report.pdf", s.residentReportPDF, auth...)
+	g.GET("/residents/:id/review-packet.pdf", s.reviewPacketPDF, auth...)
 	g.GET("/programs/:id/report", s.programReport, auth...)
 }
 

@@ -39,7 +39,12 @@ type MeetingFilter struct {
 	// Undelivered keeps the meetings whose email failed, or whose last
 	// attempt failed and is being retried.
 	Undelivered bool
-	Limit       int
+	// RecordedSince keeps the meetings recorded at or after it (zero: all).
+	RecordedSince time.Time
+	Limit         int
+	// Offset skips that many meetings of the order (newest first), for
+	// paging.
+	Offset int
 }
 
 // openDelivery are the statuses a meeting has while its link is pending.
@@ -87,8 +92,14 @@ func (d *DB) ListMeetings(ctx context.Context, f MeetingFilter) ([]MeetingStatus
 		q = q.Where("(m.delivery_status = ? AND m.sent_at IS NULL) OR (m.last_error IS NOT NULL AND m.delivery_status = ? AND NOT (i.status = ? AND i.expires_at <= ?))",
 			DeliveryFailed, DeliveryQueued, StatusPending, now)
 	}
+	if !f.RecordedSince.IsZero() {
+		q = q.Where("m.created_at >= ?", f.RecordedSince)
+	}
 	if f.Limit > 0 {
 		q = q.Limit(f.Limit)
+	}
+	if f.Offset > 0 {
+		q = q.Offset(f.Offset)
 	}
 	var out []MeetingStatus
 	if err := q.Order("m.created_at DESC, m.id DESC").Scan(&out).Error; err != nil {
@@ -186,4 +197,15 @@ func sortByName(rs []ResidentDelivery) {
 		}
 		return rs[i].ResidentID < rs[j].ResidentID
 	})
+}
+
+// CountRecordedMeetings counts the meetings a resident recorded at or
+// after since: a count the resident could keep themselves, and nothing
+// about their links.
+func (d *DB) CountRecordedMeetings(ctx context.Context, residentID int64, since time.Time) (int64, error) {
+	var n int64
+	if err := d.db(ctx).Model(&Meeting{}).Where("resident_id = ? AND created_at >= ?", residentID, since).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("count recorded meetings: %w", err)
+	}
+	return n, nil
 }

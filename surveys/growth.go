@@ -75,7 +75,7 @@ func CompareSelf(point TrendPoint, catalogue []Item, ratings map[string]*int) Se
 		if !point.Suppressed {
 			mentees = point.Items[it.Key]
 		}
-		c.Items = append(c.Items, selfGap(it.Key, it.Text, it.Attribute, self, mentees))
+		c.Items = append(c.Items, selfGap(it.Key, it.SelfStatement(), it.Attribute, self, mentees))
 	}
 	for _, a := range Attributes {
 		var self *float64
@@ -221,11 +221,11 @@ func goalFigure(r ResidentReport, t GoalTarget) (GoalFigure, *AttributeSummary, 
 func GoalVerdictText(verdict string) string {
 	switch verdict {
 	case Improved:
-		return "Clear improvement: your mentees rate this higher since you set the goal, by more than chance alone would explain."
+		return "Clear improvement: mentees rate this higher since the goal was set, by more than chance alone would explain."
 	case Declined:
-		return "Clearly lower than before: your mentees rate this lower since you set the goal, by more than chance alone would explain."
+		return "Clearly lower than before: mentees rate this lower since the goal was set, by more than chance alone would explain."
 	case NoClearChange:
-		return "No clear change yet: the difference since you set the goal is within what chance alone could give."
+		return "No clear change yet: the difference since the goal was set is within what chance alone could give."
 	}
 	return "Not enough data yet: this needs a released figure from before the goal and one from after it."
 }

@@ -83,7 +83,7 @@ func TestCompareSelfWithoutAMenteeView(t *testing.T) {
 	if r := rowOf(c.Items, "C1"); r.Verdict != NoMenteeView || r.Self == nil || r.Mentees != nil {
 		t.Errorf("item without a figure: %+v", r)
 	}
-	if r := rowOf(c.Items, "A1"); r.Verdict != NoMenteeView || r.Self != nil || r.Mentees == nil || r.Label != Default().Items[0].Text {
+	if r := rowOf(c.Items, "A1"); r.Verdict != NoMenteeView || r.Self != nil || r.Mentees == nil || r.Label != Default().Items[0].SelfStatement() {
 		t.Errorf("item not self-rated: %+v", r)
 	}
 }

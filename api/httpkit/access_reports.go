@@ -49,3 +49,10 @@ func (s *Kit) RecordExport(c echo.Context, kind string, programID int64, target 
 	return s.Audit(c.Request().Context(), c, models.AuditEntry{Action: models.ActionReportExport,
 		Target: target, ProgramID: &programID, Detail: kind})
 }
+
+// AuthorizeResidentReport is authorizeResidentReport for handlers outside
+// this package that build a report of their own period (the review
+// packet): the resident, their program's directors and admins.
+func (s *Kit) AuthorizeResidentReport(c echo.Context, residentID int64) (*models.User, error) {
+	return s.authorizeResidentReport(c, residentID)
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/mentorpulse/mentorpulse/api/httpkit"
 	"github.com/mentorpulse/mentorpulse/models"
+	"github.com/mentorpulse/mentorpulse/surveys"
 	"github.com/skip2/go-qrcode"
 )
 
@@ -30,10 +31,29 @@ type homePageData struct {
 	MaxDate string
 	// Recorded confirms the meeting just recorded.
 	Recorded string
-	Recent   []deliveryRow
+	// Window is the open window, ThisWindow how many meetings the resident
+	// recorded in it, Recent one page of them (newest first).
+	Window     string
+	ThisWindow int64
+	Recent     []deliveryRow
+	Page       meetingsPage
 	// Code is the resident's QR request code (nil without delivery).
 	Code *requestCodeView
+	// Growth is the self-assessment and goals (nil outside a program);
+	// Saved confirms a self-assessment just saved.
+	Growth *homeGrowth
+	Saved  string
 }
+
+// meetingsPage pages the open window's meetings on the home page.
+type meetingsPage struct {
+	Number           int
+	PrevURL, NextURL string
+}
+
+// homeMeetingsPerPage is how many recorded meetings one page of the home
+// lists.
+const homeMeetingsPerPage = 10
 
 // homeForms is the state of the home page's forms after a POST.
 type homeForms struct {
@@ -52,6 +72,7 @@ func (s *Server) renderHome(c echo.Context, status int, forms homeForms) error {
 	d := homePageData{Nav: s.nav(c),
 		Meetings: s.Cfg.Delivery != nil, Record: forms.Record, Today: s.DB.Now().UTC().Format(time.DateOnly),
 		MaxDate: s.DB.Now().UTC().AddDate(0, 0, 1).Format(time.DateOnly)}
+	var open surveys.Window
 	if me.ProgramID != nil {
 		prog, err := s.DB.ProgramByID(ctx, *me.ProgramID)
 		if err != nil {
@@ -60,11 +81,38 @@ func (s *Server) renderHome(c echo.Context, status int, forms homeForms) error {
 		if d.Windows, err = s.closedWindowCounts(ctx, prog, me.ID, nil); err != nil {
 			return err
 		}
+		open = surveys.WindowOf(s.DB.Now(), prog.ReleaseWindow, prog.AcademicYearStartMonth)
+		d.Window = open.Months()
+		if d.Growth, err = s.homeGrowthFor(c, me.ID); err != nil {
+			return err
+		}
+		if c.QueryParam("saved") == "self" && status == http.StatusOK {
+			d.Saved = "Self-assessment saved."
+		}
 	}
 	if d.Meetings {
-		ms, err := s.DB.ListMeetings(ctx, models.MeetingFilter{ResidentID: me.ID, Limit: homeMeetingLimit})
+		page := max(1, atoiOr(c.QueryParam("page"), 1))
+		since := open.Start()
+		if me.ProgramID == nil {
+			since = time.Time{}
+		}
+		n, err := s.DB.CountRecordedMeetings(ctx, me.ID, since)
 		if err != nil {
 			return err
+		}
+		d.ThisWindow = n
+		ms, err := s.DB.ListMeetings(ctx, models.MeetingFilter{ResidentID: me.ID, RecordedSince: since,
+			Limit: homeMeetingsPerPage + 1, Offset: (page - 1) * homeMeetingsPerPage})
+		if err != nil {
+			return err
+		}
+		d.Page = meetingsPage{Number: page}
+		if len(ms) > homeMeetingsPerPage {
+			ms = ms[:homeMeetingsPerPage]
+			d.Page.NextURL = "/home?page=" + strconv.Itoa(page+1) + "#meetings-title"
+		}
+		if page > 1 {
+			d.Page.PrevURL = "/home?page=" + strconv.Itoa(page-1) + "#meetings-title"
 		}
 		d.Recent = newDeliveryRows(ms)
 		if d.Record.Values == nil {
@@ -79,6 +127,14 @@ func (s *Server) renderHome(c echo.Context, status int, forms homeForms) error {
 		}
 	}
 	return s.renderPage(c, status, "home", d)
+}
+
+// atoiOr parses a positive query number, or gives def.
+func atoiOr(s string, def int) int {
+	if n, err := strconv.Atoi(s); err == nil && n > 0 && n < 1_000_000 {
+		return n
+	}
+	return def
 }
 
 // qrPNG draws a URL's QR code here, so the URL never leaves the server for

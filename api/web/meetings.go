@@ -14,10 +14,6 @@ import (
 	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
-// homeMeetingLimit bounds the recorded meetings listed on the resident's
-// home.
-const homeMeetingLimit = 20
-
 var recordMeetingFields = []formField{
 	{Name: "meeting_date", ID: "rec-date", Label: "Meeting date"},
 	{Name: "mentee_email", ID: "rec-email", Label: "Mentee's email"},

@@ -40,7 +40,7 @@ func (s *Server) nav(c echo.Context) *navView {
 	case p.Actor().Admin():
 		v.Links = []navLink{{Href: "/admin/programs", Label: "Programs"}, {Href: "/programs", Label: "Reports"}}
 	case p.User.Role == models.RoleResident:
-		v.Links = []navLink{{Href: "/home", Label: "Survey links"}, {Href: "/dashboard", Label: "My feedback"}}
+		v.Links = []navLink{{Href: "/home", Label: "Home"}, {Href: "/dashboard", Label: "My feedback"}}
 	case len(p.Programs) == 1:
 		id := strconv.FormatInt(p.Programs[0], 10)
 		v.Links = []navLink{{Href: rosterPath(p.Programs[0]), Label: "Roster"}, {Href: "/programs/" + id + "/report", Label: "Report"}}

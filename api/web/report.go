@@ -44,12 +44,19 @@ type residentPageData struct {
 	FocusLabel, FocusChance   string
 	StrongLabel, StrongChance string
 	PDFURL                    string
+	PacketURL                 string
 	FormAction                string
 	BackURL                   string
 	// Voice says whether the page speaks to the resident or about them.
 	Voice reportVoice
 	// Period is the form's months, with messages when they were wrong.
 	Period periodForm
+	// WeakestText and WeakestMean name the lowest-rated question, for its
+	// suggestions; WeakestTarget is its goal target ("item:A2").
+	WeakestText, WeakestMean, WeakestTarget string
+	// Growth is the self-comparison and goals: the resident's own, or
+	// what they shared for a director.
+	Growth *growthView
 }
 
 func (s *Server) dashboardPage(c echo.Context) error {
@@ -78,9 +85,13 @@ func (s *Server) renderResidentPage(c echo.Context, residentID int64, action, ba
 		return err
 	}
 	self := httpkit.CurrentUser(c) != nil && httpkit.CurrentUser(c).ID == res.ID
-	d := residentPageData{Nav: s.nav(c), FormAction: action, BackURL: back, Voice: voiceFor(res.Name, self)}
+	d := residentPageData{Nav: s.nav(c), FormAction: action, BackURL: back, Voice: voiceFor(res.Name, self),
+		PacketURL: fmt.Sprintf("/api/v1/residents/%d/review-packet.pdf", residentID)}
 	if p, err := s.DB.ProgramByID(c.Request().Context(), *res.ProgramID); err == nil {
 		d.ProgramName = p.Name
+	}
+	if d.Growth, err = s.growthFor(c, residentID, self, d.Voice.Formal); err != nil {
+		return err
 	}
 	httpkit.NoStore(c)
 	period, err := s.ParsePeriod(q)
@@ -141,5 +152,12 @@ func (d *residentPageData) fill(rep *surveys.ResidentReport) {
 	}
 	if f := rep.Focus; f.Strength != nil {
 		d.StrongLabel, d.StrongChance = f.Strength.Label(), chance(f.StrengthProbability)
+	}
+	if k := rep.Focus.WeakestItem; k != nil {
+		for _, it := range rep.Items {
+			if it.Key == *k {
+				d.WeakestText, d.WeakestMean, d.WeakestTarget = it.Text, num(it.Mean)+" ["+span(it.CI95)+"]", surveys.TargetItem+":"+it.Key
+			}
+		}
 	}
 }

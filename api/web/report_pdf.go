@@ -19,6 +19,9 @@ type pdfPage struct {
 	pdf   *fpdf.Fpdf
 	tr    func(string) string
 	voice reportVoice
+	// unlimited lets comments run to as many pages as they need, in full
+	// (the review packet); otherwise they stop at pdfMaxPages.
+	unlimited bool
 }
 
 const (
@@ -301,16 +304,20 @@ func (p *pdfPage) comments(title string, list []string) {
 		return
 	}
 	if p.pdf.GetY() > pdfBottom-14 {
-		if p.pdf.PageNo() >= pdfMaxPages {
+		if !p.unlimited && p.pdf.PageNo() >= pdfMaxPages {
 			return
 		}
 		p.pdf.AddPage()
 	}
 	p.heading(title)
 	for i, c := range list {
-		lines := p.pdf.SplitText(p.tr("- "+truncate(c, maxPDFComment)), pdfWidth-4)
+		text := truncate(c, maxPDFComment)
+		if p.unlimited {
+			text = strings.Join(strings.Fields(c), " ")
+		}
+		lines := p.pdf.SplitText(p.tr("- "+text), pdfWidth-4)
 		if p.pdf.GetY()+float64(len(lines))*4.5 > pdfBottom {
-			if p.pdf.PageNo() >= pdfMaxPages {
+			if !p.unlimited && p.pdf.PageNo() >= pdfMaxPages {
 				p.pdf.SetFont("Helvetica", "I", 9)
 				p.line(4.5, fmt.Sprintf("%d more in the online report.", len(list)-i))
 				p.pdf.SetFont("Helvetica", "", 9.5)

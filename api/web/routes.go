@@ -43,6 +43,15 @@ func (s *Server) registerPages(e *httpkit.Routes) {
 	e.GET("/programs", s.programsPage, get(director, admin)...)
 
 	e.GET("/home", s.homePage, get(resident)...)
+	// The growth loop (growth_self.go, growth_goals.go): the resident's
+	// own self-assessments and goals.
+	e.GET("/home/self-assessment/:window", s.selfAssessmentPage, get(resident)...)
+	e.POST("/home/self-assessment/:window", s.selfAssessmentForm, form(maxFormBytes, resident)...)
+	e.GET("/home/goals/new", s.newGoalPage, get(resident)...)
+	e.POST("/home/goals", s.createGoalForm, form(maxFormBytes, resident)...)
+	e.GET("/home/goals/:id", s.goalPage, get(resident)...)
+	e.POST("/home/goals/:id", s.updateGoalForm, form(maxFormBytes, resident)...)
+	e.POST("/home/goals/:id/review", s.reviewGoalForm, form(maxFormBytes, resident)...)
 	if s.Cfg.Delivery != nil {
 		e.POST("/home/meetings", s.recordMeetingForm, form(maxFormBytes, resident)...)
 		e.POST("/home/code", s.newCodeForm, form(maxFormBytes, resident)...)

@@ -22,38 +22,65 @@ const (
 )
 
 // demoProfile is how a demo resident tends to be rated per attribute.
+// weight is how many meetings they have beside the others (1 when zero);
+// lift raises one attribute by that much in the later part of the demo
+// (from demoLiftFrom on), after the goal they set on it.
 type demoProfile struct {
-	name  string
-	pgy   int
-	means map[surveys.Attribute]float64
+	name   string
+	pgy    int
+	means  map[surveys.Attribute]float64
+	weight float64
+	lift   map[surveys.Attribute]float64
 }
+
+// demoLiftFrom is the share of the demo's span after which a profile's lift
+// applies: the window after the one its goal was set in (demoGoalAt).
+const (
+	demoGoalAt   = 0.42
+	demoLiftFrom = 0.5
+)
 
 var demoProfiles = []demoProfile{
-	{"Dr. Amara Okafor", 3, map[surveys.Attribute]float64{surveys.Availability: 4.5, surveys.Competence: 4.6, surveys.AltruisticSupport: 4.7}},
-	{"Dr. Ben Hartley", 2, map[surveys.Attribute]float64{surveys.Availability: 2.7, surveys.Competence: 4.3, surveys.AltruisticSupport: 3.9}},
-	{"Dr. Chloé Martin", 2, map[surveys.Attribute]float64{surveys.Availability: 4.2, surveys.Competence: 3.3, surveys.AltruisticSupport: 4.4}},
-	{"Dr. Dev Raman", 3, map[surveys.Attribute]float64{surveys.Availability: 3.9, surveys.Competence: 4.1, surveys.AltruisticSupport: 2.9}},
-	{"Dr. Elena Petrova", 1, map[surveys.Attribute]float64{surveys.Availability: 4.0, surveys.Competence: 3.8, surveys.AltruisticSupport: 4.1}},
-	{"Dr. Farid Haddad", 1, map[surveys.Attribute]float64{surveys.Availability: 3.4, surveys.Competence: 3.6, surveys.AltruisticSupport: 3.8}},
-	{"Dr. Grace Liu", 3, map[surveys.Attribute]float64{surveys.Availability: 4.8, surveys.Competence: 4.4, surveys.AltruisticSupport: 4.5}},
-	{"Dr. Hugo Santos", 2, map[surveys.Attribute]float64{surveys.Availability: 3.1, surveys.Competence: 3.0, surveys.AltruisticSupport: 3.3}},
+	{"Dr. Amara Okafor", 3, map[surveys.Attribute]float64{surveys.Availability: 4.5, surveys.Competence: 4.6, surveys.AltruisticSupport: 4.7}, 0, nil},
+	{"Dr. Ben Hartley", 2, map[surveys.Attribute]float64{surveys.Availability: 2.6, surveys.Competence: 4.3, surveys.AltruisticSupport: 3.9}, 2,
+		map[surveys.Attribute]float64{surveys.Availability: 1.5}},
+	{"Dr. Chloé Martin", 2, map[surveys.Attribute]float64{surveys.Availability: 4.2, surveys.Competence: 3.3, surveys.AltruisticSupport: 4.4}, 0, nil},
+	{"Dr. Dev Raman", 3, map[surveys.Attribute]float64{surveys.Availability: 3.9, surveys.Competence: 4.1, surveys.AltruisticSupport: 2.8}, 1.5, nil},
+	{"Dr. Elena Petrova", 1, map[surveys.Attribute]float64{surveys.Availability: 4.0, surveys.Competence: 3.8, surveys.AltruisticSupport: 4.1}, 0, nil},
+	{"Dr. Farid Haddad", 1, map[surveys.Attribute]float64{surveys.Availability: 3.4, surveys.Competence: 3.6, surveys.AltruisticSupport: 3.8}, 0, nil},
+	{"Dr. Grace Liu", 3, map[surveys.Attribute]float64{surveys.Availability: 4.8, surveys.Competence: 4.4, surveys.AltruisticSupport: 4.5}, 0, nil},
+	{"Dr. Hugo Santos", 2, map[surveys.Attribute]float64{surveys.Availability: 3.1, surveys.Competence: 3.0, surveys.AltruisticSupport: 3.3}, 0, nil},
 }
 
+// The demo's comments: each is used at most once per resident, so a
+// report never repeats itself.
 var demoKeepDoing = []string{
 	"Walked me through the admission orders step by step.",
 	"Asked how I was coping after a hard night on call.",
 	"Gave me a clear plan for the next two weeks.",
 	"Made time even though the ward was busy.",
-	"Shared how they prepare for presentations.",
-	"Listened before giving advice.",
-	"Told me exactly what to read before clinic.",
+	"Shared how they prepare for case presentations.",
+	"Listened to the whole story before giving advice.",
+	"Told me exactly what to read before my first clinic.",
 	"Was honest about the mistakes they made as an intern.",
 	"Followed up on what we discussed last time.",
-	"Helped me prioritise a long list of tasks.",
-	"Gave me feedback on my discharge summary line by line.",
-	"Introduced me to the right people in cardiology.",
-	"Asked what I want from residency before giving advice.",
+	"Helped me prioritise a long list of tasks on a heavy day.",
+	"Went through my discharge summary line by line.",
+	"Introduced me to the fellow running the cardiology project.",
+	"Asked what I want from residency before telling me what to do.",
 	"Answered my message the same evening.",
+	"Showed me how they structure a family meeting.",
+	"Noticed I was struggling with the pager and offered a system.",
+	"Explained the reasoning behind the antibiotic choice, not just the choice.",
+	"Let me lead the plan and only stepped in when I asked.",
+	"Booked our next meeting before we left the room.",
+	"Sent me the two papers we talked about the same day.",
+	"Gave me feedback on my presentation right after rounds.",
+	"Told me it was fine not to know everything yet.",
+	"Helped me draft an email to my program director.",
+	"Checked in after my first death certificate.",
+	"Turned my vague goal of 'getting faster' into three concrete steps.",
+	"Made me feel my questions were welcome.",
 }
 
 var demoNextTime = []string{
@@ -70,12 +97,43 @@ var demoNextTime = []string{
 	"Start on time; I had to leave before we finished.",
 	"Ask me what I think before telling me what to do.",
 	"Share a resource for learning ECG interpretation.",
+	"Reply to messages within a day or two, even briefly.",
+	"Tell me when you are on nights so I know not to wait.",
+	"Spend less time on your own projects during our meeting.",
+	"Give me one thing to work on, not ten.",
+	"Keep the pager on silent for the first ten minutes.",
+	"Bring the rota so we can plan the next meeting.",
+	"Say so when you do not know; I would rather hear it.",
+	"Ask about my life outside the hospital once in a while.",
+	"Look at my procedure log with me.",
+}
+
+// demoDeck deals each resident's comments without repeats: a shuffled
+// order of a pool per resident, used up one by one.
+type demoDeck struct {
+	pool  []string
+	order map[int][]int
+}
+
+func newDemoDeck(pool []string) *demoDeck { return &demoDeck{pool: pool, order: map[int][]int{}} }
+
+// next is resident r's next comment, or "" when their deck is used up.
+func (d *demoDeck) next(rng *rand.Rand, r int) string {
+	o, ok := d.order[r]
+	if !ok {
+		o = rng.Perm(len(d.pool))
+	}
+	if len(o) == 0 {
+		return ""
+	}
+	d.order[r] = o[1:]
+	return d.pool[o[0]]
 }
 
 func cmdDemo(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "demo", "demo [--residents N] [--responses N]\n\nFills an empty database with a demo program, its director, residents and a\nrealistic spread of responses over the last nine months, from four mentees\nper resident, released window by window as the service would have.")
+	fs := newFlags(e, "demo", "demo [--residents N] [--responses N]\n\nFills an empty database with a demo program, its director, residents and a\nrealistic spread of responses over the last twelve months, from four mentees\nper resident, released window by window as the service would have.")
 	residents := fs.Int("residents", len(demoProfiles), "number of demo residents")
-	responses := fs.Int("responses", 160, "number of responses in all")
+	responses := fs.Int("responses", 240, "number of responses in all")
 	seed := fs.Uint64("seed", 1, "random seed, for a repeatable data set")
 	if err := parseFlags(fs, args); err != nil {
 		return helpOK(err)
@@ -169,13 +227,16 @@ func loadDemo(ctx context.Context, db *models.DB, rng *rand.Rand, residents, res
 			profiles = append(profiles, prof)
 		}
 		end := realNow().UTC()
-		start := end.AddDate(0, -9, 0)
+		start := end.AddDate(-1, 0, 0)
 		if responses > demoLiveLimit {
 			err = bulkDemo(ctx, db, rng, ids, profiles, responses, start, end, progress)
 		} else {
 			err = liveDemo(ctx, db, rng, ids, profiles, responses, start, end)
 		}
 		if err != nil {
+			return err
+		}
+		if err := demoGrowth(ctx, db, ids, start, end); err != nil {
 			return err
 		}
 		// Some links still open, one declined, one expired, for the status views.
@@ -219,8 +280,9 @@ func liveDemo(ctx context.Context, db *models.DB, rng *rand.Rand, ids []int64, p
 		return err
 	}
 	nextClose := p.WindowOf(start).End()
+	gen := newDemoGen(profiles)
 	for n := range responses {
-		r := rng.IntN(len(ids))
+		r := gen.resident(rng)
 		// Later responses drift up a little, so trends show movement.
 		frac := float64(n) / math.Max(1, float64(responses))
 		at := start.Add(time.Duration(frac * float64(end.Sub(start))))
@@ -236,7 +298,7 @@ func liveDemo(ctx context.Context, db *models.DB, rng *rand.Rand, ids []int64, p
 		if err != nil {
 			return err
 		}
-		sub := demoSubmission(rng, inst, profiles[r], frac)
+		sub := gen.submission(rng, inst, r, frac)
 		if err := db.SubmitResponse(ctx, inv.Token, inst, sub); err != nil {
 			return fmt.Errorf("demo response: %w", err)
 		}
@@ -279,13 +341,14 @@ func bulkDemo(ctx context.Context, db *models.DB, rng *rand.Rand, ids []int64, p
 	}
 	inst := surveys.Default()
 	l := db.NewBulkLoader()
+	gen := newDemoGen(profiles)
 	for n := range responses {
-		r := rng.IntN(len(ids))
+		r := gen.resident(rng)
 		frac := float64(n) / float64(responses)
 		at := start.Add(time.Duration(frac * float64(end.Sub(start))))
 		date := at.Format(time.DateOnly)
 		err := l.Add(ctx, models.BulkResponse{ResidentID: ids[r], MenteeID: demoMentee(rng, r), At: at, MeetingDate: &date, Instrument: inst,
-			Submission: demoSubmission(rng, inst, profiles[r], frac)})
+			Submission: gen.submission(rng, inst, r, frac)})
 		if err != nil {
 			return fmt.Errorf("demo response: %w", err)
 		}
@@ -307,30 +370,74 @@ func terminal(w io.Writer) io.Writer {
 	return nil
 }
 
-func demoSubmission(rng *rand.Rand, inst *surveys.Instrument, prof demoProfile, drift float64) surveys.Submission {
+// demoGen draws the demo's responses: whom they are about (by the
+// profiles' weights) and their answers and comments.
+type demoGen struct {
+	profiles   []demoProfile
+	cumulative []float64
+	keep, next *demoDeck
+}
+
+func newDemoGen(profiles []demoProfile) *demoGen {
+	g := &demoGen{profiles: profiles, keep: newDemoDeck(demoKeepDoing), next: newDemoDeck(demoNextTime)}
+	var sum float64
+	for _, p := range profiles {
+		sum += max(p.weight, 1)
+		g.cumulative = append(g.cumulative, sum)
+	}
+	return g
+}
+
+// resident picks the index of the resident a response is about.
+func (g *demoGen) resident(rng *rand.Rand) int {
+	x := rng.Float64() * g.cumulative[len(g.cumulative)-1]
+	for i, c := range g.cumulative {
+		if x < c {
+			return i
+		}
+	}
+	return len(g.cumulative) - 1
+}
+
+// submission answers the instrument about resident r at share frac of the
+// demo's span: their profile, a slight upward drift for everyone, their
+// lift once it applies.
+func (g *demoGen) submission(rng *rand.Rand, inst *surveys.Instrument, r int, frac float64) surveys.Submission {
+	prof := g.profiles[r]
 	sub := surveys.Submission{Answers: map[string]*int{}, Comments: map[string]string{}}
+	mean := func(a surveys.Attribute) float64 {
+		m := prof.means[a]
+		if frac >= demoLiftFrom {
+			m += prof.lift[a]
+		}
+		return min(m, 4.9)
+	}
 	var sum float64
 	for _, a := range []surveys.Attribute{surveys.Availability, surveys.Competence, surveys.AltruisticSupport} {
-		sum += prof.means[a]
+		sum += mean(a)
 	}
 	for _, it := range inst.Items {
-		mean := prof.means[it.Attribute]
+		m := mean(it.Attribute)
 		if it.Attribute == surveys.Overall {
-			mean = sum / 3
+			m = sum / 3
 		}
 		if (it.Key == "A2" || it.Key == "S2") && rng.Float64() < 0.12 {
 			sub.Answers[it.Key] = nil
 			continue
 		}
-		v := int(math.Round(mean + 0.4*drift - 0.2 + rng.NormFloat64()*0.8))
+		v := int(math.Round(m + 0.3*frac - 0.15 + rng.NormFloat64()*0.8))
 		v = min(5, max(1, v))
 		sub.Answers[it.Key] = &v
 	}
-	if rng.Float64() < 0.55 {
-		sub.Comments[surveys.CommentKeepDoing] = demoKeepDoing[rng.IntN(len(demoKeepDoing))]
+	if rng.Float64() < 0.5 {
+		if c := g.keep.next(rng, r); c != "" {
+			sub.Comments[surveys.CommentKeepDoing] = c
+		}
 	}
-	if rng.Float64() < 0.45 {
-		sub.Comments[surveys.CommentNextTime] = demoNextTime[rng.IntN(len(demoNextTime))]
+	if rng.Float64() < 0.4 {
+		if c := g.next.next(rng, r); c != "" {
+			sub.Comments[surveys.CommentNextTime] = c
+		}
 	}
 	return sub
 }

@@ -38,7 +38,7 @@ func TestMigrateIsIdempotent(t *testing.T) {
 func TestDemoLoadsOnce(t *testing.T) {
 	c := newCLI(t)
 	out := c.mustRun("demo")
-	if !strings.Contains(out, "Loaded a demo program with 8 residents and 160 responses in ") || !strings.Contains(out, "go run ./cmd/mentorpulse") {
+	if !strings.Contains(out, "Loaded a demo program with 8 residents and 240 responses in ") || !strings.Contains(out, "go run ./cmd/mentorpulse") {
 		t.Errorf("demo printed %q", out)
 	}
 	db := c.openDB()
@@ -57,8 +57,8 @@ func TestDemoLoadsOnce(t *testing.T) {
 		}
 		return n + held
 	}
-	if n := stored(); n != 160 {
-		t.Errorf("responses and held answers after demo = %d, want 160", n)
+	if n := stored(); n != 240 {
+		t.Errorf("responses and held answers after demo = %d, want 240", n)
 	}
 	p, err := db.ProgramByName(ctx, "Internal Medicine Residency (demo)")
 	if err != nil {
@@ -83,6 +83,13 @@ func TestDemoLoadsOnce(t *testing.T) {
 		if err != nil || rep.Suppressed || rep.Mentees < 3 {
 			t.Errorf("resident %s: released %d responses from %d mentees (%v), want a report", r.Name, rep.Responses, rep.Mentees, err)
 		}
+		seen := map[string]bool{}
+		for _, c := range append(append([]string{}, rep.Comments.KeepDoing...), rep.Comments.NextTime...) {
+			if seen[c] {
+				t.Errorf("resident %s's report repeats the comment %q", r.Name, c)
+			}
+			seen[c] = true
+		}
 	}
 	if len(windows) < 3 {
 		t.Errorf("demo responses fall in %d windows, want a spread over months", len(windows))
@@ -92,8 +99,8 @@ func TestDemoLoadsOnce(t *testing.T) {
 	if !strings.Contains(again, "already loaded") {
 		t.Errorf("second demo printed %q, want it to say the data is already loaded", again)
 	}
-	if n := stored(); n != 160 {
-		t.Errorf("responses after a second demo = %d, want still 160", n)
+	if n := stored(); n != 240 {
+		t.Errorf("responses after a second demo = %d, want still 240", n)
 	}
 }
 
