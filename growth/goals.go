@@ -445,5 +445,5 @@ func (s *Service) progress(ctx context.Context, sub *subject, g *models.Goal) (s
 	if err != nil {
 		return surveys.GoalProgress{}, err
 	}
-	return progressOf(*b, *a, surveys.GoalTarget{Kind: g.TargetKind, Key: g.TargetKey}), nil
+	return surveys.ProgressOf(*b, *a, surveys.GoalTarget{Kind: g.TargetKind, Key: g.TargetKey}), nil
 }

@@ -221,7 +221,7 @@ func (s *Service) selfView(ctx context.Context, sub *subject, w surveys.Window, 
 		Items: make([]SelfItem, 0, len(instrument.Items)), Submitted: stored.ID != 0, Shared: stored.Shared,
 		Editable: w.ID == sub.prog.WindowOf(s.now()).ID}
 	for _, it := range instrument.Items {
-		out.Items = append(out.Items, SelfItem{Key: it.Key, Attribute: it.Attribute, Statement: selfStatement(it),
+		out.Items = append(out.Items, SelfItem{Key: it.Key, Attribute: it.Attribute, Statement: it.SelfStatement(),
 			AllowsNotApplicable: instrument.AllowsNotApplicable(it), Rating: stored.Ratings[it.Key]})
 	}
 	if out.Submitted {
