@@ -232,14 +232,15 @@ func matrixRows(f *acctFixture) map[string]matrixRow {
 			return matrixReq{path: "/api/v1/programs/" + a + "/meetings/import", contentType: "text/csv",
 				body: "res.a1@example.org," + unique("imported") + "@student.example,2026-03-01\n"}
 		}},
-		"GET /api/v1/me/report":                {want: signedIn(403, 403, 403, 200, 200), req: pathReq("/api/v1/me/report")},
-		"GET /api/v1/residents/:id/report":     {want: signedIn(200, 200, 404, 200, 403), req: pathReq("/api/v1/residents/" + a1 + "/report")},
-		"GET /api/v1/residents/:id/report.pdf": {want: signedIn(200, 200, 404, 200, 403), req: pathReq("/api/v1/residents/" + a1 + "/report.pdf")},
-		"GET /api/v1/programs/:id/report":      {want: signedIn(200, 200, 404, 403, 403), req: pathReq("/api/v1/programs/" + a + "/report")},
-		"GET /dashboard":                       {want: page(403, 403, 403, 200, 200), req: pathReq("/dashboard")},
-		"GET /residents/:id/report":            {want: page(200, 200, 404, 200, 403), req: pathReq("/residents/" + a1 + "/report")},
-		"GET /programs/:id/report":             {want: page(200, 200, 404, 403, 403), req: pathReq("/programs/" + a + "/report")},
-		"GET /api/v1/programs/:id/meetings":    {want: signedIn(200, 200, 404, 403, 403), req: pathReq("/api/v1/programs/" + a + "/meetings")},
+		"GET /api/v1/me/report":                       {want: signedIn(403, 403, 403, 200, 200), req: pathReq("/api/v1/me/report")},
+		"GET /api/v1/residents/:id/report":            {want: signedIn(200, 200, 404, 200, 403), req: pathReq("/api/v1/residents/" + a1 + "/report")},
+		"GET /api/v1/residents/:id/report.pdf":        {want: signedIn(200, 200, 404, 200, 403), req: pathReq("/api/v1/residents/" + a1 + "/report.pdf")},
+		"GET /api/v1/residents/:id/review-packet.pdf": {want: signedIn(200, 200, 404, 200, 403), req: pathReq("/api/v1/residents/" + a1 + "/review-packet.pdf")},
+		"GET /api/v1/programs/:id/report":             {want: signedIn(200, 200, 404, 403, 403), req: pathReq("/api/v1/programs/" + a + "/report")},
+		"GET /dashboard":                              {want: page(403, 403, 403, 200, 200), req: pathReq("/dashboard")},
+		"GET /residents/:id/report":                   {want: page(200, 200, 404, 200, 403), req: pathReq("/residents/" + a1 + "/report")},
+		"GET /programs/:id/report":                    {want: page(200, 200, 404, 403, 403), req: pathReq("/programs/" + a + "/report")},
+		"GET /api/v1/programs/:id/meetings":           {want: signedIn(200, 200, 404, 403, 403), req: pathReq("/api/v1/programs/" + a + "/meetings")},
 		// The growth loop: the /me routes are a resident's own; what a
 		// resident shares, their program's directors and admins read.
 		"GET /api/v1/me/goals": {want: signedIn(403, 403, 403, 200, 200), req: pathReq("/api/v1/me/goals")},
@@ -257,10 +258,29 @@ func matrixRows(f *acctFixture) map[string]matrixRow {
 
 		// Signed-in pages: no valid session sends the browser to the sign-in
 		// page (303); a revoked bearer token is refused outright.
-		"GET /":                    {want: page(303, 303, 303, 303, 303), req: pathReq("/")},
-		"GET /programs":            {want: page(200, 200, 200, 403, 403), req: pathReq("/programs")},
-		"GET /home":                {want: page(403, 403, 403, 200, 200), req: pathReq("/home")},
-		"POST /home/code":          {want: page(403, 403, 403, 200, 200), req: formReq("/home/code", nil)},
+		"GET /":           {want: page(303, 303, 303, 303, 303), req: pathReq("/")},
+		"GET /programs":   {want: page(200, 200, 200, 403, 403), req: pathReq("/programs")},
+		"GET /home":       {want: page(403, 403, 403, 200, 200), req: pathReq("/home")},
+		"POST /home/code": {want: page(403, 403, 403, 200, 200), req: formReq("/home/code", nil)},
+		// The growth pages are the resident's own (a goal of another
+		// resident is 404).
+		"GET /home/self-assessment/:window": {want: page(403, 403, 403, 200, 200), req: pathReq("/home/self-assessment/2026-01")},
+		"POST /home/self-assessment/:window": {want: page(403, 403, 403, 303, 303), req: formReq("/home/self-assessment/2026-01", url.Values{
+			"rating.A1": {"4"}, "rating.A2": {"4"}, "rating.C1": {"3"}, "rating.C2": {"4"}, "rating.C3": {"3"}, "rating.S1": {"5"}, "rating.S2": {"na"}, "rating.S3": {"4"}, "rating.G": {"4"}})},
+		"GET /home/goals/new": {want: page(403, 403, 403, 200, 200), req: pathReq("/home/goals/new")},
+		"POST /home/goals": {want: page(403, 403, 403, 303, 303), req: func(f *acctFixture, who int) matrixReq {
+			f.closeOpenGoals()
+			return formReq("/home/goals", url.Values{"target": {"attribute:competence"}, "text": {"Give clearer advice"}, "own_action": {"Summarise at the end"}})(f, who)
+		}},
+		"GET /home/goals/:id": {want: page(403, 403, 403, 200, 404), req: func(f *acctFixture, _ int) matrixReq {
+			return matrixReq{path: "/home/goals/" + strconv.FormatInt(f.goalOf(f.resA1), 10)}
+		}},
+		"POST /home/goals/:id": {want: page(403, 403, 403, 303, 404), req: func(f *acctFixture, who int) matrixReq {
+			return formReq("/home/goals/"+strconv.FormatInt(f.goalOf(f.resA1), 10), url.Values{"text": {"Matrix goal"}, "actions": {"Keep time"}, "review_date": {"2026-06-30"}})(f, who)
+		}},
+		"POST /home/goals/:id/review": {want: page(403, 403, 403, 422, 404), req: func(f *acctFixture, who int) matrixReq {
+			return formReq("/home/goals/"+strconv.FormatInt(f.goalOf(f.resA1), 10)+"/review", url.Values{"outcome": {"sideways"}})(f, who)
+		}},
 		"GET /programs/:id/roster": {want: page(200, 200, 404, 403, 403), req: pathReq("/programs/" + a + "/roster")},
 		"POST /programs/:id/roster/members": {want: page(200, 200, 404, 403, 403), req: func(f *acctFixture, who int) matrixReq {
 			return formReq("/programs/"+a+"/roster/members", url.Values{"email": {unique("page") + "@example.org"}, "name": {"Page Resident"}, "role": {"resident"}, "pgy_year": {"1"}})(f, who)

@@ -90,7 +90,9 @@ func TestStaffSeeNoLinkStatusAndNoCountsOfTheOpenWindow(t *testing.T) {
 		}
 		wantText(t, w, c.want)
 		page := w.Body.String()
-		if strings.Contains(page, "April–June 2026") {
+		// The open window may be named (the home lists the meetings
+		// recorded in it), never counted among answered and declined.
+		if strings.Contains(strings.Join(windowCountsTable.FindAllString(page, -1), ""), "April–June 2026") {
 			t.Errorf("%s as %s counts the open window", c.path, c.who.Email)
 		}
 		if m := regexp.MustCompile(`status-(completed|declined|pending|expired|reminded)`).FindString(page); m != "" {

@@ -76,6 +76,10 @@ func TestPageFormsRefuseMissingOrWrongCSRFToken(t *testing.T) {
 		form url.Values
 	}{
 		"POST /home/code":                                      {f.resA1, "/home/code", nil},
+		"POST /home/self-assessment/:window":                   {f.resA1, "/home/self-assessment/2026-01", url.Values{"rating.A1": {"4"}}},
+		"POST /home/goals":                                     {f.resA1, "/home/goals", url.Values{"target": {"attribute:competence"}, "text": {"x"}, "own_action": {"y"}}},
+		"POST /home/goals/:id":                                 {f.resA1, "/home/goals/" + strconv.FormatInt(f.goalOf(f.resA1), 10), url.Values{"text": {"x"}}},
+		"POST /home/goals/:id/review":                          {f.resA1, "/home/goals/" + strconv.FormatInt(f.goalOf(f.resA1), 10) + "/review", url.Values{"outcome": {"dropped"}}},
 		"POST /programs/:id/roster/mentees":                    {f.dirA, roster + "/mentees", url.Values{"email": {"csrf.new@elsewhere.example"}}},
 		"POST /programs/:id/roster/mentees/import":             {f.dirA, roster + "/mentees/import", url.Values{"mentees_csv": {"csrf.imported@elsewhere.example,X"}}},
 		"POST /programs/:id/roster/mentees/:mid":               {f.dirA, roster + "/mentees/" + mid, url.Values{"active": {"false"}}},

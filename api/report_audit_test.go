@@ -31,13 +31,18 @@ func TestReportViewsAndExportsAreAudited(t *testing.T) {
 	export := func(target, detail string) auditLine {
 		return auditLine{Action: models.ActionReportExport, Target: target, Detail: detail, ProgramID: p, Actor: director}
 	}
+	// The drill-down also shows what the resident shared (nothing here),
+	// and says that it looked.
+	goals := func(detail string) auditLine {
+		return auditLine{Action: models.ActionGoalsView, Target: resident, Detail: detail, ProgramID: p, Actor: director}
+	}
 	tests := []struct {
 		name, path, contentType string
 		// want lists the entries the request adds, newest first.
 		want []auditLine
 	}{
 		{"resident-page-is-a-view-of-the-resident", fmt.Sprintf("/residents/%d/report", res), "text/html",
-			[]auditLine{view(resident, "resident report")}},
+			[]auditLine{view(resident, "resident report"), goals("shared goals: 0"), goals("shared self-assessments: 0")}},
 		{"program-page-is-a-view-of-the-program", fmt.Sprintf("/programs/%d/report?pgy_year=2", p), "text/html",
 			[]auditLine{view(program, "program report")}},
 		{"csv-is-an-export-of-the-program", fmt.Sprintf("/api/v1/programs/%d/report?format=csv", p), "text/csv",

@@ -43,7 +43,8 @@ type Item struct {
 	// SelfText is the statement in the resident's own voice ("I …"), for
 	// their self-assessment on the same instrument; empty when the
 	// instrument gives none (SelfStatement falls back to Text).
-	SelfText string `json:"self_text,omitempty"`
+	// It is not part of the instrument a mentee is sent.
+	SelfText string `json:"-"`
 	// NoNotApplicable withholds the "not applicable" choice from this item
 	// even when the scale offers it: a statement every meeting can answer.
 	NoNotApplicable bool `json:"no_not_applicable,omitempty"`

@@ -120,7 +120,7 @@ func (s *Server) selfAssessmentForm(c echo.Context) error {
 			continue
 		}
 		msg := "Choose a rating, or not applicable where it is offered."
-		if !strings.HasPrefix(fe.Message, "is required") {
+		if !strings.HasPrefix(fe.Message, "is required") && !strings.HasPrefix(fe.Message, "is missing") {
 			msg = sentence(fe.Message)
 		}
 		f.Errors[key] = msg

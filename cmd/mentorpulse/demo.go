@@ -176,7 +176,7 @@ Then open:                %s
 Sign in as (password %s):
   admin@demo.mentorpulse.test      administrator
   director@demo.mentorpulse.test   program director
-  resident1@demo.mentorpulse.test  resident
+  resident1@demo.mentorpulse.test  resident (resident2: a goal that worked; resident4: a blind spot)
 Make a survey link:       go run ./cmd/mentorpulse invite --resident resident1@demo.mentorpulse.test --mentee sam@%s
 `, e.cfg.BaseURL, demoPassword, demoMenteeDomain)
 }

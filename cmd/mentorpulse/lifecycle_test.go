@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mentorpulse/mentorpulse/accounts"
+	"github.com/mentorpulse/mentorpulse/growth"
 	"github.com/mentorpulse/mentorpulse/models"
 	"github.com/mentorpulse/mentorpulse/surveys"
 )
@@ -93,6 +95,36 @@ func TestDemoLoadsOnce(t *testing.T) {
 	}
 	if len(windows) < 3 {
 		t.Errorf("demo responses fall in %d windows, want a spread over months", len(windows))
+	}
+
+	// The growth loop reads like a real program's: one resident's shared
+	// goal shows a clear improvement, another's shared self-assessment a
+	// clear blind spot.
+	svc := growth.New(db, accounts.New(db, accounts.Config{}))
+	var improved, blindSpot bool
+	for _, r := range residents {
+		goals, err := svc.Goals(ctx, accounts.Operator(), r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range goals {
+			improved = improved || g.Progress.Verdict == surveys.Improved
+		}
+		sas, err := svc.SelfAssessments(ctx, accounts.Operator(), r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sa := range sas {
+			if sa.Comparison == nil {
+				continue
+			}
+			for _, g := range sa.Comparison.Attributes {
+				blindSpot = blindSpot || g.Verdict == surveys.BlindSpot
+			}
+		}
+	}
+	if !improved || !blindSpot {
+		t.Errorf("demo: a goal with a clear improvement %v, a shared blind spot %v; want both", improved, blindSpot)
 	}
 
 	again := c.mustRun("demo")
