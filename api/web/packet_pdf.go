@@ -147,9 +147,8 @@ func (p *pdfPage) goals(list []growth.Goal) {
 			p.pdf.MultiCell(pdfWidth-4, 4.5, p.tr("- "+a), "", "L", false)
 		}
 		pr := g.Progress
-		line := fmt.Sprintf("Before (%s): %s [%s], %d responses from %d mentees. After (%s): %s [%s], %d responses from %d mentees.",
-			periodWords(pr.Before.Period), num(pr.Before.Mean), pdfSpan(pr.Before.CI95), pr.Before.Responses, pr.Before.Mentees,
-			periodWords(pr.After.Period), num(pr.After.Mean), pdfSpan(pr.After.CI95), pr.After.Responses, pr.After.Mentees)
+		line := "Before (" + periodWords(pr.Before.Period) + "): " + goalFigureText(pr.Before) +
+			". After (" + periodWords(pr.After.Period) + "): " + goalFigureText(pr.After) + "."
 		if pr.Difference != nil {
 			line += fmt.Sprintf(" Change %s [%s].", strings.ReplaceAll(signed(*pr.Difference), "−", "-"), pdfSpan(pr.DifferenceCI95))
 		}
@@ -195,4 +194,12 @@ func (p *pdfPage) row(widths []float64, cells []string) {
 	pdf.SetDrawColor(220, 220, 220)
 	pdf.Line(pdfMargin, pdf.GetY(), pdfMargin+pdfWidth, pdf.GetY())
 	pdf.SetDrawColor(0, 0, 0)
+}
+
+// goalFigureText is one side of a goal's progress in words.
+func goalFigureText(f surveys.GoalFigure) string {
+	if f.Mean == nil {
+		return "no released figure yet"
+	}
+	return fmt.Sprintf("%s [%s], %d responses from %d mentees", num(f.Mean), pdfSpan(f.CI95), f.Responses, f.Mentees)
 }
