@@ -237,6 +237,8 @@ func TestProgramReportInBrowser(t *testing.T) {
 		if err != nil || resp.Status != http.StatusUnprocessableEntity {
 			t.Fatalf("a reversed period: %v, %v; want 422", resp, err)
 		}
+		// autofocus moves to the summary once the page has loaded.
+		browserWait(t, tab, `document.activeElement && document.activeElement.className === "alert"`)
 		if got := browserEval[string](t, tab, `document.activeElement.className + "|" + document.querySelector("#period-from-error").textContent.replace(/\s+/g, " ").trim() + "|" + document.querySelector("#period-from").value + "|" + document.querySelector("#period-to").value`); got != "alert|Error: From must not be after To.|2026-05|2026-02" {
 			t.Errorf("after a reversed period the page reads %q", got)
 		}
