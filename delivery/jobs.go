@@ -81,10 +81,13 @@ const snoozeUntilSent = time.Hour
 // deliver sends the first email (reminder 0) or reminder n for a meeting.
 // Sending is idempotent: the meeting records what was sent, and a job that
 // finds its email already recorded, its link closed or its contact erased
-// does nothing. What cannot be made atomic is the SMTP exchange itself: an
-// instance killed after the server accepted a message but before recording
-// it sends that message again (with the same Message-ID) when the job is
-// rescued.
+// does nothing. Once the server has accepted the message the email counts as
+// sent, whatever fails after (the mailer ignores a failed RSET or QUIT, and
+// the recording outlives the job's context). What cannot be made atomic is
+// the SMTP exchange itself: an instance killed after the server accepted a
+// message but before recording it, or a connection lost before the server's
+// 250 reached us, sends that message again (with the same Message-ID) on the
+// retry.
 func (s *Service) deliver(ctx context.Context, job *rivertype.JobRow, meetingID int64, n int) error {
 	m, err := s.db.MeetingForDelivery(ctx, meetingID)
 	if surveys.ErrorCode(err) == surveys.ENOTFOUND {
@@ -122,8 +125,16 @@ func (s *Service) deliver(ctx context.Context, job *rivertype.JobRow, meetingID 
 	if err := s.cfg.Mailer.Send(ctx, msg); err != nil {
 		return s.sendFailed(ctx, job, m, n, err)
 	}
-	return s.recordSent(ctx, m, n, now)
+	// The server has the message: record that even if the job's context
+	// ended meanwhile (a slow send, a shutdown), or the retry would send it
+	// again.
+	recordCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordSentTimeout)
+	defer cancel()
+	return s.recordSent(recordCtx, m, n, now)
 }
+
+// recordSentTimeout bounds the recording of an email the server accepted.
+const recordSentTimeout = 30 * time.Second
 
 // compose builds the email for a meeting.
 func (s *Service) compose(m *models.MeetingDelivery, token string, n int) (Message, error) {

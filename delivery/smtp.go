@@ -213,6 +213,12 @@ func (s *SMTPMailer) Send(ctx context.Context, m Message) error {
 		return err
 	}
 	err = client.DialAndSendWithContext(ctx, msg)
+	if msg.IsDelivered() {
+		// The server answered 250 to the message's data: it is the
+		// server's now. What failed after that (RSET, QUIT, a connection
+		// dropped by a slow server) must not make the job send it again.
+		return nil
+	}
 	var se *gomail.SendError
 	if errors.As(err, &se) && !se.IsTemp() && se.ErrorCode() >= 500 {
 		return fmt.Errorf("%w: %v", ErrPermanent, err)

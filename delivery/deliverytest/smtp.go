@@ -42,6 +42,8 @@ type SMTPServer struct {
 	down   *smtp.SMTPError
 	refuse map[string]*smtp.SMTPError
 	tries  int
+	// hangUp closes each connection once a message was accepted on it.
+	hangUp bool
 	// AUTH, when RequireAuth set it (see auth.go).
 	user, pass  string
 	mechs       []string
@@ -59,7 +61,7 @@ func NewSMTPServer(t testing.TB) *SMTPServer {
 	}
 	s.addr = ln.Addr().String()
 	s.srv = smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
-		return &session{s: s}, nil
+		return &session{s: s, conn: c}, nil
 	}))
 	s.srv.Domain = "localhost"
 	s.srv.AllowInsecureAuth = true
@@ -82,6 +84,15 @@ func (s *SMTPServer) SetDown(down bool) {
 	if down {
 		s.down = &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "service not available, try later"}
 	}
+}
+
+// SetHangUpAfterAccept makes the server close each connection right after
+// it accepted a message (its 250 to DATA is sent), so that the client's
+// RSET and QUIT fail, as with a server that is slow or drops connections.
+func (s *SMTPServer) SetHangUpAfterAccept(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hangUp = on
 }
 
 // Refuse makes the server reject a recipient for good (550).
@@ -124,13 +135,27 @@ func (s *SMTPServer) WaitForAttempts(n int) {
 }
 
 type session struct {
-	s      *SMTPServer
-	from   string
-	to     []string
-	authed bool
+	s    *SMTPServer
+	conn *smtp.Conn
+	// accepted is set once a message was accepted on this connection.
+	accepted bool
+	from     string
+	to       []string
+	authed   bool
 }
 
-func (ss *session) Reset()        { ss.from, ss.to = "", nil }
+// Reset runs after every DATA (once its reply is written) and on RSET.
+func (ss *session) Reset() {
+	ss.from, ss.to = "", nil
+	ss.s.mu.Lock()
+	hangUp := ss.s.hangUp && ss.accepted
+	ss.s.mu.Unlock()
+	if hangUp {
+		// The net.Conn, not the smtp.Conn: its Close takes a lock this
+		// reset holds. The 250 is written already.
+		ss.conn.Conn().Close()
+	}
+}
 func (ss *session) Logout() error { return nil }
 
 func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
@@ -171,6 +196,7 @@ func (ss *session) Data(r io.Reader) error {
 	ss.s.mu.Lock()
 	ss.s.mails = append(ss.s.mails, m)
 	ss.s.mu.Unlock()
+	ss.accepted = true
 	return nil
 }
 
