@@ -80,6 +80,7 @@ func (s *Server) submitSurvey(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	s.Metrics.SubmissionStored()
 	return c.JSON(http.StatusCreated, map[string]string{"status": "received"})
 }
 

@@ -77,7 +77,7 @@ func (s *Service) sendFeedbackReady(ctx context.Context, job *rivertype.JobRow, 
 	if err != nil {
 		return err
 	}
-	if err := s.cfg.Mailer.Send(ctx, msg); err != nil {
+	if err := s.send(ctx, job, msg); err != nil {
 		if errors.Is(err, ErrNotSent) {
 			return nil
 		}

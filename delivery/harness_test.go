@@ -33,6 +33,8 @@ type harness struct {
 	smtpURL string
 	// log receives the services' lines (nil: discarded).
 	log *slog.Logger
+	// observer, when set, hears the services' emails and releases.
+	observer delivery.Observer
 }
 
 func newHarness(t *testing.T) *harness {
@@ -100,6 +102,7 @@ func (h *harness) newService(db *models.DB) *delivery.Service {
 		PollInterval: 20 * time.Millisecond,
 		MaxAttempts:  h.maxAttempts,
 		Clock:        h.clock.Now,
+		Observer:     h.observer,
 	})
 	if err != nil {
 		h.t.Fatal(err)

@@ -122,7 +122,7 @@ func (s *Service) deliver(ctx context.Context, job *rivertype.JobRow, meetingID 
 	if err != nil {
 		return err
 	}
-	if err := s.cfg.Mailer.Send(ctx, msg); err != nil {
+	if err := s.send(ctx, job, msg); err != nil {
 		return s.sendFailed(ctx, job, m, n, err)
 	}
 	// The server has the message: record that even if the job's context

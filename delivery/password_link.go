@@ -102,7 +102,7 @@ func (s *Service) sendPasswordLink(ctx context.Context, job *rivertype.JobRow, l
 	if err != nil {
 		return err
 	}
-	if err := s.cfg.Mailer.Send(ctx, msg); err != nil {
+	if err := s.send(ctx, job, msg); err != nil {
 		return s.passwordSendFailed(ctx, job, l, u, err)
 	}
 	s.finishPasswordEmail(ctx, l.ID, models.LinkEmailSent, "")

@@ -50,6 +50,9 @@ func (w *releaseWorker) Work(ctx context.Context, job *river.Job[ReleaseArgs]) e
 	if err != nil {
 		return err
 	}
+	if w.s.cfg.Observer != nil && sum.Released > 0 {
+		w.s.cfg.Observer.GroupsReleased(sum.Released)
+	}
 	if sum.Judged > 0 {
 		// Counts only: which resident was released is in the reports.
 		w.s.log.Info("judged closed windows", "residents", sum.Judged, "released", sum.Released, "responses", sum.Responses)

@@ -42,6 +42,8 @@ type Config struct {
 	MaxAttempts int
 	// PollInterval is how often an idle instance looks for due jobs.
 	PollInterval time.Duration
+	// Observer, when set, counts emails and releases for monitoring.
+	Observer Observer
 	// Clock, when set, is the time the job queue schedules and runs by, for
 	// tests that move time forward; it should be the database's clock.
 	Clock func() time.Time

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mentorpulse/mentorpulse/accounts"
+	"github.com/mentorpulse/mentorpulse/api/metrics"
 	"github.com/mentorpulse/mentorpulse/delivery"
 	"github.com/mentorpulse/mentorpulse/growth"
 	"github.com/mentorpulse/mentorpulse/models"
@@ -41,6 +42,10 @@ type Config struct {
 	// Delivery records meetings and emails their links. The meeting routes
 	// are registered only when it is set.
 	Delivery *delivery.Service
+	// Metrics receives the request counts and latencies; nil builds a
+	// registry of the server's own (cmd/mentorpulse shares one with
+	// delivery and serves it on MENTORPULSE_METRICS_ADDR).
+	Metrics *metrics.Metrics
 }
 
 // Kit is what the JSON API and the pages share: the database, the
@@ -56,8 +61,11 @@ type Kit struct {
 	Accounts *accounts.Service
 	// Growth runs the growth loop's use cases (goals, self-assessments).
 	Growth *growth.Service
-	limits *rateLimits
-	after  *afterResponse
+	// Metrics counts requests and submissions (Cfg.Metrics, or the
+	// server's own registry).
+	Metrics *metrics.Metrics
+	limits  *rateLimits
+	after   *afterResponse
 	// routingPage shows a browser's 404 or 405 for a path no route group
 	// claims; nil until the pages are registered.
 	routingPage PageRenderer
@@ -73,9 +81,12 @@ func NewKit(db *models.DB, cfg Config) *Kit {
 		cfg.Logger = slog.Default()
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	if cfg.Metrics == nil {
+		cfg.Metrics = metrics.New(db)
+	}
 	acc := accounts.New(db, AccountsConfig(cfg.BaseURL, cfg.Delivery))
 	return &Kit{DB: db, Cfg: cfg, Log: cfg.Logger, limits: newRateLimits(cfg), after: newAfterResponse(),
-		Accounts: acc, Growth: growth.New(db, acc)}
+		Accounts: acc, Growth: growth.New(db, acc), Metrics: cfg.Metrics}
 }
 
 // AccountsConfig is the account use cases' configuration: new members'

@@ -28,8 +28,9 @@ func AssignRequestID(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// logRequests writes one line per request: method, route pattern (never the
-// raw path: tokens live in paths), status, duration and request id.
+// LogRequests writes one line per request: method, route pattern (never the
+// raw path: tokens live in paths), status, duration and request id; and
+// counts it, by the same route pattern, method and status, in the metrics.
 func (s *Kit) LogRequests(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
@@ -40,11 +41,13 @@ func (s *Kit) LogRequests(next echo.HandlerFunc) echo.HandlerFunc {
 			// nothing left to handle.
 			c.Error(err)
 		}
+		method, route, status, took := methodForLog(c.Request().Method), routeForLog(c), c.Response().Status, time.Since(start)
+		s.Metrics.ObserveRequest(route, method, status, took)
 		s.Log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
-			slog.String("method", methodForLog(c.Request().Method)),
-			slog.String("route", routeForLog(c)),
-			slog.Int("status", c.Response().Status),
-			slog.Duration("duration", time.Since(start)),
+			slog.String("method", method),
+			slog.String("route", route),
+			slog.Int("status", status),
+			slog.Duration("duration", took),
 			slog.String("request_id", c.Response().Header().Get(echo.HeaderXRequestID)),
 		)
 		return nil

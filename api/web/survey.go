@@ -75,6 +75,7 @@ func (s *Server) submitSurveyForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	s.Metrics.SubmissionStored()
 	// The thank-you page names the resident in one of the program's
 	// languages; the submission read neither.
 	resident, offered := "", asked.Langs()

@@ -129,6 +129,8 @@ func TestBadInputIsOneLineError(t *testing.T) {
 		{name: "bad-base-url", env: map[string]string{"MENTORPULSE_BASE_URL": "feedback.example.org"}, args: []string{"invite", "--resident", "res@example.org", "--mentee", "sam@student.example"}, wantText: "MENTORPULSE_BASE_URL"},
 		{name: "bad-log-format", env: map[string]string{"MENTORPULSE_LOG_FORMAT": "xml"}, args: []string{"migrate"}, wantText: "MENTORPULSE_LOG_FORMAT"},
 		{name: "bad-shutdown-timeout", env: map[string]string{"MENTORPULSE_SHUTDOWN_TIMEOUT": "a while"}, args: []string{"serve"}, wantText: "MENTORPULSE_SHUTDOWN_TIMEOUT"},
+		{name: "bad-metrics-addr-is-the-public-port", env: map[string]string{"MENTORPULSE_METRICS_ADDR": "0.0.0.0:8080"}, args: []string{"serve"}, wantText: "MENTORPULSE_METRICS_ADDR"},
+		{name: "bad-metrics-addr-no-port", env: map[string]string{"MENTORPULSE_METRICS_ADDR": "localhost"}, args: []string{"serve"}, wantText: "MENTORPULSE_METRICS_ADDR"},
 	}
 	c := newCLI(t)
 	c.seedResident()

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"net"
 	"net/mail"
 	"net/url"
 	"strconv"
@@ -16,8 +17,10 @@ import (
 
 // Config is read from MENTORPULSE_* environment variables.
 type Config struct {
-	DatabaseURL     string
-	Addr            string
+	DatabaseURL string
+	Addr        string
+	// MetricsAddr is the metrics listener's address; empty is none.
+	MetricsAddr     string
 	BaseURL         string
 	LogLevel        slog.Level
 	LogFormat       string
@@ -43,6 +46,7 @@ type Config struct {
 var configVars = [][3]string{
 	{"MENTORPULSE_DATABASE_URL", models.DefaultURL, "postgres://… or postgresql://… for PostgreSQL; sqlite:PATH (or sqlite::memory:) for the embedded SQLite"},
 	{"MENTORPULSE_ADDR", ":8080", "address serve listens on"},
+	{"MENTORPULSE_METRICS_ADDR", "", "address of a separate listener serving Prometheus metrics at /metrics (e.g. 127.0.0.1:9090); unset: none. Never the public address"},
 	{"MENTORPULSE_BASE_URL", "http://localhost:8080", "public origin that survey links are built on"},
 	{"MENTORPULSE_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"MENTORPULSE_LOG_FORMAT", "text", "text or json"},
@@ -76,6 +80,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	c := Config{
 		DatabaseURL: get("MENTORPULSE_DATABASE_URL"),
 		Addr:        get("MENTORPULSE_ADDR"),
+		MetricsAddr: get("MENTORPULSE_METRICS_ADDR"),
 		BaseURL:     strings.TrimRight(get("MENTORPULSE_BASE_URL"), "/"),
 		LogFormat:   get("MENTORPULSE_LOG_FORMAT"),
 		SMTPURL:     get("MENTORPULSE_SMTP_URL"),
@@ -128,6 +133,11 @@ func (c Config) Validate() error {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
 		return fmt.Errorf("MENTORPULSE_BASE_URL: %q must be an origin like https://feedback.example.org", c.BaseURL)
 	}
+	if c.MetricsAddr != "" {
+		if err := checkMetricsAddr(c.MetricsAddr, c.Addr); err != nil {
+			return err
+		}
+	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return fmt.Errorf("MENTORPULSE_LOG_FORMAT: use text or json")
 	}
@@ -155,6 +165,25 @@ func (c Config) Validate() error {
 	}
 	if c.SecretKey != "" && len(c.SecretKey) < delivery.MinSecretLength {
 		return fmt.Errorf("MENTORPULSE_SECRET_KEY must have at least %d characters (e.g. openssl rand -base64 32)", delivery.MinSecretLength)
+	}
+	return nil
+}
+
+// checkMetricsAddr refuses a metrics address that is not host:port, or that
+// could be the public listener's (the same port on the same or every
+// interface): the metrics are for the operator, not for the internet.
+func checkMetricsAddr(metricsAddr, addr string) error {
+	mh, mp, err := net.SplitHostPort(metricsAddr)
+	if err != nil || mp == "" {
+		return fmt.Errorf("MENTORPULSE_METRICS_ADDR: %q is not an address like 127.0.0.1:9090", metricsAddr)
+	}
+	ah, ap, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil // MENTORPULSE_ADDR fails on its own when serve listens
+	}
+	every := func(h string) bool { return h == "" || h == "0.0.0.0" || h == "::" }
+	if mp == ap && mp != "0" && (mh == ah || every(mh) || every(ah)) {
+		return fmt.Errorf("MENTORPULSE_METRICS_ADDR (%s) must not be the public address MENTORPULSE_ADDR (%s): use another port", metricsAddr, addr)
 	}
 	return nil
 }

@@ -10,13 +10,13 @@ import (
 
 // newDelivery builds the email delivery service from the configuration: SMTP
 // when MENTORPULSE_SMTP_URL is set (the mailer is returned too), otherwise
-// the log.
-func newDelivery(ctx context.Context, e *env, db *models.DB) (*delivery.Service, *delivery.SMTPMailer, error) {
+// the log. obs, when not nil, counts its emails and releases.
+func newDelivery(ctx context.Context, e *env, db *models.DB, obs delivery.Observer) (*delivery.Service, *delivery.SMTPMailer, error) {
 	keys, err := delivery.LoadKeyring(ctx, db, e.cfg.SecretKey, e.log)
 	if err != nil {
 		return nil, nil, err
 	}
-	cfg := delivery.Config{BaseURL: e.cfg.BaseURL, From: e.cfg.MailFrom, Keyring: keys, Logger: e.log}
+	cfg := delivery.Config{BaseURL: e.cfg.BaseURL, From: e.cfg.MailFrom, Keyring: keys, Logger: e.log, Observer: obs}
 	if e.cfg.ClockOffset != 0 {
 		// Jobs fall due by the shifted clock too.
 		cfg.Clock = func() time.Time { return db.Now() }

@@ -73,7 +73,7 @@ func cmdMeetings(ctx context.Context, e *env, args []string) error {
 		}
 		programID = p.ID
 	}
-	svc, _, err := newDelivery(ctx, e, db) // enqueues only; serve sends
+	svc, _, err := newDelivery(ctx, e, db, nil) // enqueues only; serve sends
 	if err != nil {
 		return err
 	}

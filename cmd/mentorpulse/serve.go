@@ -8,10 +8,11 @@ import (
 	"sync"
 
 	"github.com/mentorpulse/mentorpulse/api"
+	"github.com/mentorpulse/mentorpulse/api/metrics"
 )
 
 func cmdServe(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "serve", "serve\n\nRuns the web service on MENTORPULSE_ADDR, migrating the database first.")
+	fs := newFlags(e, "serve", "serve\n\nRuns the web service on MENTORPULSE_ADDR, migrating the database first, and the Prometheus metrics on MENTORPULSE_METRICS_ADDR when set.")
 	if err := parseFlags(fs, args); err != nil {
 		return helpOK(err)
 	}
@@ -27,7 +28,10 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err := bootstrapAdmin(ctx, e, db); err != nil {
 		return err
 	}
-	mail, mailer, err := newDelivery(ctx, e, db)
+	// One registry for the server and its job queue, served on a listener
+	// of its own when MENTORPULSE_METRICS_ADDR is set.
+	reg := metrics.New(db)
+	mail, mailer, err := newDelivery(ctx, e, db, reg)
 	if err != nil {
 		return err
 	}
@@ -40,6 +44,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	cfg := apiConfig(e)
 	cfg.Delivery = mail
+	cfg.Metrics = reg
 	srv, err := api.New(db, cfg)
 	if err != nil {
 		mail.Stop(context.WithoutCancel(ctx))
@@ -53,6 +58,15 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	defer stopBackground()
 	background.Go(func() { sweepSessions(bgCtx, e, db) })
 	background.Go(func() { checkMail(bgCtx, e, mailer) })
+	if addr := e.cfg.MetricsAddr; addr != "" {
+		background.Go(func() {
+			err := reg.Serve(bgCtx, addr, e.log, func(a net.Addr) { e.log.Info("serving metrics", "addr", a.String()) })
+			if err != nil {
+				// Monitoring is not the service: say so and keep serving.
+				e.log.Error("metrics listener failed", "addr", addr, "err", err)
+			}
+		})
+	}
 	err = srv.Serve(ctx, e.cfg.Addr, e.cfg.ShutdownTimeout, func(a net.Addr) {
 		e.log.Info("serving", "addr", a.String(), "base_url", e.cfg.BaseURL)
 	})

@@ -27,10 +27,11 @@ var allowed = map[string][]string{
 	"delivery":              {"models", "surveys", "csvimport", "i18n"},
 	"delivery/deliverytest": {"delivery"},
 	"growth":                {"models", "surveys", "accounts"},
-	"api/httpkit":           {"accounts", "delivery", "growth", "models", "surveys", "csvimport"},
+	"api/metrics":           {"delivery", "models"},
+	"api/httpkit":           {"api/metrics", "accounts", "delivery", "growth", "models", "surveys", "csvimport"},
 	"api/web":               {"api/httpkit", "accounts", "delivery", "growth", "models", "surveys", "csvimport", "frontend", "i18n"},
 	"api":                   {"api/httpkit", "api/web", "accounts", "delivery", "growth", "models", "surveys", "csvimport", "frontend", "i18n"},
-	"cmd/mentorpulse":       {"api", "accounts", "delivery", "growth", "models", "surveys", "csvimport"},
+	"cmd/mentorpulse":       {"api", "api/metrics", "accounts", "delivery", "growth", "models", "surveys", "csvimport"},
 	"cmd/loadgen":           {"models", "surveys"},
 	"internal/layers":       {},
 }
