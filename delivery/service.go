@@ -59,6 +59,8 @@ type Service struct {
 	river *river.Client[*sql.Tx]
 	// requests are the QR requests waiting to be handled (see RequestLink).
 	requests requestQueue
+	// mailStatus is the last check of the mail server (see MailStatus).
+	mailStatus mailStatusCache
 }
 
 // New builds the service and its River client over db's connection pool.

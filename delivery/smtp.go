@@ -221,7 +221,7 @@ func (s *SMTPMailer) Send(ctx context.Context, m Message) error {
 	}
 	var se *gomail.SendError
 	if errors.As(err, &se) && !se.IsTemp() && se.ErrorCode() >= 500 {
-		return fmt.Errorf("%w: %v", ErrPermanent, err)
+		return fmt.Errorf("%w: %w", ErrPermanent, err)
 	}
 	if err != nil {
 		return fmt.Errorf("smtp send: %w", err)

@@ -55,6 +55,10 @@ const (
 	ActionSelfAssessmentShare   = "self_assessment.share"
 	ActionSelfAssessmentUnshare = "self_assessment.unshare"
 	ActionGoalsView             = "goals.view"
+	// ActionMailTest is a test email sent from the System status page or
+	// the command line. Its detail says "test email" and the outcome,
+	// never the address it went to.
+	ActionMailTest = "mail.test"
 )
 
 // ActorOperator is AuditEntry.Actor for someone at the command line: they

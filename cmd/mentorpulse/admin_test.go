@@ -78,7 +78,7 @@ func TestHelpOnEveryCommand(t *testing.T) {
 		{"serve", "--help"}, {"migrate", "--help"}, {"demo", "--help"},
 		{"program", "--help"}, {"program", "create", "--help"},
 		{"user", "--help"}, {"user", "create", "-h"},
-		{"invite", "--help"},
+		{"invite", "--help"}, {"mail", "--help"}, {"mail", "test", "--help"},
 	} {
 		name := strings.Join(args, " ")
 		t.Run(name, func(t *testing.T) {

@@ -58,6 +58,7 @@ func commands() []command {
 		{"mentee", "manage the mentee roster: mentee add --program NAME --email E [--name N]", cmdMentee},
 		{"mentees", "import a mentee roster: mentees import --program NAME FILE.csv", cmdMentees},
 		{"meetings", "record meetings in bulk: meetings import FILE.csv", cmdMeetings},
+		{"mail", "check the mail server: mail test --to ADDRESS", cmdMail},
 		{"demo", "fill an empty database with demo data", cmdDemo},
 		{"healthcheck", "exit 0 when the local service is ready (for containers)", cmdHealthcheck},
 	}
