@@ -42,6 +42,9 @@ type Config struct {
 	// Delivery records meetings and emails their links. The meeting routes
 	// are registered only when it is set.
 	Delivery *delivery.Service
+	// SecretKeySet says whether MENTORPULSE_SECRET_KEY is set, for the
+	// System status page (the key itself never reaches the HTTP layer).
+	SecretKeySet bool
 	// Metrics receives the request counts and latencies; nil builds a
 	// registry of the server's own (cmd/mentorpulse shares one with
 	// delivery and serves it on MENTORPULSE_METRICS_ADDR).

@@ -38,7 +38,7 @@ func (s *Server) nav(c echo.Context) *navView {
 	v := &navView{Name: p.User.Name, Role: roleLabel(p.User), CSRFToken: httpkit.CSRFToken(c)}
 	switch {
 	case p.Actor().Admin():
-		v.Links = []navLink{{Href: "/admin/programs", Label: "Programs"}, {Href: "/programs", Label: "Reports"}}
+		v.Links = []navLink{{Href: "/admin/programs", Label: "Programs"}, {Href: "/programs", Label: "Reports"}, {Href: "/admin/status", Label: "System status"}}
 	case p.User.Role == models.RoleResident:
 		v.Links = []navLink{{Href: "/home", Label: "Home"}, {Href: "/dashboard", Label: "My feedback"}}
 	case len(p.Programs) == 1:

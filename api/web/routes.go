@@ -86,6 +86,10 @@ func (s *Server) registerPages(e *httpkit.Routes) {
 	e.POST("/admin/programs/:id", s.updateProgramForm, form(maxFormBytes, admin)...)
 	e.POST("/admin/programs/:id/delivery", s.updateDeliveryForm, form(maxFormBytes, admin)...)
 	e.POST("/admin/programs/:id/release", s.updateReleaseForm, form(maxFormBytes, admin)...)
+	e.GET("/admin/status", s.adminStatusPage, get(admin)...)
+	if s.Cfg.Delivery != nil {
+		e.POST("/admin/status/test-email", s.testEmailForm, form(maxFormBytes, admin)...)
+	}
 }
 
 // registerReportPages registers the report pages. They read the same

@@ -21,6 +21,7 @@ func apiConfig(e *env) api.Config {
 		LoginAccountLimit:  e.cfg.LoginAccountLimit,
 		SurveyIPLimit:      e.cfg.SurveyIPLimit,
 		TrustProxy:         e.cfg.TrustProxy,
+		SecretKeySet:       e.cfg.SecretKey != "",
 	}
 }
 
