@@ -9,7 +9,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/mentorpulse/mentorpulse/delivery"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
@@ -147,6 +149,28 @@ func TestMetricsCountRequestsAndSubmissionsWithoutWhoOrWhich(t *testing.T) {
 	}
 	if after["mentorpulse_jobs"] != nil && value(after, "mentorpulse_jobs", map[string]string{"kind": "send_survey_link", "state": "available"}) != 0 {
 		t.Error("a job is counted that nobody queued")
+	}
+
+	// An email queued and not sent (no worker runs) shows in the queue
+	// gauges, and its wait grows with the clock.
+	keys, err := delivery.NewKeyring("metrics test secret, thirty-two or more characters")
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := delivery.New(f.db, delivery.Config{BaseURL: "http://feedback.test", Keyring: keys, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.QueuePasswordReset(context.Background(), f.resident.ID); err != nil {
+		t.Fatal(err)
+	}
+	f.setNow(time.Now().Add(time.Hour))
+	queued := s.scrape()
+	if n := value(queued, "mentorpulse_jobs", map[string]string{"kind": "send_password_link", "state": "available"}); n != 1 {
+		t.Errorf("mentorpulse_jobs{send_password_link,available} = %v with one email queued, want 1", n)
+	}
+	if age := value(queued, "mentorpulse_email_queue_oldest_seconds", nil); age < 3500 || age > 4000 {
+		t.Errorf("oldest queued email waited %v s by a clock an hour on, want about 3600", age)
 	}
 
 	for name, fam := range after {

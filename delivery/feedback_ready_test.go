@@ -63,6 +63,8 @@ func TestReleaseEmailsEachResidentWithNewFeedbackOnce(t *testing.T) {
 	window := h.program.WindowOf(h.clock.Now())
 	h.clock.Advance(window.End().Sub(h.clock.Now()) + time.Hour)
 
+	obs := &countingObserver{emails: map[[2]string]int{}}
+	h.observer = obs
 	s := h.running()
 	h.release(s)
 	mails := h.smtp.WaitForMails(2)
@@ -111,6 +113,17 @@ func TestReleaseEmailsEachResidentWithNewFeedbackOnce(t *testing.T) {
 	}
 	if n := len(h.smtp.Mails()); n != 2 {
 		t.Errorf("%d emails after a second release, want still 2", n)
+	}
+	// The metrics saw the same: three groups released (Dana's too: she is
+	// not emailed, but her feedback is released), two emails sent.
+	obs.mu.Lock()
+	released := obs.released
+	obs.mu.Unlock()
+	if released != 3 {
+		t.Errorf("%d groups released counted, want 3", released)
+	}
+	if n := obs.counts()[[2]string{delivery.SendFeedbackReadyArgs{}.Kind(), delivery.OutcomeSent}]; n != 2 {
+		t.Errorf("%d feedback-ready emails counted as sent, want 2", n)
 	}
 }
 
