@@ -25,25 +25,20 @@ type scraper struct {
 
 func startMetrics(t *testing.T, f *fixture) *scraper {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	addr := make(chan net.Addr, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- f.srv.Metrics.Serve(ctx, "127.0.0.1:0", slog.New(slog.DiscardHandler), func(a net.Addr) { addr <- a })
-	}()
-	var a net.Addr
-	select {
-	case a = <-addr:
-	case err := <-done:
-		t.Fatalf("metrics listener: %v", err)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
 	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- f.srv.Metrics.Serve(ctx, ln, slog.New(slog.DiscardHandler)) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("metrics listener stopped with %v", err)
 		}
 	})
-	return &scraper{t: t, url: "http://" + a.String() + "/metrics"}
+	return &scraper{t: t, url: "http://" + ln.Addr().String() + "/metrics"}
 }
 
 // scrape returns the metric families the listener serves.

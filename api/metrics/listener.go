@@ -9,14 +9,11 @@ import (
 	"time"
 )
 
-// Serve answers GET /metrics on addr until ctx ends. It is a listener of its
-// own, never the public address: the metrics say how busy the service is,
-// which is for the operator. ready, if not nil, receives the bound address.
-func (m *Metrics) Serve(ctx context.Context, addr string, log *slog.Logger, ready func(net.Addr)) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return err
-	}
+// Serve answers GET /metrics on ln until ctx ends, then closes it. It is a
+// listener of its own, never the public one: the metrics say how busy the
+// service is, which is for the operator. The caller listens first, so that
+// an address in use stops serve at start rather than later in a log line.
+func (m *Metrics) Serve(ctx context.Context, ln net.Listener, log *slog.Logger) error {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", m.Handler())
 	srv := &http.Server{
@@ -24,9 +21,6 @@ func (m *Metrics) Serve(ctx context.Context, addr string, log *slog.Logger, read
 		ReadHeaderTimeout: 10 * time.Second,
 		WriteTimeout:      30 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
-	if ready != nil {
-		ready(ln.Addr())
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"io"
+	"net"
 	"net/http"
 	"regexp"
 	"strings"
@@ -45,5 +47,33 @@ func TestServeServesMetricsOnTheirOwnListenerOnly(t *testing.T) {
 		if !strings.Contains(body, name) {
 			t.Errorf("no %s in /metrics", name)
 		}
+	}
+}
+
+// A metrics address already in use stops serve at start, naming the
+// setting, rather than leaving it running unwatched.
+func TestServeRefusesToStartWhenTheMetricsAddressIsTaken(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	c := newCLI(t)
+	c.env["MENTORPULSE_ADDR"] = "127.0.0.1:0"
+	c.env["MENTORPULSE_METRICS_ADDR"] = taken.Addr().String()
+	logs := &lineWriter{want: "msg=serving addr", hit: make(chan string, 1)}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, nil, c.getenv, io.Discard, logs) }()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "MENTORPULSE_METRICS_ADDR") {
+			t.Errorf("serve stopped with %v, want the metrics address's error", err)
+		}
+	case line := <-logs.hit:
+		cancel()
+		<-done
+		t.Fatalf("serve started with its metrics address taken: %s", line)
 	}
 }

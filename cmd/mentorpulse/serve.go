@@ -50,6 +50,14 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		mail.Stop(context.WithoutCancel(ctx))
 		return err
 	}
+	var metricsLn net.Listener
+	if addr := e.cfg.MetricsAddr; addr != "" {
+		if metricsLn, err = net.Listen("tcp", addr); err != nil {
+			mail.Stop(context.WithoutCancel(ctx))
+			return fmt.Errorf("MENTORPULSE_METRICS_ADDR: %w", err)
+		}
+		e.log.Info("serving metrics", "addr", metricsLn.Addr().String())
+	}
 	// The session sweep and the mail check stop with ctx; wait for them
 	// before the deferred db.Close so they never run against a closed pool.
 	bgCtx, stopBackground := context.WithCancel(ctx)
@@ -58,12 +66,12 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	defer stopBackground()
 	background.Go(func() { sweepSessions(bgCtx, e, db) })
 	background.Go(func() { checkMail(bgCtx, e, mailer) })
-	if addr := e.cfg.MetricsAddr; addr != "" {
+	if metricsLn != nil {
+		// It stops with the HTTP server. Should it fail meanwhile,
+		// monitoring is not the service: say so and keep serving.
 		background.Go(func() {
-			err := reg.Serve(bgCtx, addr, e.log, func(a net.Addr) { e.log.Info("serving metrics", "addr", a.String()) })
-			if err != nil {
-				// Monitoring is not the service: say so and keep serving.
-				e.log.Error("metrics listener failed", "addr", addr, "err", err)
+			if err := reg.Serve(bgCtx, metricsLn, e.log); err != nil {
+				e.log.Error("metrics listener failed", "addr", e.cfg.MetricsAddr, "err", err)
 			}
 		})
 	}
