@@ -42,7 +42,7 @@ type Config struct {
 // table is written from the same facts.
 var configVars = [][3]string{
 	{"MENTORPULSE_DATABASE_URL", models.DefaultURL, "postgres://… or postgresql://… for PostgreSQL; sqlite:PATH (or sqlite::memory:) for the embedded SQLite"},
-	{"MENTORPULSE_ADDR", ":8080", "address serve listens on"},
+	{"MENTORPULSE_ADDR", "127.0.0.1:8080", "address serve listens on (this machine only by default: the demo's passwords are published; the container sets :8080)"},
 	{"MENTORPULSE_BASE_URL", "http://localhost:8080", "public origin that survey links are built on"},
 	{"MENTORPULSE_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"MENTORPULSE_LOG_FORMAT", "text", "text or json"},
