@@ -14,7 +14,7 @@ import (
 
 // periodicKinds are the jobs of delivery's PeriodicJobs, all RunOnStart:
 // each leader term starts with one run of each.
-var periodicKinds = []string{delivery.ExpireLinksArgs{}.Kind(), delivery.MixArgs{}.Kind(), delivery.ReleaseArgs{}.Kind()}
+var periodicKinds = []string{delivery.ExpireLinksArgs{}.Kind(), delivery.MixArgs{}.Kind(), delivery.ReleaseArgs{}.Kind(), delivery.RetentionArgs{}.Kind()}
 
 // Three instances on one PostgreSQL database run each periodic job once,
 // on the leader River elects, not once per instance; when the leader stops,
