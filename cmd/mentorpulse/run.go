@@ -59,6 +59,7 @@ func commands() []command {
 		{"mentees", "import a mentee roster: mentees import --program NAME FILE.csv", cmdMentees},
 		{"meetings", "record meetings in bulk: meetings import FILE.csv", cmdMeetings},
 		{"demo", "fill an empty database with demo data", cmdDemo},
+		{"move", "copy this SQLite database into an empty PostgreSQL one: move --to postgres://…", cmdMove},
 		{"healthcheck", "exit 0 when the local service is ready (for containers)", cmdHealthcheck},
 	}
 }
