@@ -67,6 +67,10 @@ type ProgramChanges struct {
 	// in order: the first is the language of emails and reminders and the
 	// page's default (issue 12). Each must be in SurveyLanguageChoices.
 	SurveyLanguages *[]string `json:"survey_languages" validate:"omitempty,max=10,dive,max=10,text"`
+	// RetentionYears is how long released data, closed links and meetings
+	// are kept after their window closes (docs/privacy.md, "Retention");
+	// at least one year, so 0 is refused rather than read as the default.
+	RetentionYears *int `json:"retention_years" validate:"omitempty,min=1,max=100"`
 }
 
 // changesDelivery reports whether the changes touch the delivery settings.
@@ -163,6 +167,13 @@ func (s *Service) UpdateProgram(ctx context.Context, a Actor, in ProgramChanges)
 			}
 			prog.SurveyLanguages = strings.Join(langs, ",")
 			detail += fmt.Sprintf(", survey_languages %s", prog.SurveyLanguages)
+		}
+		if in.RetentionYears != nil {
+			if err := s.db.UpdateRetention(ctx, in.ID, *in.RetentionYears); err != nil {
+				return err
+			}
+			prog.RetentionYears = *in.RetentionYears
+			detail += fmt.Sprintf(", retention_years %d", prog.RetentionYears)
 		}
 		return s.audit(ctx, a, models.AuditEntry{Action: models.ActionProgramUpdate, Target: programTarget(in.ID),
 			ProgramID: &in.ID, Detail: detail})

@@ -135,6 +135,25 @@ func TestUpdateProgram(t *testing.T) {
 				"academic_year_start_month": "must be at least 1",
 				"min_mentees":               "must be at least 3",
 			}},
+		{name: "update-admin-retention", actor: func(w *world) accounts.Actor { return w.asAdmin },
+			in: func(w *world) accounts.ProgramChanges {
+				return accounts.ProgramChanges{ID: w.progA.ID, RetentionYears: ptr(3)}
+			}},
+		{name: "update-403-own-director-retention", actor: func(w *world) accounts.Actor { return w.asDirA },
+			in: func(w *world) accounts.ProgramChanges {
+				return accounts.ProgramChanges{ID: w.progA.ID, RetentionYears: ptr(3)}
+			},
+			wantCode: surveys.EFORBIDDEN},
+		{name: "update-422-retention-zero", actor: func(w *world) accounts.Actor { return w.asAdmin },
+			in: func(w *world) accounts.ProgramChanges {
+				return accounts.ProgramChanges{ID: w.progA.ID, RetentionYears: ptr(0)}
+			},
+			wantCode: surveys.EINVALID, wantFields: map[string]string{"retention_years": "must be at least 1"}},
+		{name: "update-422-retention-too-long", actor: func(w *world) accounts.Actor { return w.asAdmin },
+			in: func(w *world) accounts.ProgramChanges {
+				return accounts.ProgramChanges{ID: w.progA.ID, RetentionYears: ptr(101)}
+			},
+			wantCode: surveys.EINVALID, wantFields: map[string]string{"retention_years": "must be at most 100"}},
 		{name: "update-422-threshold-below-floor", actor: func(w *world) accounts.Actor { return w.asAdmin },
 			in: func(w *world) accounts.ProgramChanges {
 				return accounts.ProgramChanges{ID: w.progA.ID, MinResponses: ptr(models.MinMinResponses - 1)}
@@ -155,7 +174,7 @@ func TestUpdateProgram(t *testing.T) {
 				if n := w.auditCount(); n != before {
 					t.Errorf("a rejected update wrote %d audit entries", n-before)
 				}
-				if got, _ := w.db.ProgramByID(w.ctx, w.progA.ID); got.Name != w.progA.Name || got.MinResponses != w.progA.MinResponses || got.DeliverySettings != w.progA.DeliverySettings || got.WindowSettings != w.progA.WindowSettings {
+				if got, _ := w.db.ProgramByID(w.ctx, w.progA.ID); got.Name != w.progA.Name || got.MinResponses != w.progA.MinResponses || got.DeliverySettings != w.progA.DeliverySettings || got.WindowSettings != w.progA.WindowSettings || got.RetentionYears != w.progA.RetentionYears {
 					t.Errorf("a rejected update changed the program: %+v", got)
 				}
 				return
@@ -175,6 +194,12 @@ func TestUpdateProgram(t *testing.T) {
 			}
 			if in.MinMentees != nil && stored.WindowSettings != (models.WindowSettings{ReleaseWindow: "half", AcademicYearStartMonth: 9, MinMentees: 4}) {
 				t.Errorf("stored %+v, want the new release rule", stored.WindowSettings)
+			}
+			if in.RetentionYears != nil && (stored.RetentionYears != 3 || !strings.Contains(w.audit(models.ActionProgramUpdate)[0].Detail, "retention_years 3")) {
+				t.Errorf("stored retention %d, want 3 and audited", stored.RetentionYears)
+			}
+			if in.RetentionYears == nil && stored.RetentionYears != models.DefaultRetentionYears {
+				t.Errorf("an update without retention_years changed it to %d", stored.RetentionYears)
 			}
 			es := w.audit(models.ActionProgramUpdate)
 			if len(es) != 1 || *es[0].ProgramID != in.ID {

@@ -195,7 +195,7 @@ func (f *acctFixture) do(method, path, contentType, body string, opts ...func(*h
 		o(r)
 	}
 	w := httptest.NewRecorder()
-	f.srv.Handler().ServeHTTP(w, r)
+	serveChecked(f.t, f.srv.Handler(), w, r)
 	return w
 }
 

@@ -129,7 +129,7 @@ func (e *attackEnv) call(u *models.User, method, path, contentType, body string,
 		o(r)
 	}
 	w := httptest.NewRecorder()
-	e.h.ServeHTTP(w, r)
+	serveChecked(e.t, e.h, w, r)
 	return w
 }
 

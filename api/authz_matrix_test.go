@@ -95,6 +95,8 @@ func matrixRows(f *acctFixture) map[string]matrixRow {
 		"GET /readyz":   {public: true, want: same(200), req: pathReq("/readyz")},
 		"GET /static/*": {public: true, want: same(200), req: pathReq("/static/app.css")},
 		"GET /login":    {public: true, want: same(200), req: pathReq("/login")},
+		// The API's description is the same for everyone.
+		"GET /api/v1/openapi.json": {public: true, want: same(200), req: pathReq("/api/v1/openapi.json")},
 		// Signing in does not depend on who asks: whatever credentials the
 		// request already carries, the right email and password succeed.
 		"POST /login": {public: true, want: same(303), req: func(*acctFixture, int) matrixReq {

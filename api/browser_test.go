@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -239,9 +240,21 @@ func browserPath(t *testing.T) string {
 	if os.Getenv("CI") != "" {
 		t.Fatal("no chromium, chromium-browser or google-chrome on PATH, and CI is set: install one")
 	}
+	announceBrowserSkip.Do(func() {
+		// go test ./... shows nothing of a passing package, t.Skip
+		// included: say it once on the terminal, when there is one.
+		if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
+			fmt.Fprintln(tty, "api: browser tests skipped: no Chromium on PATH (install chromium to run them)")
+			tty.Close()
+		}
+	})
 	t.Skip("no Chromium on PATH; install chromium to run the browser test")
 	return ""
 }
+
+// announceBrowserSkip says once per test run that the browser tests were
+// skipped.
+var announceBrowserSkip sync.Once
 
 // startBrowser starts one headless Chromium for the test, quiet and offline
 // apart from the test server, with a profile of its own.

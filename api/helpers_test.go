@@ -136,7 +136,7 @@ func (f *fixture) do(method, path, contentType, body string) *httptest.ResponseR
 		req.Header.Set("Content-Type", contentType)
 	}
 	rec := httptest.NewRecorder()
-	f.srv.Handler().ServeHTTP(rec, req)
+	serveChecked(f.t, f.srv.Handler(), rec, req)
 	return rec
 }
 

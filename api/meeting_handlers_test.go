@@ -111,7 +111,7 @@ func (e *meetingEnv) do(method, path, contentType string, body io.Reader) (int, 
 		req.Header.Set("Authorization", "Bearer "+e.bearer)
 	}
 	rec := httptest.NewRecorder()
-	e.h.ServeHTTP(rec, req)
+	serveChecked(e.t, e.h, rec, req)
 	var out map[string]any
 	if rec.Body.Len() > 0 {
 		if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {

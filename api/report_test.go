@@ -105,7 +105,7 @@ func (f *reportFixture) get(t *testing.T, path string, header ...string) *httpte
 		req.Header.Set(header[i], header[i+1])
 	}
 	rec := httptest.NewRecorder()
-	f.srv.Handler().ServeHTTP(rec, req)
+	serveChecked(t, f.srv.Handler(), rec, req)
 	return rec
 }
 

@@ -19,6 +19,7 @@ func (s *Server) routes() {
 	s.e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static)))))
 
 	v1 := s.e.Group("/api/v1")
+	v1.GET("/openapi.json", s.openAPI)
 	s.registerSurveyRoutes(httpkit.NewRoutes(s.e, "/api/v1/surveys", s.LimitSurveys))
 	s.registerAccountRoutes(v1)
 	s.registerMenteeRoutes(v1)

@@ -41,7 +41,7 @@ func (f *fixture) send(method, path, accept string, form url.Values) *httptest.R
 		req.Header.Set("Accept-Language", accept)
 	}
 	rec := httptest.NewRecorder()
-	f.srv.Handler().ServeHTTP(rec, req)
+	serveChecked(f.t, f.srv.Handler(), rec, req)
 	return rec
 }
 
@@ -183,7 +183,7 @@ func TestSurveyAPISpeaksTheLinksLanguages(t *testing.T) {
 			req.Header.Set("Accept-Language", accept)
 		}
 		rec := httptest.NewRecorder()
-		f.srv.Handler().ServeHTTP(rec, req)
+		serveChecked(t, f.srv.Handler(), rec, req)
 		if rec.Code != http.StatusOK {
 			t.Fatalf("GET %s: %d %s", path, rec.Code, rec.Body)
 		}

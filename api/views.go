@@ -63,13 +63,15 @@ type programView struct {
 	// SurveyLanguages are the languages the program's links offer; the
 	// first is the language of its emails and reminders.
 	SurveyLanguages []string `json:"survey_languages"`
+	// RetentionYears is how long released data is kept (docs/privacy.md).
+	RetentionYears int `json:"retention_years"`
 }
 
 func newProgramView(p *models.Program) programView {
 	return programView{ID: p.ID, Name: p.Name, MinResponses: p.MinResponses,
 		ReminderAfterDays: p.ReminderAfterDays, MaxReminders: p.MaxReminders, LinkLifetimeDays: p.LinkLifetimeDays,
 		ReleaseWindow: p.ReleaseWindow, AcademicYearStartMonth: p.AcademicYearStartMonth, MinMentees: p.MinMentees,
-		MenteeEmailDomains: p.MenteeDomains(), SurveyLanguages: p.Languages()}
+		MenteeEmailDomains: p.MenteeDomains(), SurveyLanguages: p.Languages(), RetentionYears: p.RetentionYears}
 }
 
 // passwordLinkView is a set-password link, shown once to whoever made it.

@@ -60,5 +60,5 @@ func emailOutcome(job *rivertype.JobRow, err error) string {
 
 // JobKinds are every job kind the service runs.
 func JobKinds() []string {
-	return append(EmailKinds(), ExpireLinksArgs{}.Kind(), MixArgs{}.Kind(), ReleaseArgs{}.Kind())
+	return append(EmailKinds(), ExpireLinksArgs{}.Kind(), MixArgs{}.Kind(), ReleaseArgs{}.Kind(), RetentionArgs{}.Kind())
 }

@@ -44,6 +44,9 @@ type Config struct {
 	PollInterval time.Duration
 	// Observer, when set, counts emails and releases for monitoring.
 	Observer Observer
+	// AuditRetentionYears is how long audit entries are kept; 0 means
+	// models.DefaultRetentionYears.
+	AuditRetentionYears int
 	// Clock, when set, is the time the job queue schedules and runs by, for
 	// tests that move time forward; it should be the database's clock.
 	Clock func() time.Time
@@ -83,6 +86,7 @@ func New(db *models.DB, cfg Config) (*Service, error) {
 	}
 	cfg.Workers = cmpOr(cfg.Workers, DefaultWorkers)
 	cfg.MaxAttempts = cmpOr(cfg.MaxAttempts, DefaultMaxAttempts)
+	cfg.AuditRetentionYears = cmpOr(cfg.AuditRetentionYears, models.DefaultRetentionYears)
 	if cfg.PollInterval <= 0 {
 		cfg.PollInterval = DefaultPollInterval
 	}
@@ -96,6 +100,7 @@ func New(db *models.DB, cfg Config) (*Service, error) {
 	river.AddWorker(workers, &sendFeedbackReadyWorker{s: s})
 	river.AddWorker(workers, &mixWorker{s: s})
 	river.AddWorker(workers, &releaseWorker{s: s})
+	river.AddWorker(workers, &retentionWorker{s: s})
 	driver, err := db.RiverDriver()
 	if err != nil {
 		return nil, err
@@ -108,13 +113,17 @@ func New(db *models.DB, cfg Config) (*Service, error) {
 		FetchPollInterval: cfg.PollInterval,
 		FetchCooldown:     min(cfg.PollInterval, 100*time.Millisecond),
 		JobTimeout:        2 * time.Minute,
+		// Finished jobs (see retention.go).
+		CompletedJobRetentionPeriod: CompletedJobRetention,
+		CancelledJobRetentionPeriod: CancelledJobRetention,
+		DiscardedJobRetentionPeriod: DiscardedJobRetention,
 		PeriodicJobs: append([]*river.PeriodicJob{
 			// The leader sweeps expired links once a minute, whichever
 			// instance it is.
 			river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
 				func() (river.JobArgs, *river.InsertOpts) { return ExpireLinksArgs{}, nil },
 				&river.PeriodicJobOpts{RunOnStart: true, ID: "expire_links"}),
-		}, releasePeriodicJobs()...),
+		}, append(releasePeriodicJobs(), retentionPeriodicJob())...),
 	}
 	if cfg.Clock != nil {
 		rc.Test.Time = clockTime(cfg.Clock)

@@ -59,11 +59,19 @@ const (
 	// the command line. Its detail says "test email" and the outcome,
 	// never the address it went to.
 	ActionMailTest = "mail.test"
+	// Retention: a program's data past its retention_years purged, and
+	// the audit log's own old entries. Detail holds counts per kind and
+	// the cutoff, nothing about a person.
+	ActionRetentionPurge      = "retention.purge"
+	ActionRetentionAuditPurge = "retention.audit_purge"
 )
 
 // ActorOperator is AuditEntry.Actor for someone at the command line: they
 // have no account (ActorID is nil) but are not anonymous either.
 const ActorOperator = "operator"
+
+// ActorSystem is AuditEntry.Actor for the service's own periodic jobs.
+const ActorSystem = "system"
 
 // AuditEntry is one line of the append-only audit log: who (ActorID, nil
 // for someone not signed in; Actor is ActorOperator for the command line),

@@ -47,6 +47,8 @@ type DB struct {
 	sums sumsKeys
 	// Published instrument versions read so far (instrument_version.go).
 	instruments instrumentCache
+	// The key rate_limits rows are hashed with (rate_limit.go).
+	rateKeys rateKeys
 }
 
 // ParseURL splits a database URL into dialect and driver DSN.

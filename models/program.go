@@ -34,6 +34,9 @@ type Program struct {
 	// SurveyLanguages is the comma-separated, ordered list of languages
 	// its survey links offer (see Languages).
 	SurveyLanguages string `gorm:"not null"`
+	// RetentionYears is how long its released data, closed links and
+	// meetings are kept after their window closes (see PurgeProgram).
+	RetentionYears int `gorm:"not null"`
 	DeliverySettings
 	WindowSettings
 }
@@ -61,6 +64,12 @@ func (d *DB) CreateProgram(ctx context.Context, p *Program) error {
 	}
 	if p.SurveyLanguages == "" {
 		p.SurveyLanguages = DefaultSurveyLanguage
+	}
+	if p.RetentionYears == 0 {
+		p.RetentionYears = DefaultRetentionYears
+	}
+	if err := validRetention(p.RetentionYears); err != nil {
+		return err
 	}
 	p.CreatedAt = d.now()
 	if err := d.db(ctx).Create(p).Error; err != nil {

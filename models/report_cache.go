@@ -29,7 +29,7 @@ type programPeriod struct {
 }
 
 type cachedTallies struct {
-	version [2]int64
+	version [3]int64
 	programFigures
 }
 
@@ -64,16 +64,18 @@ const maxCachedPeriods = 64
 // period since it was filled. A release writes its moments in its own
 // transaction, so the version covers them.
 func (d *DB) cachedProgramTallies(ctx context.Context, p *Program, period surveys.Period) (programFigures, error) {
-	var v struct{ Rows, Responses int64 }
+	var v struct{ Rows, Responses, Last int64 }
 	// Every release of the program counts (its variance components are
-	// summed over all of them); the responses of the period's.
-	err := d.db(ctx).Raw(`SELECT count(*) AS rows, coalesce(sum(CASE WHEN window_id BETWEEN ? AND ? THEN responses END), 0) AS responses
+	// summed over all of them); the responses of the period's. The last
+	// id tells a retention purge followed by as many new releases apart.
+	err := d.db(ctx).Raw(`SELECT count(*) AS rows, coalesce(sum(CASE WHEN window_id BETWEEN ? AND ? THEN responses END), 0) AS responses,
+		coalesce(max(id), 0) AS last
 		FROM report_releases WHERE program_id = ?`, period.From, period.To, p.ID).Scan(&v).Error
 	if err != nil {
 		return programFigures{}, fmt.Errorf("read program version: %w", err)
 	}
 	key := programPeriod{p.ID, period, p.MinResponses, p.MinMentees}
-	version := [2]int64{v.Rows, v.Responses}
+	version := [3]int64{v.Rows, v.Responses, v.Last}
 	c := &d.programCache
 	c.mu.Lock()
 	e, ok := c.entries[key]

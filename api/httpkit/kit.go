@@ -88,7 +88,7 @@ func NewKit(db *models.DB, cfg Config) *Kit {
 		cfg.Metrics = metrics.New(db)
 	}
 	acc := accounts.New(db, AccountsConfig(cfg.BaseURL, cfg.Delivery))
-	return &Kit{DB: db, Cfg: cfg, Log: cfg.Logger, limits: newRateLimits(cfg), after: newAfterResponse(),
+	return &Kit{DB: db, Cfg: cfg, Log: cfg.Logger, limits: newRateLimits(db, cfg), after: newAfterResponse(),
 		Accounts: acc, Growth: growth.New(db, acc), Metrics: cfg.Metrics}
 }
 

@@ -1,6 +1,7 @@
 package httpkit
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/mentorpulse/mentorpulse/models"
 	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
@@ -49,6 +51,17 @@ func ParseRateLimit(s string) (RateLimit, error) {
 	return RateLimit{Events: events, Per: d}, nil
 }
 
+// limiter takes and gives back tokens per key: in process (limiterSet) on
+// SQLite, where one instance runs, or in the database (dbLimiter) on
+// PostgreSQL, so that several instances enforce one limit between them.
+type limiter interface {
+	// allow takes one token for key, or says how long until one is
+	// available.
+	allow(ctx context.Context, key string, now time.Time) (bool, time.Duration, error)
+	// giveBack returns a token allow took for key.
+	giveBack(ctx context.Context, key string, now time.Time) error
+}
+
 // limiterSet keeps one token bucket per key (an IP address or an account) in
 // process memory. Buckets idle long enough to have refilled are dropped.
 // The buckets are written here rather than taken from x/time/rate because
@@ -81,10 +94,9 @@ func (ls *limiterSet) refill(b *bucket, now time.Time) {
 	}
 }
 
-// allow takes one token for key, or says how long until one is available.
-func (ls *limiterSet) allow(key string, now time.Time) (bool, time.Duration) {
+func (ls *limiterSet) allow(_ context.Context, key string, now time.Time) (bool, time.Duration, error) {
 	if ls == nil || !ls.limit.Enabled() {
-		return true, 0
+		return true, 0, nil
 	}
 	ls.mu.Lock()
 	defer ls.mu.Unlock()
@@ -104,17 +116,16 @@ func (ls *limiterSet) allow(key string, now time.Time) (bool, time.Duration) {
 	ls.refill(b, now)
 	if b.tokens < 1 {
 		perToken := ls.limit.Per / time.Duration(ls.limit.Events)
-		return false, time.Duration((1 - b.tokens) * float64(perToken))
+		return false, time.Duration((1 - b.tokens) * float64(perToken)), nil
 	}
 	b.tokens--
-	return true, 0
+	return true, 0, nil
 }
 
-// giveBack returns a token allow took for key. A bucket dropped meanwhile
-// was full anyway.
-func (ls *limiterSet) giveBack(key string, now time.Time) {
+// giveBack returns a token; a bucket dropped meanwhile was full anyway.
+func (ls *limiterSet) giveBack(_ context.Context, key string, now time.Time) error {
 	if ls == nil || !ls.limit.Enabled() {
-		return
+		return nil
 	}
 	ls.mu.Lock()
 	defer ls.mu.Unlock()
@@ -122,29 +133,43 @@ func (ls *limiterSet) giveBack(key string, now time.Time) {
 		ls.refill(b, now)
 		b.tokens = min(float64(ls.limit.Events), b.tokens+1)
 	}
+	return nil
 }
 
 // rateLimits are the server's limiters.
 type rateLimits struct {
-	loginIP, loginAccount, surveyIP *limiterSet
+	loginIP, loginAccount, surveyIP limiter
 	// resetIP and resetAccount bound forgotten-password requests with the
 	// sign-in settings, in buckets of their own.
-	resetIP, resetAccount *limiterSet
+	resetIP, resetAccount limiter
 	// requestIP and requestAddress bound QR link requests (/r/{code}) the
 	// same way, in buckets of their own.
-	requestIP, requestAddress *limiterSet
+	requestIP, requestAddress limiter
 	now                       func() time.Time
 }
 
-func newRateLimits(cfg Config) *rateLimits {
+// newRateLimits builds the limiters, in the database on PostgreSQL and in
+// process on SQLite. Each has a name of its own, which keeps its buckets
+// apart from the others' in the database.
+func newRateLimits(db *models.DB, cfg Config) *rateLimits {
+	var sweep *dbSweep
+	if db.Dialect == models.Postgres {
+		sweep = &dbSweep{db: db, log: cfg.Logger}
+	}
+	pick := func(name string, l RateLimit) limiter {
+		if sweep == nil {
+			return newLimiterSet(l)
+		}
+		return &dbLimiter{db: db, bucket: models.RateBucket{Limiter: name, Events: l.Events, Per: l.Per}, sweep: sweep}
+	}
 	return &rateLimits{
-		loginIP:        newLimiterSet(cfg.LoginIPLimit),
-		loginAccount:   newLimiterSet(cfg.LoginAccountLimit),
-		surveyIP:       newLimiterSet(cfg.SurveyIPLimit),
-		resetIP:        newLimiterSet(cfg.LoginIPLimit),
-		resetAccount:   newLimiterSet(cfg.LoginAccountLimit),
-		requestIP:      newLimiterSet(cfg.LoginIPLimit),
-		requestAddress: newLimiterSet(cfg.LoginAccountLimit),
+		loginIP:        pick("login_ip", cfg.LoginIPLimit),
+		loginAccount:   pick("login_account", cfg.LoginAccountLimit),
+		surveyIP:       pick("survey_ip", cfg.SurveyIPLimit),
+		resetIP:        pick("reset_ip", cfg.LoginIPLimit),
+		resetAccount:   pick("reset_account", cfg.LoginAccountLimit),
+		requestIP:      pick("request_ip", cfg.LoginIPLimit),
+		requestAddress: pick("request_address", cfg.LoginAccountLimit),
 		now:            time.Now,
 	}
 }
@@ -159,6 +184,18 @@ func TooMany(c echo.Context, wait time.Duration, what string) error {
 	return surveys.Errorf(surveys.ERATELIMITED, "too many %s from here; try again in %d seconds", what, secs)
 }
 
+// take takes a token for key from l, answering 429 when there is none.
+func (s *Kit) take(c echo.Context, l limiter, key, what string) error {
+	ok, wait, err := l.allow(c.Request().Context(), key, s.limits.now())
+	if err != nil {
+		return fmt.Errorf("rate limit: %w", err)
+	}
+	if !ok {
+		return TooMany(c, wait, what)
+	}
+	return nil
+}
+
 // AllowSignIn applies the per-IP and the per-account sign-in limits before
 // the password is checked. Every attempt takes a token from the IP's
 // bucket, since each costs a password hash whatever its outcome; the
@@ -166,15 +203,20 @@ func TooMany(c echo.Context, wait time.Duration, what string) error {
 // limit, and given back by the returned function when the attempt turns out
 // not to be a failure: only failed sign-ins count against an account.
 func (s *Kit) AllowSignIn(c echo.Context, email string) (notFailed func(), err error) {
-	now := s.limits.now()
-	if ok, wait := s.limits.loginIP.allow(c.RealIP(), now); !ok {
-		return nil, TooMany(c, wait, "sign-in attempts")
+	if err := s.take(c, s.limits.loginIP, c.RealIP(), "sign-in attempts"); err != nil {
+		return nil, err
 	}
 	key := strings.ToLower(strings.TrimSpace(email))
-	if ok, wait := s.limits.loginAccount.allow(key, now); !ok {
-		return nil, TooMany(c, wait, "sign-in attempts for this account")
+	if err := s.take(c, s.limits.loginAccount, key, "sign-in attempts for this account"); err != nil {
+		return nil, err
 	}
-	return func() { s.limits.loginAccount.giveBack(key, s.limits.now()) }, nil
+	ctx := context.WithoutCancel(c.Request().Context())
+	return func() {
+		if err := s.limits.loginAccount.giveBack(ctx, key, s.limits.now()); err != nil {
+			// The account keeps one token less until it refills.
+			s.Log.Warn("give back a sign-in token", "err", err)
+		}
+	}, nil
 }
 
 // LimitSurveys bounds requests per IP to the public survey endpoints, which
@@ -182,8 +224,8 @@ func (s *Kit) AllowSignIn(c echo.Context, email string) (notFailed func(), err e
 // to hammer the database. The survey route groups (pages and JSON) take it.
 func (s *Kit) LimitSurveys(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if ok, wait := s.limits.surveyIP.allow(c.RealIP(), s.limits.now()); !ok {
-			return TooMany(c, wait, "requests")
+		if err := s.take(c, s.limits.surveyIP, c.RealIP(), "requests"); err != nil {
+			return err
 		}
 		return next(c)
 	}
@@ -193,14 +235,10 @@ func (s *Kit) LimitSurveys(next echo.HandlerFunc) echo.HandlerFunc {
 // requests (siblings of the sign-in limits, with the same settings, so
 // requesting resets cannot lock anyone out of signing in).
 func (s *Kit) AllowResetRequest(c echo.Context, email string) error {
-	now := s.limits.now()
-	if ok, wait := s.limits.resetIP.allow(c.RealIP(), now); !ok {
-		return TooMany(c, wait, "requests")
+	if err := s.take(c, s.limits.resetIP, c.RealIP(), "requests"); err != nil {
+		return err
 	}
-	if ok, wait := s.limits.resetAccount.allow(strings.ToLower(email), now); !ok {
-		return TooMany(c, wait, "requests for this address")
-	}
-	return nil
+	return s.take(c, s.limits.resetAccount, strings.ToLower(email), "requests for this address")
 }
 
 // AllowLinkRequest applies the per-IP and per-address limits on QR link
@@ -208,21 +246,14 @@ func (s *Kit) AllowResetRequest(c echo.Context, email string) error {
 // trying addresses to see what happens asks many times. The limit depends
 // only on what was typed, never on whether it is a mentee's.
 func (s *Kit) AllowLinkRequest(c echo.Context, email string) error {
-	now := s.limits.now()
-	if ok, wait := s.limits.requestIP.allow(c.RealIP(), now); !ok {
-		return TooMany(c, wait, "requests")
+	if err := s.take(c, s.limits.requestIP, c.RealIP(), "requests"); err != nil {
+		return err
 	}
-	if ok, wait := s.limits.requestAddress.allow(strings.ToLower(strings.TrimSpace(email)), now); !ok {
-		return TooMany(c, wait, "requests for this address")
-	}
-	return nil
+	return s.take(c, s.limits.requestAddress, strings.ToLower(strings.TrimSpace(email)), "requests for this address")
 }
 
 // AllowPasswordForm applies the per-IP sign-in limit to set-password form
 // posts, which guess at nothing but still cost a password hash each.
 func (s *Kit) AllowPasswordForm(c echo.Context) error {
-	if ok, wait := s.limits.loginIP.allow(c.RealIP(), s.limits.now()); !ok {
-		return TooMany(c, wait, "attempts")
-	}
-	return nil
+	return s.take(c, s.limits.loginIP, c.RealIP(), "attempts")
 }

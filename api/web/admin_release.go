@@ -16,7 +16,7 @@ import (
 )
 
 // releaseFieldNames are the release form's inputs, in page order.
-var releaseFieldNames = []string{"release_window", "academic_year_start_month", "min_mentees", "mentee_email_domains", "survey_languages"}
+var releaseFieldNames = []string{"release_window", "academic_year_start_month", "min_mentees", "retention_years", "mentee_email_domains", "survey_languages"}
 
 // releaseFields names the release inputs of one program's row.
 func releaseFields(id int64) []formField {
@@ -25,6 +25,7 @@ func releaseFields(id int64) []formField {
 		{Name: "release_window", ID: "window-" + n, Label: "Release window"},
 		{Name: "academic_year_start_month", ID: "yearstart-" + n, Label: "Academic year starts in"},
 		{Name: "min_mentees", ID: "mentees-" + n, Label: "Minimum mentees"},
+		{Name: "retention_years", ID: "retention-" + n, Label: "Keep data (years)"},
 		{Name: "mentee_email_domains", ID: "domains-" + n, Label: "Mentee email domains"},
 		{Name: "survey_languages", ID: "languages-" + n, Label: "Survey languages"},
 	}
@@ -67,6 +68,18 @@ func (s *Server) updateReleaseForm(c echo.Context) error {
 			d.Release.add(fields, f.name, "is required")
 		default:
 			*f.target = &n
+		}
+	}
+	// Like the languages, a form without the field leaves retention alone.
+	if _, ok := c.Request().PostForm["retention_years"]; ok {
+		n, set, msg := formInt(c, "retention_years")
+		switch {
+		case msg != "":
+			d.Release.add(fields, "retention_years", msg)
+		case !set:
+			d.Release.add(fields, "retention_years", "is required")
+		default:
+			in.RetentionYears = &n
 		}
 	}
 	domains := splitDomains(c.FormValue("mentee_email_domains"))
@@ -114,7 +127,15 @@ func releaseSummary(p *models.Program) string {
 	} else {
 		out += "; no mentee domains: every mentee must be on the roster."
 	}
-	return out + " " + languagesSummary(p.Languages())
+	return out + " " + languagesSummary(p.Languages()) + " " + retentionSummary(p.RetentionYears)
+}
+
+// retentionSummary says how long a program's data is kept.
+func retentionSummary(years int) string {
+	if years == 1 {
+		return "Data is kept 1 year after its window closes."
+	}
+	return "Data is kept " + strconv.Itoa(years) + " years after its window closes."
 }
 
 // languageChoices lists the survey languages a program may offer, as

@@ -37,6 +37,8 @@ type Config struct {
 	SMTPURL            string
 	MailFrom           string
 	SecretKey          string
+	// AuditRetentionYears is how long audit entries are kept.
+	AuditRetentionYears int
 	// ClockOffset shifts the service's clock (tests and demos only).
 	ClockOffset time.Duration
 }
@@ -45,7 +47,7 @@ type Config struct {
 // table is written from the same facts.
 var configVars = [][3]string{
 	{"MENTORPULSE_DATABASE_URL", models.DefaultURL, "postgres://… or postgresql://… for PostgreSQL; sqlite:PATH (or sqlite::memory:) for the embedded SQLite"},
-	{"MENTORPULSE_ADDR", ":8080", "address serve listens on"},
+	{"MENTORPULSE_ADDR", "127.0.0.1:8080", "address serve listens on (this machine only by default: the demo's passwords are published; the container sets :8080)"},
 	{"MENTORPULSE_METRICS_ADDR", "", "address of a separate listener serving Prometheus metrics at /metrics (e.g. 127.0.0.1:9090); unset: none. Never the public address"},
 	{"MENTORPULSE_BASE_URL", "http://localhost:8080", "public origin that survey links are built on"},
 	{"MENTORPULSE_LOG_LEVEL", "info", "debug, info, warn or error"},
@@ -62,6 +64,7 @@ var configVars = [][3]string{
 	{"MENTORPULSE_SMTP_URL", "", "smtp://user:pass@host:port (STARTTLS when offered) or smtps://… (implicit TLS); unset: emails are written to the log"},
 	{"MENTORPULSE_MAIL_FROM", delivery.DefaultFrom, "sender of survey emails"},
 	{"MENTORPULSE_SECRET_KEY", "", "at least 32 characters; seals links waiting for email and mentees' running sums of open groups (unset: keys generated into the database)"},
+	{"MENTORPULSE_AUDIT_RETENTION_YEARS", "7", "years the audit log keeps an entry (at least 1); each program's data has its own retention_years"},
 	{"MENTORPULSE_CLOCK_OFFSET", "", "testing only: a Go duration such as 2200h added to the clock of every time-based rule (release windows, link expiry, jobs); unset in production"},
 }
 
@@ -116,6 +119,9 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	if c.TrustProxy, err = strconv.ParseBool(get("MENTORPULSE_TRUST_PROXY")); err != nil {
 		return c, fmt.Errorf("MENTORPULSE_TRUST_PROXY: use true or false")
 	}
+	if c.AuditRetentionYears, err = strconv.Atoi(get("MENTORPULSE_AUDIT_RETENTION_YEARS")); err != nil {
+		return c, fmt.Errorf("MENTORPULSE_AUDIT_RETENTION_YEARS: %q is not a whole number of years", get("MENTORPULSE_AUDIT_RETENTION_YEARS"))
+	}
 	if v := get("MENTORPULSE_CLOCK_OFFSET"); v != "" {
 		if c.ClockOffset, err = time.ParseDuration(v); err != nil {
 			return c, fmt.Errorf("MENTORPULSE_CLOCK_OFFSET: %q is not a duration like 2200h", v)
@@ -162,6 +168,9 @@ func (c Config) Validate() error {
 	}
 	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
 		return fmt.Errorf("MENTORPULSE_MAIL_FROM: %q is not an address like \"Mentorpulse <feedback@example.org>\"", c.MailFrom)
+	}
+	if c.AuditRetentionYears < models.MinRetentionYears || c.AuditRetentionYears > models.MaxRetentionYears {
+		return fmt.Errorf("MENTORPULSE_AUDIT_RETENTION_YEARS must be from %d to %d", models.MinRetentionYears, models.MaxRetentionYears)
 	}
 	if c.SecretKey != "" && len(c.SecretKey) < delivery.MinSecretLength {
 		return fmt.Errorf("MENTORPULSE_SECRET_KEY must have at least %d characters (e.g. openssl rand -base64 32)", delivery.MinSecretLength)

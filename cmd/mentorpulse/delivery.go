@@ -16,7 +16,8 @@ func newDelivery(ctx context.Context, e *env, db *models.DB, obs delivery.Observ
 	if err != nil {
 		return nil, nil, err
 	}
-	cfg := delivery.Config{BaseURL: e.cfg.BaseURL, From: e.cfg.MailFrom, Keyring: keys, Logger: e.log, Observer: obs}
+	cfg := delivery.Config{BaseURL: e.cfg.BaseURL, From: e.cfg.MailFrom, Keyring: keys, Logger: e.log,
+		AuditRetentionYears: e.cfg.AuditRetentionYears, Observer: obs}
 	if e.cfg.ClockOffset != 0 {
 		// Jobs fall due by the shifted clock too.
 		cfg.Clock = func() time.Time { return db.Now() }

@@ -60,6 +60,8 @@ func commands() []command {
 		{"meetings", "record meetings in bulk: meetings import FILE.csv", cmdMeetings},
 		{"mail", "check the mail server: mail test --to ADDRESS", cmdMail},
 		{"demo", "fill an empty database with demo data", cmdDemo},
+		{"backup", "copy the SQLite database while it runs: backup FILE (PostgreSQL: pg_dump)", cmdBackup},
+		{"move", "copy this SQLite database into an empty PostgreSQL one: move --to postgres://…", cmdMove},
 		{"healthcheck", "exit 0 when the local service is ready (for containers)", cmdHealthcheck},
 	}
 }
