@@ -344,6 +344,9 @@ func matrixRows(f *acctFixture) map[string]matrixRow {
 			url.Values{"reminder_after_days": {"3"}, "max_reminders": {"1"}, "link_lifetime_days": {"14"}})},
 		"POST /admin/programs/:id/release": {want: page(303, 403, 403, 403, 403), req: formReq("/admin/programs/"+a+"/release",
 			url.Values{"release_window": {"quarter"}, "academic_year_start_month": {"7"}, "min_mentees": {"3"}, "mentee_email_domains": {"student.example"}})},
+		"GET /admin/status": {want: page(200, 403, 403, 403, 403), req: pathReq("/admin/status")},
+		"POST /admin/status/test-email": {want: page(200, 403, 403, 403, 403), req: formReq("/admin/status/test-email",
+			url.Values{"to": {"matrix.desk@hospital.example"}})},
 		"POST /home/meetings": {want: page(403, 403, 403, 303, 303), req: func(f *acctFixture, who int) matrixReq {
 			return formReq("/home/meetings", url.Values{"meeting_date": {"2026-03-01"}, "mentee_email": {unique("page-mentee") + "@student.example"}})(f, who)
 		}},

@@ -93,6 +93,7 @@ func TestPageFormsRefuseMissingOrWrongCSRFToken(t *testing.T) {
 		"POST /admin/programs/:id":                             {f.admin, "/admin/programs/" + a, url.Values{"min_responses": {"3"}}},
 		"POST /admin/programs/:id/delivery":                    {f.admin, "/admin/programs/" + a + "/delivery", url.Values{"reminder_after_days": {"7"}, "max_reminders": {"2"}, "link_lifetime_days": {"30"}}},
 		"POST /admin/programs/:id/release":                     {f.admin, "/admin/programs/" + a + "/release", url.Values{"release_window": {"month"}, "academic_year_start_month": {"1"}, "min_mentees": {"9"}}},
+		"POST /admin/status/test-email":                        {f.admin, "/admin/status/test-email", url.Values{"to": {"csrf.desk@hospital.example"}}},
 		"POST /home/meetings":                                  {f.resA1, "/home/meetings", url.Values{"meeting_date": {"2026-03-01"}, "mentee_email": {"csrf@student.example"}}},
 		"POST /programs/:id/roster/meetings/import":            {f.dirA, roster + "/meetings/import", url.Values{"meetings_csv": {"res.a1@example.org,csrf2@student.example,2026-03-01"}}},
 		"POST /logout":                                         {f.resA1, "/logout", nil},
