@@ -42,7 +42,7 @@ func (s *Kit) StartSession(c echo.Context, email, password string) (*models.User
 	var sess *models.Session
 	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
 		var err error
-		if value, sess, err = s.DB.CreateSession(ctx, u.ID, s.SessionLimits()); err != nil {
+		if value, sess, err = s.DB.CreateDeviceSession(ctx, u.ID, s.SessionLimits(), DeviceOf(c.Request().UserAgent())); err != nil {
 			return err
 		}
 		return s.DB.Audit(ctx, models.AuditEntry{ActorID: &u.ID, Action: models.ActionSignIn, Target: UserTarget(u.ID), ProgramID: u.ProgramID})
