@@ -332,3 +332,37 @@ func TestSSOOnlyAllRefusesEveryPassword(t *testing.T) {
 		t.Errorf("a resident's password: %d %s", w.Code, w.Body)
 	}
 }
+
+// A provider that cannot be reached does not stop the service: the start
+// says so (503, logged with the reason) and passwords still work; someone
+// who cancels at the provider is told they were not signed in.
+func TestSSOProviderDownOrCancelled(t *testing.T) {
+	down := httptest.NewServer(http.NotFoundHandler())
+	down.Close()
+	logs := &syncBuffer{}
+	f := newAcctFixture(t, api.Config{OIDC: &api.OIDCConfig{Issuer: down.URL, ClientID: "c", ClientSecret: "s", Name: "Hospital SSO"},
+		Logger: slog.New(slog.NewTextHandler(logs, nil))})
+	w := f.do("GET", "/auth/oidc/start", "", "", func(r *http.Request) { r.Header.Set("Accept", "text/html") })
+	if w.Code != http.StatusServiceUnavailable || !strings.Contains(w.Body.String(), "Hospital SSO cannot be reached") {
+		t.Errorf("start with the provider down: %d\n%s", w.Code, w.Body)
+	}
+	if !strings.Contains(logs.String(), "discovery document cannot be read") {
+		t.Errorf("the outage is not logged:\n%s", logs)
+	}
+	body, _ := json.Marshal(map[string]string{"email": f.dirA.Email, "password": acctPassword})
+	if w := f.do("POST", "/api/v1/session", "application/json", string(body)); w.Code != http.StatusOK {
+		t.Errorf("password sign-in with the provider down: %d", w.Code)
+	}
+
+	sf := newSSOFixture(t, "none")
+	flow, cb := sf.begin(sf.dirA.Email, nil, false)
+	u, _ := url.Parse(cb)
+	q := u.Query()
+	q.Del("code")
+	q.Set("error", "access_denied")
+	u.RawQuery = q.Encode()
+	resp, page := sf.get(u.String(), flow)
+	if resp.StatusCode != http.StatusUnauthorized || sessionCookie(resp) != nil || !strings.Contains(page, "Hospital SSO did not sign you in") {
+		t.Errorf("cancelled at the provider: %d\n%s", resp.StatusCode, page)
+	}
+}
