@@ -21,6 +21,9 @@ type Config struct {
 	// (delivery.Service, when a mail server is configured); nil shows each
 	// link once to whoever added the member instead.
 	SetupEmails SetupEmails
+	// SessionLimits are the deployment's session timeouts; a session past
+	// them is not listed on the account page. Zero values are the defaults.
+	SessionLimits models.SessionLimits
 }
 
 // SetupEmails queues the email of a set-password link just made, in the

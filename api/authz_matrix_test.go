@@ -177,6 +177,11 @@ func matrixRows(f *acctFixture) map[string]matrixRow {
 			}
 			return matrixReq{path: "/api/v1/tokens/" + strconv.FormatInt(t.ID, 10)}
 		}},
+		// One's own sessions: every role alike (account_page_test.go).
+		"GET /api/v1/sessions": {want: signedIn(200, 200, 200, 200, 200), req: pathReq("/api/v1/sessions")},
+		"DELETE /api/v1/sessions/:id": {want: signedIn(204, 204, 204, 204, 204), req: func(f *acctFixture, who int) matrixReq {
+			return matrixReq{path: "/api/v1/sessions/" + f.otherSession(f.ownerOf(who))}
+		}},
 		"POST /api/v1/programs": {want: signedIn(201, 403, 403, 403, 403), req: func(*acctFixture, int) matrixReq {
 			return matrixReq{path: "/api/v1/programs", contentType: "application/json", body: `{"name":"` + unique("Program ") + `","min_responses":4}`}
 		}},
@@ -265,8 +270,22 @@ func matrixRows(f *acctFixture) map[string]matrixRow {
 
 		// Signed-in pages: no valid session sends the browser to the sign-in
 		// page (303); a revoked bearer token is refused outright.
-		"GET /":           {want: page(303, 303, 303, 303, 303), req: pathReq("/")},
-		"GET /programs":   {want: page(200, 200, 200, 403, 403), req: pathReq("/programs")},
+		"GET /":         {want: page(303, 303, 303, 303, 303), req: pathReq("/")},
+		"GET /programs": {want: page(200, 200, 200, 403, 403), req: pathReq("/programs")},
+		// The account page: everyone's own, whatever their role.
+		"GET /account":                      {want: page(200, 200, 200, 200, 200), req: pathReq("/account")},
+		"POST /account/sessions/end-others": {want: page(303, 303, 303, 303, 303), req: formReq("/account/sessions/end-others", nil)},
+		"POST /account/sessions/:id/end": {want: page(303, 303, 303, 303, 303), req: func(f *acctFixture, who int) matrixReq {
+			return formReq("/account/sessions/"+f.otherSession(f.ownerOf(who))+"/end", nil)(f, who)
+		}},
+		"POST /account/tokens": {want: page(200, 200, 200, 200, 200), req: formReq("/account/tokens", url.Values{"name": {"matrix script"}})},
+		"POST /account/tokens/:id/revoke": {want: page(303, 303, 303, 303, 303), req: func(f *acctFixture, who int) matrixReq {
+			t, _, err := f.db.CreateAPIToken(context.Background(), f.ownerOf(who).ID, "to revoke")
+			if err != nil {
+				f.t.Fatal(err)
+			}
+			return formReq("/account/tokens/"+strconv.FormatInt(t.ID, 10)+"/revoke", nil)(f, who)
+		}},
 		"GET /home":       {want: page(403, 403, 403, 200, 200), req: pathReq("/home")},
 		"POST /home/code": {want: page(403, 403, 403, 200, 200), req: formReq("/home/code", nil)},
 		// The growth pages are the resident's own (a goal of another

@@ -156,6 +156,11 @@ func TestSSOSignsInAKnownUser(t *testing.T) {
 		t.Errorf("session.sign_in details %q, want one oidc:Hospital SSO", got)
 	}
 
+	if w := f.do("GET", "/account", "", "", withSession(cookie, "")); w.Code != http.StatusOK ||
+		!strings.Contains(w.Body.String(), "<strong>Single sign-on:</strong> with Hospital SSO") {
+		t.Errorf("the account page does not list single sign-on: %d\n%s", w.Code, w.Body)
+	}
+
 	// The same session as a password's: CSRF on forms, and sign-out ends it.
 	if w := f.do("POST", "/logout", "application/x-www-form-urlencoded", "", withSession(cookie, "")); w.Code != http.StatusForbidden {
 		t.Errorf("sign-out without the CSRF token: %d, want 403", w.Code)

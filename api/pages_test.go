@@ -70,6 +70,15 @@ func TestPageFormsRefuseMissingOrWrongCSRFToken(t *testing.T) {
 	a := strconv.FormatInt(f.progA.ID, 10)
 	pending := f.pendingMentee("csrf.pending@elsewhere.example")
 	mid := strconv.FormatInt(pending.ID, 10)
+	otherCookie, _ := f.session(f.resA1)
+	otherSess, _, err := f.db.SessionByToken(context.Background(), otherCookie, models.SessionLimits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keptToken, _, err := f.db.CreateAPIToken(context.Background(), f.resA1.ID, "kept")
+	if err != nil {
+		t.Fatal(err)
+	}
 	forms := map[string]struct {
 		as   *models.User
 		path string
@@ -97,6 +106,10 @@ func TestPageFormsRefuseMissingOrWrongCSRFToken(t *testing.T) {
 		"POST /home/meetings":                                  {f.resA1, "/home/meetings", url.Values{"meeting_date": {"2026-03-01"}, "mentee_email": {"csrf@student.example"}}},
 		"POST /programs/:id/roster/meetings/import":            {f.dirA, roster + "/meetings/import", url.Values{"meetings_csv": {"res.a1@example.org,csrf2@student.example,2026-03-01"}}},
 		"POST /logout":                                         {f.resA1, "/logout", nil},
+		"POST /account/sessions/end-others":                    {f.resA1, "/account/sessions/end-others", nil},
+		"POST /account/sessions/:id/end":                       {f.resA1, "/account/sessions/" + otherSess.PublicID() + "/end", nil},
+		"POST /account/tokens":                                 {f.resA1, "/account/tokens", url.Values{"name": {"csrf token"}}},
+		"POST /account/tokens/:id/revoke":                      {f.resA1, "/account/tokens/" + strconv.FormatInt(keptToken.ID, 10) + "/revoke", nil},
 		"POST /programs/:id/instruments":                       {f.dirA, "/programs/" + a + "/instruments", url.Values{"from_key": {"resident-mentor"}, "from_version": {"1"}}},
 		"POST /programs/:id/instruments/import":                {f.dirA, "/programs/" + a + "/instruments/import", nil},
 		"POST /programs/:id/instruments/:key/:version":         {f.dirA, "/programs/" + a + "/instruments/resident-mentor/1", url.Values{"action": {"save"}}},
@@ -134,6 +147,12 @@ func TestPageFormsRefuseMissingOrWrongCSRFToken(t *testing.T) {
 		}
 	}
 	ctx := context.Background()
+	if _, _, err := f.db.SessionByToken(ctx, otherCookie, models.SessionLimits{}); err != nil {
+		t.Errorf("a session was ended without the CSRF token: %v", err)
+	}
+	if ts, _ := f.db.APITokens(ctx, f.resA1.ID); len(ts) != 2 || ts[0].RevokedAt != nil {
+		t.Errorf("API tokens changed without the CSRF token: %+v", ts)
+	}
 	if links, _ := f.db.ListInvitations(ctx, models.InvitationFilter{ResidentID: f.resA1.ID}); len(links) != 0 {
 		t.Errorf("a link was made without the CSRF token: %d", len(links))
 	}

@@ -65,6 +65,10 @@ func (s *Server) registerAccountRoutes(v1 *echo.Group) {
 	v1.POST("/tokens", s.createToken, auth...)
 	v1.GET("/tokens", s.listTokens, auth...)
 	v1.DELETE("/tokens/:id", s.revokeToken, auth...)
+	// The signed-in user's own sessions (session_list.go), as on the
+	// account page.
+	v1.GET("/sessions", s.listSessions, auth...)
+	v1.DELETE("/sessions/:id", s.endSession, auth...)
 
 	v1.POST("/programs", s.createProgram, append(auth, httpkit.RequireRole(models.RoleAdmin))...)
 	v1.GET("/programs", s.listPrograms, auth...)

@@ -1,12 +1,11 @@
 package api
 
 import (
-	"context"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+	"github.com/mentorpulse/mentorpulse/accounts"
 	"github.com/mentorpulse/mentorpulse/api/httpkit"
-	"github.com/mentorpulse/mentorpulse/models"
 )
 
 // signInRequest is the body of POST /api/v1/session.
@@ -41,37 +40,23 @@ func (s *Server) signOut(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
-// tokenRequest is the body of POST /api/v1/tokens.
-type tokenRequest struct {
-	Name string `json:"name" validate:"required,max=100,text"`
-}
-
 func (s *Server) createToken(c echo.Context) error {
-	var req tokenRequest
+	var req accounts.NewToken
 	if err := httpkit.BindJSON(c, &req, 4<<10); err != nil {
 		return err
 	}
-	u := httpkit.CurrentUser(c)
-	var t *models.APIToken
-	var secret string
-	err := s.DB.WithTx(c.Request().Context(), func(ctx context.Context) error {
-		var err error
-		if t, secret, err = s.DB.CreateAPIToken(ctx, u.ID, req.Name); err != nil {
-			return err
-		}
-		return s.Audit(ctx, c, models.AuditEntry{Action: models.ActionTokenCreate, Target: httpkit.TokenTarget(t.ID), ProgramID: u.ProgramID, Detail: t.Name})
-	})
+	t, err := s.Accounts.CreateMyToken(c.Request().Context(), httpkit.ActorOf(c), req)
 	if err != nil {
-		return err
+		return httpkit.AccountsError(c, err)
 	}
 	httpkit.NoStore(c)
-	return c.JSON(http.StatusCreated, createdTokenView{ID: t.ID, Name: t.Name, Token: secret})
+	return c.JSON(http.StatusCreated, createdTokenView{ID: t.Token.ID, Name: t.Token.Name, Token: t.Secret})
 }
 
 func (s *Server) listTokens(c echo.Context) error {
-	ts, err := s.DB.APITokens(c.Request().Context(), httpkit.CurrentUser(c).ID)
+	ts, err := s.Accounts.MyTokens(c.Request().Context(), httpkit.ActorOf(c))
 	if err != nil {
-		return err
+		return httpkit.AccountsError(c, err)
 	}
 	out := make([]tokenView, 0, len(ts))
 	for _, t := range ts {
@@ -86,16 +71,8 @@ func (s *Server) revokeToken(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	u := httpkit.CurrentUser(c)
-	err = s.DB.WithTx(c.Request().Context(), func(ctx context.Context) error {
-		t, err := s.DB.RevokeAPIToken(ctx, u.ID, id)
-		if err != nil {
-			return err
-		}
-		return s.Audit(ctx, c, models.AuditEntry{Action: models.ActionTokenRevoke, Target: httpkit.TokenTarget(t.ID), ProgramID: u.ProgramID, Detail: t.Name})
-	})
-	if err != nil {
-		return err
+	if _, err := s.Accounts.RevokeMyToken(c.Request().Context(), httpkit.ActorOf(c), id); err != nil {
+		return httpkit.AccountsError(c, err)
 	}
 	return c.NoContent(http.StatusNoContent)
 }

@@ -9,9 +9,13 @@ import (
 // Audit actions. Later areas add their own (e.g. "report.view") in the same
 // dotted form: area, then verb.
 const (
-	ActionSignIn         = "session.sign_in"
-	ActionSignInFailed   = "session.sign_in_failed"
-	ActionSignOut        = "session.sign_out"
+	ActionSignIn       = "session.sign_in"
+	ActionSignInFailed = "session.sign_in_failed"
+	ActionSignOut      = "session.sign_out"
+	// ActionSessionRevoke is a session ended from the account page or
+	// DELETE /api/v1/sessions/{id}: one of the user's other devices, or
+	// all of them at once (Detail says which and how many).
+	ActionSessionRevoke  = "session.revoke"
 	ActionTokenCreate    = "token.create"
 	ActionTokenRevoke    = "token.revoke"
 	ActionProgramCreate  = "program.create"

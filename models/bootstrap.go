@@ -65,6 +65,10 @@ func (d *DB) EnsureAdmin(ctx context.Context, email, password string) (*Bootstra
 			}
 		default:
 			u = &User{Email: email, Name: "Administrator", Role: RoleAdmin, PasswordHash: hash}
+			if hash != "" {
+				now := d.now()
+				u.PasswordSetAt = &now
+			}
 			if err := d.CreateUser(ctx, u); err != nil {
 				return fmt.Errorf("bootstrap admin: %w", err)
 			}

@@ -160,7 +160,7 @@ func (d *DB) UsePasswordLink(ctx context.Context, token, password string) (*User
 // transaction; every way of setting a password goes through it.
 func (d *DB) replacePassword(ctx context.Context, userID int64, hash string) error {
 	if err := d.db(ctx).Model(&User{}).Where("id = ?", userID).
-		Updates(map[string]any{"password_hash": hash, "updated_at": d.now()}).Error; err != nil {
+		Updates(map[string]any{"password_hash": hash, "password_set_at": d.now(), "updated_at": d.now()}).Error; err != nil {
 		return fmt.Errorf("set password: %w", err)
 	}
 	if err := d.DeleteUserSessions(ctx, userID); err != nil {

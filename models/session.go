@@ -31,6 +31,17 @@ type Session struct {
 	CreatedAt  time.Time
 	LastSeenAt time.Time
 	ExpiresAt  time.Time
+	// Device is a coarse summary of the browser ("Firefox on Windows"),
+	// never the user agent itself; "" for a session that did not say.
+	Device string `gorm:"not null"`
+}
+
+// PublicID names the session on the account page and in the JSON API. It is
+// derived from the stored id, so it needs no column, and it is not the
+// stored id: someone who reads it (over a shoulder, in a browser's history)
+// learns nothing that finds the session's row, let alone its cookie.
+func (s Session) PublicID() string {
+	return surveys.HashToken("session:" + s.IDHash)[:24]
 }
 
 // SessionLimits bounds a session's life: Idle since the last request, MaxAge
@@ -56,6 +67,12 @@ var errNoSession = surveys.Errorf(surveys.EUNAUTHORIZED, "sign in first; your se
 // which exists only here. Every sign-in gets a new id, so an id planted
 // before sign-in is never promoted (session fixation).
 func (d *DB) CreateSession(ctx context.Context, userID int64, lim SessionLimits) (string, *Session, error) {
+	return d.CreateDeviceSession(ctx, userID, lim, "")
+}
+
+// CreateDeviceSession is CreateSession for a browser that named its device
+// (a summary such as "Firefox on Windows", shown on the account page).
+func (d *DB) CreateDeviceSession(ctx context.Context, userID int64, lim SessionLimits, device string) (string, *Session, error) {
 	lim = lim.withDefaults()
 	token, hash := surveys.NewToken()
 	now := d.now()
@@ -66,6 +83,7 @@ func (d *DB) CreateSession(ctx context.Context, userID int64, lim SessionLimits)
 		CreatedAt:  now,
 		LastSeenAt: now,
 		ExpiresAt:  now.Add(lim.MaxAge),
+		Device:     device,
 	}
 	if err := d.db(ctx).Create(s).Error; err != nil {
 		return "", nil, fmt.Errorf("create session: %w", err)

@@ -53,8 +53,11 @@ type User struct {
 	PGYYear      *int   `gorm:"column:pgy_year"`
 	PasswordHash string `gorm:"not null"`
 	Active       bool   `gorm:"not null"`
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// PasswordSetAt is when the password was last set; nil when unknown
+	// (set before this was recorded) or when there is no password.
+	PasswordSetAt *time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 // MsgBadEmail is the field message for an email that NormalizeEmail refuses.

@@ -92,7 +92,9 @@ func NewKit(db *models.DB, cfg Config) *Kit {
 	if cfg.Metrics == nil {
 		cfg.Metrics = metrics.New(db)
 	}
-	acc := accounts.New(db, AccountsConfig(cfg.BaseURL, cfg.Delivery))
+	acfg := AccountsConfig(cfg.BaseURL, cfg.Delivery)
+	acfg.SessionLimits = models.SessionLimits{Idle: cfg.SessionIdleTimeout, MaxAge: cfg.SessionMaxAge}
+	acc := accounts.New(db, acfg)
 	k := &Kit{DB: db, Cfg: cfg, Log: cfg.Logger, limits: newRateLimits(db, cfg), after: newAfterResponse(),
 		Accounts: acc, Growth: growth.New(db, acc), Metrics: cfg.Metrics}
 	if cfg.OIDC != nil {

@@ -72,7 +72,7 @@ func (s *Kit) beginSession(c echo.Context, u *models.User, method string) (strin
 	var sess *models.Session
 	err := s.DB.WithTx(ctx, func(ctx context.Context) error {
 		var err error
-		if value, sess, err = s.DB.CreateSession(ctx, u.ID, s.SessionLimits()); err != nil {
+		if value, sess, err = s.DB.CreateDeviceSession(ctx, u.ID, s.SessionLimits(), DeviceOf(c.Request().UserAgent())); err != nil {
 			return err
 		}
 		return s.DB.Audit(ctx, models.AuditEntry{ActorID: &u.ID, Action: models.ActionSignIn, Target: UserTarget(u.ID), ProgramID: u.ProgramID, Detail: method})

@@ -47,6 +47,7 @@ func (s *Server) nav(c echo.Context) *navView {
 	default:
 		v.Links = []navLink{{Href: "/programs", Label: "Programs"}}
 	}
+	v.Links = append(v.Links, navLink{Href: "/account", Label: "Account"})
 	// A page's forms post below it (/home/links, /programs/1/roster/…):
 	// the header still shows where the user is.
 	path := c.Request().URL.Path

@@ -73,14 +73,19 @@ func (s *Server) ssoRefusedPage(c echo.Context, status int, title, detail string
 	return s.render(c, status, "error", messagePage{Title: title, Detail: detail, BackURL: "/login", BackLabel: "Back to sign-in"})
 }
 
-// signInMethods lists, for the account page, the ways u may sign in.
-func (s *Server) signInMethods(u *models.User) []string {
-	var out []string
-	if s.SSO != nil {
-		out = append(out, "Single sign-on with "+s.SSO.Name())
+// withSingleSignOn adds single sign-on to the account page's list of ways
+// in (account_methods.go) when a provider is configured, first, and says of
+// the password when "SSO only" covers u's role that it is not accepted.
+func (s *Server) withSingleSignOn(u *models.User, methods []signInMethod) []signInMethod {
+	if s.SSO == nil {
+		return methods
 	}
-	if s.Cfg.OIDC.PasswordAllowed(u.Role) {
-		out = append(out, "Password")
+	out := []signInMethod{{Label: "Single sign-on", Detail: "with " + s.SSO.Name()}}
+	for _, m := range methods {
+		if m.Label == "Password" && !s.Cfg.OIDC.PasswordAllowed(u.Role) {
+			m.Detail = "Not accepted for your account: sign in with " + s.SSO.Name() + "."
+		}
+		out = append(out, m)
 	}
 	return out
 }

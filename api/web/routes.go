@@ -41,6 +41,13 @@ func (s *Server) registerPages(e *httpkit.Routes) {
 	resident, director, admin := models.RoleResident, models.RoleDirector, models.RoleAdmin
 
 	e.GET("/", s.rootPage, s.Authenticate)
+	// Everyone's own account (account.go): any role.
+	own := append([]echo.MiddlewareFunc{formBody(maxFormBytes)}, page...)
+	e.GET("/account", s.accountPage, page...)
+	e.POST("/account/sessions/end-others", s.endOtherSessionsForm, own...)
+	e.POST("/account/sessions/:id/end", s.endSessionForm, own...)
+	e.POST("/account/tokens", s.createTokenForm, own...)
+	e.POST("/account/tokens/:id/revoke", s.revokeTokenForm, own...)
 	e.GET("/programs", s.programsPage, get(director, admin)...)
 
 	e.GET("/home", s.homePage, get(resident)...)
