@@ -95,6 +95,11 @@ func matrixRows(f *acctFixture) map[string]matrixRow {
 		"GET /readyz":   {public: true, want: same(200), req: pathReq("/readyz")},
 		"GET /static/*": {public: true, want: same(200), req: pathReq("/static/app.css")},
 		"GET /login":    {public: true, want: same(200), req: pathReq("/login")},
+		// Single sign-on (oidc_test.go): the start leads anyone to the
+		// provider; a callback without this browser's state is refused
+		// alike for everyone, signed in or not.
+		"GET /auth/oidc/start":    {public: true, want: same(302), req: pathReq("/auth/oidc/start?next=/home")},
+		"GET /auth/oidc/callback": {public: true, want: same(400), req: pathReq("/auth/oidc/callback?state=s&code=c")},
 		// The API's description is the same for everyone.
 		"GET /api/v1/openapi.json": {public: true, want: same(200), req: pathReq("/api/v1/openapi.json")},
 		// Signing in does not depend on who asks: whatever credentials the
@@ -406,7 +411,7 @@ func (f *acctFixture) credentials(who int, bearer bool) []func(*http.Request) {
 // otherwise. It runs once with session cookies and once with bearer tokens
 // (API routes), which must agree.
 func TestAuthorizationMatrix(t *testing.T) {
-	f := newAcctFixture(t, api.Config{})
+	f := newAcctFixture(t, api.Config{OIDC: newTestOP(t).config("none")})
 	rows := matrixRows(f)
 	var routes []string
 	seen := map[string]bool{}

@@ -21,6 +21,16 @@ import (
 // Config is what the HTTP layer needs to know about its deployment.
 type Config = httpkit.Config
 
+// OIDCConfig is the single sign-on provider's configuration.
+type OIDCConfig = httpkit.OIDCConfig
+
+// Who must sign in through the provider (OIDCConfig.Only).
+const (
+	OIDCOnlyNone  = httpkit.OIDCOnlyNone
+	OIDCOnlyStaff = httpkit.OIDCOnlyStaff
+	OIDCOnlyAll   = httpkit.OIDCOnlyAll
+)
+
 // RateLimit is a token-bucket limit, "N/duration" in the environment.
 type RateLimit = httpkit.RateLimit
 

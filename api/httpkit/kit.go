@@ -49,6 +49,9 @@ type Config struct {
 	// registry of the server's own (cmd/mentorpulse shares one with
 	// delivery and serves it on MENTORPULSE_METRICS_ADDR).
 	Metrics *metrics.Metrics
+	// OIDC is the identity provider staff sign in through; nil is none
+	// (passwords only). The /auth/oidc routes exist only when it is set.
+	OIDC *OIDCConfig
 }
 
 // Kit is what the JSON API and the pages share: the database, the
@@ -67,8 +70,10 @@ type Kit struct {
 	// Metrics counts requests and submissions (Cfg.Metrics, or the
 	// server's own registry).
 	Metrics *metrics.Metrics
-	limits  *rateLimits
-	after   *afterResponse
+	// SSO runs single sign-on; nil when Cfg.OIDC is.
+	SSO    *SSO
+	limits *rateLimits
+	after  *afterResponse
 	// routingPage shows a browser's 404 or 405 for a path no route group
 	// claims; nil until the pages are registered.
 	routingPage PageRenderer
@@ -90,9 +95,25 @@ func NewKit(db *models.DB, cfg Config) *Kit {
 	acfg := AccountsConfig(cfg.BaseURL, cfg.Delivery)
 	acfg.SessionLimits = models.SessionLimits{Idle: cfg.SessionIdleTimeout, MaxAge: cfg.SessionMaxAge}
 	acc := accounts.New(db, acfg)
-	return &Kit{DB: db, Cfg: cfg, Log: cfg.Logger, limits: newRateLimits(db, cfg), after: newAfterResponse(),
+	k := &Kit{DB: db, Cfg: cfg, Log: cfg.Logger, limits: newRateLimits(db, cfg), after: newAfterResponse(),
 		Accounts: acc, Growth: growth.New(db, acc), Metrics: cfg.Metrics}
+	if cfg.OIDC != nil {
+		o := *cfg.OIDC
+		if o.Name == "" {
+			o.Name = DefaultOIDCName
+		}
+		if o.Only == "" {
+			o.Only = OIDCOnlyNone
+		}
+		k.Cfg.OIDC = &o
+		k.SSO = newSSO(&o, cfg.BaseURL, cfg.Logger)
+	}
+	return k
 }
+
+// DefaultOIDCName is the provider's name on the sign-in button when the
+// operator gives none.
+const DefaultOIDCName = "your organisation"
 
 // AccountsConfig is the account use cases' configuration: new members'
 // set-password links go by email when delivery sends to a mail server,

@@ -13,7 +13,17 @@ import (
 // Both outcomes are audited. An email that is not text (surveys.CheckText)
 // is invalid before anything else: no account could have it, and PostgreSQL
 // could not even look it up.
+//
+// When single sign-on is the only way in for the account's role, a correct
+// password is refused with a message naming the provider, and only then:
+// checking before the password would tell anyone which addresses are staff
+// accounts, and after it only whoever already knows the password learns
+// that it is right (as they would today). When no password is accepted at
+// all, every attempt is refused before anything is looked up.
 func (s *Kit) StartSession(c echo.Context, email, password string) (*models.User, string, *models.Session, error) {
+	if s.Cfg.OIDC.PasswordsRefused() {
+		return nil, "", nil, s.passwordNotAccepted()
+	}
 	if err := surveys.CheckText(email, false); err != nil {
 		return nil, "", nil, surveys.Invalid("the request has invalid fields", []surveys.FieldError{{Field: "email", Message: err.Error()}})
 	}
@@ -33,38 +43,66 @@ func (s *Kit) StartSession(c echo.Context, email, password string) (*models.User
 	if err != nil {
 		return nil, "", nil, err
 	}
-	if old, err := c.Cookie(SessionCookie); err == nil {
-		if err := s.DB.DeleteSession(ctx, old.Value); err != nil {
-			return nil, "", nil, err
-		}
+	if !s.Cfg.OIDC.PasswordAllowed(u.Role) {
+		s.auditSignInRefused(ctx, u, "password refused: single sign-on only")
+		return nil, "", nil, s.passwordNotAccepted()
 	}
-	var value string
-	var sess *models.Session
-	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
-		var err error
-		if value, sess, err = s.DB.CreateDeviceSession(ctx, u.ID, s.SessionLimits(), DeviceOf(c.Request().UserAgent())); err != nil {
-			return err
-		}
-		return s.DB.Audit(ctx, models.AuditEntry{ActorID: &u.ID, Action: models.ActionSignIn, Target: UserTarget(u.ID), ProgramID: u.ProgramID})
-	})
+	// CompleteSignIn (second factor) takes over from here.
+	value, sess, err := s.beginSession(c, u, MethodPassword)
 	if err != nil {
 		return nil, "", nil, err
 	}
 	return u, value, sess, nil
 }
 
+// MethodPassword is the sign-in method a password records in the audit log;
+// single sign-on records SSO.Method().
+const MethodPassword = "password"
+
+// beginSession ends any session the browser already had and starts a new
+// one for u, audited with the sign-in method.
+func (s *Kit) beginSession(c echo.Context, u *models.User, method string) (string, *models.Session, error) {
+	ctx := c.Request().Context()
+	if old, err := c.Cookie(SessionCookie); err == nil {
+		if err := s.DB.DeleteSession(ctx, old.Value); err != nil {
+			return "", nil, err
+		}
+	}
+	var value string
+	var sess *models.Session
+	err := s.DB.WithTx(ctx, func(ctx context.Context) error {
+		var err error
+		if value, sess, err = s.DB.CreateDeviceSession(ctx, u.ID, s.SessionLimits(), DeviceOf(c.Request().UserAgent())); err != nil {
+			return err
+		}
+		return s.DB.Audit(ctx, models.AuditEntry{ActorID: &u.ID, Action: models.ActionSignIn, Target: UserTarget(u.ID), ProgramID: u.ProgramID, Detail: method})
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	return value, sess, nil
+}
+
 // AuditFailedSignIn records a failed attempt. What was typed into the email
 // field is never kept: for an address of no account it may well be the
 // password, typed into the wrong box, and the log is kept forever.
 func (s *Kit) AuditFailedSignIn(ctx context.Context, u *models.User) {
-	e := models.AuditEntry{Action: models.ActionSignInFailed}
+	detail := "unknown email"
+	if u != nil {
+		detail = ""
+		if !u.Active {
+			detail = "account deactivated"
+		}
+	}
+	s.auditSignInRefused(ctx, u, detail)
+}
+
+// auditSignInRefused records a refused sign-in with a reason from a fixed
+// vocabulary, against the account when one is known.
+func (s *Kit) auditSignInRefused(ctx context.Context, u *models.User, detail string) {
+	e := models.AuditEntry{Action: models.ActionSignInFailed, Detail: detail}
 	if u != nil {
 		e.Target, e.ProgramID = UserTarget(u.ID), u.ProgramID
-		if !u.Active {
-			e.Detail = "account deactivated"
-		}
-	} else {
-		e.Detail = "unknown email"
 	}
 	if err := s.DB.Audit(ctx, e); err != nil {
 		s.Log.Warn("audit failed sign-in", "err", err)

@@ -10,8 +10,8 @@ type signInMethod struct {
 }
 
 // signInMethods lists how u can sign in: a password (with the day it was
-// set, when known). Single sign-on adds "Single sign-on with <provider>"
-// here once the server's configuration names a provider.
+// set, when known), and single sign-on when a provider is configured
+// (oidc.go).
 func (s *Server) signInMethods(u *models.User) []signInMethod {
 	pw := signInMethod{Label: "Password", Detail: "Not set: use the set-password link you were sent, or “Forgot your password?” on the sign-in page."}
 	if u.PasswordHash != "" {
@@ -20,5 +20,5 @@ func (s *Server) signInMethods(u *models.User) []signInMethod {
 			pw.Detail = "Set on " + u.PasswordSetAt.UTC().Format("2 January 2006")
 		}
 	}
-	return []signInMethod{pw}
+	return s.withSingleSignOn(u, []signInMethod{pw})
 }

@@ -17,6 +17,7 @@ func (s *Server) registerAccountPages(e *httpkit.Routes) {
 	e.POST("/forgot-password", s.forgotPasswordForm)
 	e.GET("/set-password/:token", s.setPasswordPage)
 	e.POST("/set-password/:token", s.setPasswordForm)
+	s.registerOIDCPages(e)
 }
 
 // registerPages registers the signed-in pages: the way in (/), the

@@ -29,10 +29,22 @@ type loginPageData struct {
 	Next      string
 	Email     string
 	Error     string
+	// SSOName is the provider's name on the "Sign in with" button; "" is
+	// no single sign-on. PasswordForm is false when no password is
+	// accepted. ProviderLogout, after signing out, links to the
+	// provider's own sign-out (oidc.go).
+	SSOName        string
+	PasswordForm   bool
+	SignedOut      bool
+	ProviderLogout string
 }
 
 func (s *Server) loginPage(c echo.Context) error {
-	return s.renderLogin(c, http.StatusOK, loginPageData{Next: safeNext(c.QueryParam("next"))})
+	d := loginPageData{Next: safeNext(c.QueryParam("next")), SignedOut: c.QueryParam("signed_out") != ""}
+	if d.SignedOut && s.SSO != nil {
+		d.ProviderLogout = s.SSO.LogoutURL()
+	}
+	return s.renderLogin(c, http.StatusOK, d)
 }
 
 // renderLogin shows the sign-in form with a fresh form token.
@@ -49,6 +61,10 @@ func (s *Server) renderLogin(c echo.Context, status int, d loginPageData) error 
 			}
 		}
 	}
+	if s.SSO != nil {
+		d.SSOName = s.SSO.Name()
+	}
+	d.PasswordForm = !s.Cfg.OIDC.PasswordsRefused()
 	httpkit.NoStore(c)
 	return s.render(c, status, "login", d)
 }
@@ -75,6 +91,10 @@ func (s *Server) loginForm(c echo.Context) error {
 		// What was typed is not text: show the reason, not the bytes.
 		d.Error, d.Email = "The email address "+fieldMessage(err, "email")+".", ""
 		return s.renderLogin(c, http.StatusUnprocessableEntity, d)
+	case surveys.EFORBIDDEN:
+		// Single sign-on is the only way in for this account (or for all).
+		d.Error = surveys.ErrorMessage(err)
+		return s.renderLogin(c, http.StatusForbidden, d)
 	case surveys.ERATELIMITED:
 		d.Error = "Too many sign-in attempts. Please wait " + c.Response().Header().Get("Retry-After") + " seconds and try again."
 		return s.renderLogin(c, http.StatusTooManyRequests, d)
@@ -115,10 +135,14 @@ func safeNext(next string) string {
 }
 
 // logoutForm ends the session (the form carries csrf_token) and returns to
-// the sign-in page.
+// the sign-in page, which with single sign-on offers the provider's own
+// sign-out: ours does not end the provider's session.
 func (s *Server) logoutForm(c echo.Context) error {
 	if err := s.EndSession(c); err != nil {
 		return err
+	}
+	if s.SSO != nil {
+		return c.Redirect(http.StatusSeeOther, "/login?signed_out=1")
 	}
 	return c.Redirect(http.StatusSeeOther, "/login")
 }

@@ -22,6 +22,7 @@ func apiConfig(e *env) api.Config {
 		SurveyIPLimit:      e.cfg.SurveyIPLimit,
 		TrustProxy:         e.cfg.TrustProxy,
 		SecretKeySet:       e.cfg.SecretKey != "",
+		OIDC:               e.cfg.oidcConfig(),
 	}
 }
 

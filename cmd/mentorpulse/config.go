@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
 	"fmt"
 	"log/slog"
 	"net"
@@ -41,6 +43,13 @@ type Config struct {
 	AuditRetentionYears int
 	// ClockOffset shifts the service's clock (tests and demos only).
 	ClockOffset time.Duration
+	// OIDC is the one single sign-on provider; the zero Issuer is none.
+	OIDCIssuer       string
+	OIDCClientID     string
+	OIDCClientSecret string // never logged
+	OIDCName         string
+	OIDCOnly         string
+	OIDCACR          string
 }
 
 // configVars documents every variable: name, default, meaning. The README
@@ -65,6 +74,12 @@ var configVars = [][3]string{
 	{"MENTORPULSE_MAIL_FROM", delivery.DefaultFrom, "sender of survey emails"},
 	{"MENTORPULSE_SECRET_KEY", "", "at least 32 characters; seals links waiting for email and mentees' running sums of open groups (unset: keys generated into the database)"},
 	{"MENTORPULSE_AUDIT_RETENTION_YEARS", "7", "years the audit log keeps an entry (at least 1); each program's data has its own retention_years"},
+	{"MENTORPULSE_OIDC_ISSUER", "", "single sign-on: the OpenID Connect provider's issuer URL (https://login.microsoftonline.com/TENANT/v2.0, https://ORG.okta.com, https://accounts.google.com); register {BASE_URL}/auth/oidc/callback as its redirect URL. Unset: passwords only"},
+	{"MENTORPULSE_OIDC_CLIENT_ID", "", "single sign-on: the client id the provider gave this service"},
+	{"MENTORPULSE_OIDC_CLIENT_SECRET", "", "single sign-on: its client secret (never logged)"},
+	{"MENTORPULSE_OIDC_NAME", "your organisation", "single sign-on: the provider's name on the sign-in button (\"Sign in with …\")"},
+	{"MENTORPULSE_OIDC_ONLY", "none", "single sign-on: none (passwords accepted too), staff (directors and admins may not use passwords) or all (no one may)"},
+	{"MENTORPULSE_OIDC_ACR", "", "single sign-on: an acr value that counts as a second factor (besides amr mfa or otp)"},
 	{"MENTORPULSE_CLOCK_OFFSET", "", "testing only: a Go duration such as 2200h added to the clock of every time-based rule (release windows, link expiry, jobs); unset in production"},
 }
 
@@ -122,6 +137,9 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	if c.AuditRetentionYears, err = strconv.Atoi(get("MENTORPULSE_AUDIT_RETENTION_YEARS")); err != nil {
 		return c, fmt.Errorf("MENTORPULSE_AUDIT_RETENTION_YEARS: %q is not a whole number of years", get("MENTORPULSE_AUDIT_RETENTION_YEARS"))
 	}
+	c.OIDCIssuer, c.OIDCClientID, c.OIDCName = get("MENTORPULSE_OIDC_ISSUER"), get("MENTORPULSE_OIDC_CLIENT_ID"), get("MENTORPULSE_OIDC_NAME")
+	c.OIDCClientSecret = getenv("MENTORPULSE_OIDC_CLIENT_SECRET") // not trimmed, like the admin password
+	c.OIDCOnly, c.OIDCACR = get("MENTORPULSE_OIDC_ONLY"), get("MENTORPULSE_OIDC_ACR")
 	if v := get("MENTORPULSE_CLOCK_OFFSET"); v != "" {
 		if c.ClockOffset, err = time.ParseDuration(v); err != nil {
 			return c, fmt.Errorf("MENTORPULSE_CLOCK_OFFSET: %q is not a duration like 2200h", v)
@@ -175,7 +193,58 @@ func (c Config) Validate() error {
 	if c.SecretKey != "" && len(c.SecretKey) < delivery.MinSecretLength {
 		return fmt.Errorf("MENTORPULSE_SECRET_KEY must have at least %d characters (e.g. openssl rand -base64 32)", delivery.MinSecretLength)
 	}
+	return c.validateOIDC()
+}
+
+// validateOIDC checks the single sign-on settings: all or nothing of
+// issuer, client id and secret, and an "only" mode that exists.
+func (c Config) validateOIDC() error {
+	switch c.OIDCOnly {
+	case api.OIDCOnlyNone, api.OIDCOnlyStaff, api.OIDCOnlyAll:
+	default:
+		return fmt.Errorf("MENTORPULSE_OIDC_ONLY: use none, staff or all")
+	}
+	if c.OIDCIssuer == "" {
+		if c.OIDCClientID != "" || c.OIDCClientSecret != "" || c.OIDCOnly != api.OIDCOnlyNone {
+			return fmt.Errorf("MENTORPULSE_OIDC_CLIENT_ID, _CLIENT_SECRET and _ONLY need MENTORPULSE_OIDC_ISSUER")
+		}
+		return nil
+	}
+	u, err := url.Parse(c.OIDCIssuer)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u.Hostname()))) {
+		return fmt.Errorf("MENTORPULSE_OIDC_ISSUER: %q must be an https:// URL (http:// only for a provider on this machine)", c.OIDCIssuer)
+	}
+	if c.OIDCClientID == "" || c.OIDCClientSecret == "" {
+		return fmt.Errorf("MENTORPULSE_OIDC_ISSUER needs MENTORPULSE_OIDC_CLIENT_ID and MENTORPULSE_OIDC_CLIENT_SECRET")
+	}
 	return nil
+}
+
+// isLoopback says whether host is this machine.
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// oidcConfig is the HTTP layer's single sign-on configuration, nil when
+// none is set. The key that signs the sign-in flow's cookie is derived from
+// MENTORPULSE_SECRET_KEY, so every instance accepts the others' flows; the
+// secret itself stays here.
+func (c Config) oidcConfig() *api.OIDCConfig {
+	if c.OIDCIssuer == "" {
+		return nil
+	}
+	o := &api.OIDCConfig{Issuer: c.OIDCIssuer, ClientID: c.OIDCClientID, ClientSecret: c.OIDCClientSecret,
+		Name: c.OIDCName, Only: c.OIDCOnly, ACR: c.OIDCACR}
+	if c.SecretKey != "" {
+		m := hmac.New(sha256.New, []byte(c.SecretKey))
+		m.Write([]byte("mentorpulse oidc flow key"))
+		o.StateKey = m.Sum(nil)
+	}
+	return o
 }
 
 // checkMetricsAddr refuses a metrics address that is not host:port, or that
