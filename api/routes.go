@@ -59,6 +59,7 @@ func (s *Server) readyz(c echo.Context) error {
 func (s *Server) registerAccountRoutes(v1 *echo.Group) {
 	auth := s.APIAuth()
 	v1.POST("/session", s.signIn)
+	v1.POST("/session/second-factor", s.submitSecondFactor)
 	v1.GET("/session", s.getSession, auth...)
 	v1.DELETE("/session", s.signOut, auth...)
 

@@ -8,49 +8,58 @@ import (
 	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
-// StartSession checks the rate limits and the credentials, ends any session
-// the browser already had, and starts a new one (a new id at every sign-in).
-// Both outcomes are audited. An email that is not text (surveys.CheckText)
-// is invalid before anything else: no account could have it, and PostgreSQL
-// could not even look it up.
-func (s *Kit) StartSession(c echo.Context, email, password string) (*models.User, string, *models.Session, error) {
+// CheckPassword is the password sign-in's first step: it checks the rate
+// limits and the credentials and audits a failure. What follows is
+// CompleteSignIn. An email that is not text (surveys.CheckText) is invalid
+// before anything else: no account could have it, and PostgreSQL could not
+// even look it up.
+func (s *Kit) CheckPassword(c echo.Context, email, password string) (*models.User, error) {
 	if err := surveys.CheckText(email, false); err != nil {
-		return nil, "", nil, surveys.Invalid("the request has invalid fields", []surveys.FieldError{{Field: "email", Message: err.Error()}})
+		return nil, surveys.Invalid("the request has invalid fields", []surveys.FieldError{{Field: "email", Message: err.Error()}})
 	}
 	notFailed, err := s.AllowSignIn(c, email)
 	if err != nil {
-		return nil, "", nil, err
+		return nil, err
 	}
 	ctx := c.Request().Context()
 	u, err := s.DB.Authenticate(ctx, email, password)
 	if surveys.ErrorCode(err) == surveys.EUNAUTHORIZED {
 		s.AuditFailedSignIn(ctx, u)
-		return nil, "", nil, err
+		return nil, err
 	}
 	// Only a failed sign-in counts against the account: switching between
 	// accounts, or signing in on several devices, locks nobody out.
 	notFailed()
 	if err != nil {
-		return nil, "", nil, err
+		return nil, err
 	}
+	return u, nil
+}
+
+// startSession ends any session the browser already had and starts a new
+// one (a new id at every sign-in), sets its cookie and audits the sign-in
+// with how it was made (detail, e.g. "password" or "password+totp").
+func (s *Kit) startSession(c echo.Context, u *models.User, detail string) (*models.Session, error) {
+	ctx := c.Request().Context()
 	if old, err := c.Cookie(SessionCookie); err == nil {
 		if err := s.DB.DeleteSession(ctx, old.Value); err != nil {
-			return nil, "", nil, err
+			return nil, err
 		}
 	}
 	var value string
 	var sess *models.Session
-	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
+	err := s.DB.WithTx(ctx, func(ctx context.Context) error {
 		var err error
 		if value, sess, err = s.DB.CreateSession(ctx, u.ID, s.SessionLimits()); err != nil {
 			return err
 		}
-		return s.DB.Audit(ctx, models.AuditEntry{ActorID: &u.ID, Action: models.ActionSignIn, Target: UserTarget(u.ID), ProgramID: u.ProgramID})
+		return s.DB.Audit(ctx, models.AuditEntry{ActorID: &u.ID, Action: models.ActionSignIn, Target: UserTarget(u.ID), ProgramID: u.ProgramID, Detail: detail})
 	})
 	if err != nil {
-		return nil, "", nil, err
+		return nil, err
 	}
-	return u, value, sess, nil
+	s.SetSessionCookie(c, value, sess.ExpiresAt)
+	return sess, nil
 }
 
 // AuditFailedSignIn records a failed attempt. What was typed into the email
