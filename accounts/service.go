@@ -21,6 +21,9 @@ type Config struct {
 	// (delivery.Service, when a mail server is configured); nil shows each
 	// link once to whoever added the member instead.
 	SetupEmails SetupEmails
+	// SecondFactorNotices, when set, emails a user whose second factor an
+	// admin reset (delivery.Service, whenever delivery runs).
+	SecondFactorNotices SecondFactorNotices
 }
 
 // SetupEmails queues the email of a set-password link just made, in the

@@ -252,3 +252,20 @@ func (d *DB) ResetSecondFactor(ctx context.Context, userID int64) error {
 		return nil
 	})
 }
+
+// SecondFactorUsers says which of the users have a confirmed second factor,
+// for the roster's reset button.
+func (d *DB) SecondFactorUsers(ctx context.Context, userIDs []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	if len(userIDs) == 0 {
+		return out, nil
+	}
+	var ids []int64
+	if err := d.db(ctx).Model(&SecondFactor{}).Where("user_id IN ? AND secret IS NOT NULL", userIDs).Pluck("user_id", &ids).Error; err != nil {
+		return nil, fmt.Errorf("read second factors: %w", err)
+	}
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, nil
+}

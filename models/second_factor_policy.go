@@ -3,6 +3,8 @@ package models
 import (
 	"context"
 	"fmt"
+
+	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
 // Values of programs.require_second_factor_for.
@@ -48,4 +50,19 @@ func (d *DB) SecondFactorRequired(ctx context.Context, u *User) (bool, error) {
 		return false, fmt.Errorf("second factor policy: %w", err)
 	}
 	return n > 0, nil
+}
+
+// UpdateSecondFactorPolicy sets a program's require_second_factor_for.
+func (d *DB) UpdateSecondFactorPolicy(ctx context.Context, programID int64, policy string) error {
+	if !ValidSecondFactorPolicy(policy) {
+		return surveys.Errorf(surveys.EINVALID, "require_second_factor_for must be none, directors or staff")
+	}
+	res := d.db(ctx).Model(&Program{}).Where("id = ?", programID).Update("require_second_factor_for", policy)
+	if res.Error != nil {
+		return fmt.Errorf("update second factor policy: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return surveys.Errorf(surveys.ENOTFOUND, "program %d does not exist", programID)
+	}
+	return nil
 }

@@ -98,6 +98,9 @@ func NewKit(db *models.DB, cfg Config) *Kit {
 // emails written to the log).
 func AccountsConfig(baseURL string, d *delivery.Service) accounts.Config {
 	cfg := accounts.Config{BaseURL: baseURL}
+	if d != nil {
+		cfg.SecondFactorNotices = d
+	}
 	if d != nil && d.SendsMail() {
 		cfg.SetupEmails = d
 	}

@@ -157,3 +157,14 @@ func (s *Kit) SubmitSecondFactor(c echo.Context, code string) (*models.User, *mo
 	}
 	return u, sess, nil
 }
+
+// FinishEnrolment ends a pending sign-in at stage enrol whose user has just
+// confirmed a second factor, and starts the session: the code that
+// confirmed it was the second step.
+func (s *Kit) FinishEnrolment(c echo.Context, p *models.PendingSignIn, u *models.User) (*models.Session, error) {
+	if err := s.DB.DeletePendingSignIn(c.Request().Context(), p.IDHash); err != nil {
+		return nil, err
+	}
+	s.ClearPendingCookie(c)
+	return s.startSession(c, u, p.Method+"+totp_enrolment")
+}
