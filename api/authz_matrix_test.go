@@ -194,8 +194,10 @@ func matrixRows(f *acctFixture) map[string]matrixRow {
 			return matrixReq{path: "/api/v1/programs/" + a + "/members/import", contentType: "text/csv",
 				body: unique("imported") + "@example.org,Imported Resident,resident,2\n"}
 		}},
-		"PATCH /api/v1/users/:id":              {want: signedIn(200, 200, 404, 403, 403), req: jsonReq("/api/v1/users/"+a2, `{"pgy_year":2}`)},
-		"POST /api/v1/users/:id/password-link": {want: signedIn(201, 201, 404, 403, 403), req: jsonReq("/api/v1/users/"+a2+"/password-link", "")},
+		"PATCH /api/v1/users/:id": {want: signedIn(200, 200, 404, 403, 403), req: jsonReq("/api/v1/users/"+a2, `{"pgy_year":2}`)},
+		// Only admins reset a second factor; res.a2 has none (409).
+		"POST /api/v1/users/:id/second-factor/reset": {want: signedIn(409, 403, 403, 403, 403), req: jsonReq("/api/v1/users/"+a2+"/second-factor/reset", "")},
+		"POST /api/v1/users/:id/password-link":       {want: signedIn(201, 201, 404, 403, 403), req: jsonReq("/api/v1/users/"+a2+"/password-link", "")},
 		// The mentee roster: directors and admins of the program; an
 		// admin alone approves (four eyes on a director's additions).
 		"POST /api/v1/programs/:id/mentees": {want: signedIn(201, 201, 404, 403, 403), req: func(*acctFixture, int) matrixReq {

@@ -76,6 +76,7 @@ func (s *Server) registerAccountRoutes(v1 *echo.Group) {
 	v1.POST("/programs/:id/members/import", s.importMembers, auth...)
 	v1.PATCH("/users/:id", s.updateUser, auth...)
 	v1.POST("/users/:id/password-link", s.createPasswordLink, auth...)
+	v1.POST("/users/:id/second-factor/reset", s.resetSecondFactor, auth...)
 
 	v1.GET("/audit", s.listAudit, auth...)
 }

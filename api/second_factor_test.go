@@ -331,3 +331,44 @@ func (f *acctFixture) audits(action string, userID int64) []models.AuditEntry {
 	}
 	return out
 }
+
+// The admin page says when a program has the requirement off and sets it;
+// the JSON reset answers 204 and leaves the user with their password only.
+func TestAdminPagesShowAndSetTheSecondFactorRequirement(t *testing.T) {
+	f := newAcctFixture(t, api.Config{})
+	ck, csrf := f.session(f.admin)
+	w := f.do("GET", "/admin/programs", "", "", withSession(ck, ""))
+	if w.Code != http.StatusOK || strings.Count(w.Body.String(), "Second factor not required") != 2 {
+		t.Fatalf("admin programs page: %d, says \"not required\" %d times, want once per program", w.Code, strings.Count(w.Body.String(), "Second factor not required"))
+	}
+	a := strconv.FormatInt(f.progA.ID, 10)
+	w = f.do("POST", "/admin/programs/"+a+"/release", formType, form("csrf_token", csrf, "release_window", f.progA.ReleaseWindow,
+		"academic_year_start_month", strconv.Itoa(f.progA.AcademicYearStartMonth), "min_mentees", strconv.Itoa(f.progA.MinMentees),
+		"mentee_email_domains", "student.example", "require_second_factor_for", "staff"), withSession(ck, ""))
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", w.Code, w.Body)
+	}
+	if p, err := f.db.ProgramByID(context.Background(), f.progA.ID); err != nil || p.RequireSecondFactorFor != models.SecondFactorStaff {
+		t.Fatalf("stored %q, %v", p.RequireSecondFactorFor, err)
+	}
+	w = f.do("GET", "/admin/programs", "", "", withSession(ck, ""))
+	if !strings.Contains(w.Body.String(), "Required for its directors and residents (and every admin).") || strings.Count(w.Body.String(), "Second factor not required") != 1 {
+		t.Error("the page does not say program A requires a second factor")
+	}
+	// Staff covers residents: res.a1 must enrol now.
+	if prob, _ := f.pendingSignIn(f.resA1); prob["code"] != "second_factor_enrolment_required" {
+		t.Errorf("resident under staff: %v", prob)
+	}
+
+	f.enrolOnAccountPage(f.resA2)
+	path := "/api/v1/users/" + strconv.FormatInt(f.resA2.ID, 10) + "/second-factor/reset"
+	if w := f.do("POST", path, "application/json", "", withBearer(f.tokens[f.dirA])); w.Code != http.StatusForbidden {
+		t.Errorf("a director's reset: %d", w.Code)
+	}
+	if w := f.do("POST", path, "application/json", "", withBearer(f.tokens[f.admin])); w.Code != http.StatusNoContent {
+		t.Fatalf("admin's reset: %d %s", w.Code, w.Body)
+	}
+	if prob, _ := f.pendingSignIn(f.resA2); prob["code"] != "second_factor_enrolment_required" {
+		t.Errorf("after reset under staff: %v", prob)
+	}
+}

@@ -58,3 +58,17 @@ func (s *Server) submitSecondFactor(c echo.Context) error {
 	httpkit.NoStore(c)
 	return c.JSON(http.StatusOK, sessionView{User: newUserView(u), CSRFToken: sess.CSRFToken})
 }
+
+// resetSecondFactor is an admin's reset of a user's second factor
+// (accounts.ResetSecondFactor): 204, the user's sessions ended and an
+// email queued.
+func (s *Server) resetSecondFactor(c echo.Context) error {
+	id, err := httpkit.PathID(c, "id", "user")
+	if err != nil {
+		return err
+	}
+	if _, err := s.Accounts.ResetSecondFactor(c.Request().Context(), httpkit.ActorOf(c), id); err != nil {
+		return httpkit.AccountsError(c, err)
+	}
+	return c.NoContent(http.StatusNoContent)
+}
