@@ -9,9 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mentorpulse/mentorpulse/surveys"
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
-	"github.com/mentorpulse/mentorpulse/surveys"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )

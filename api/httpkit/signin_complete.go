@@ -1,6 +1,7 @@
 package httpkit
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -131,7 +132,7 @@ func (s *Kit) SubmitSecondFactor(c echo.Context, code string) (*models.User, *mo
 	recovery, err := s.DB.CheckSecondFactor(ctx, u.ID, code)
 	if surveys.ErrorCode(err) == surveys.EUNAUTHORIZED {
 		e := models.AuditEntry{Action: models.ActionSignInFailed, Target: UserTarget(u.ID), ProgramID: u.ProgramID, Detail: "wrong second factor code"}
-		if err == models.ErrCodeReused {
+		if errors.Is(err, models.ErrCodeReused) {
 			e.Detail = "reused second factor code"
 		}
 		if aerr := s.DB.Audit(ctx, e); aerr != nil {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"crypto/subtle"
+	"errors"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -77,7 +78,7 @@ func (s *Server) codeForm(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, d.Next)
 	case surveys.EUNAUTHORIZED:
 		d.Error = "That code is not right, or was used already. Type the code your app shows now, or a recovery code."
-		if err == models.ErrCodeReused {
+		if errors.Is(err, models.ErrCodeReused) {
 			d.Error = "That code was used already. Wait for your app to show the next one."
 		}
 		return s.render(c, http.StatusUnauthorized, "second_factor_code", d)
