@@ -106,7 +106,6 @@ func (f *acctFixture) submitCode(pending, code string) (int, string) {
 
 func TestSecondFactorEnrolmentAndCodeStep(t *testing.T) {
 	f := newAcctFixture(t, api.Config{})
-	ctx := context.Background()
 	secret, codes := f.enrolOnAccountPage(f.resA1)
 
 	// Stored sealed and hashed, never in clear.
@@ -172,7 +171,6 @@ func TestSecondFactorEnrolmentAndCodeStep(t *testing.T) {
 	if !slices.Contains(details, "password+totp") || !slices.Contains(details, "password+recovery_code") {
 		t.Errorf("sign-in audit details %v lack the factor used", details)
 	}
-	_ = ctx
 }
 
 func TestSecondFactorCodesAreRateLimited(t *testing.T) {
