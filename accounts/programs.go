@@ -71,6 +71,11 @@ type ProgramChanges struct {
 	// are kept after their window closes (docs/privacy.md, "Retention");
 	// at least one year, so 0 is refused rather than read as the default.
 	RetentionYears *int `json:"retention_years" validate:"omitempty,min=1,max=100"`
+	// RequireSecondFactorFor says whose sign-in needs a second factor:
+	// none, directors (and admins) or staff (directors, residents and
+	// admins). Only an admin may change it: a director turning it off
+	// would remove the guard on their own account.
+	RequireSecondFactorFor *string `json:"require_second_factor_for" validate:"omitempty,oneof=none directors staff"`
 }
 
 // changesDelivery reports whether the changes touch the delivery settings.
@@ -106,6 +111,9 @@ func (s *Service) UpdateProgram(ctx context.Context, a Actor, in ProgramChanges)
 	}
 	if err := s.v.check(in); err != nil {
 		return nil, err
+	}
+	if in.RequireSecondFactorFor != nil && !a.Admin() {
+		return nil, surveys.Errorf(surveys.EFORBIDDEN, "only an admin may change require_second_factor_for")
 	}
 	var domains []string
 	if in.MenteeEmailDomains != nil {
@@ -174,6 +182,13 @@ func (s *Service) UpdateProgram(ctx context.Context, a Actor, in ProgramChanges)
 			}
 			prog.RetentionYears = *in.RetentionYears
 			detail += fmt.Sprintf(", retention_years %d", prog.RetentionYears)
+		}
+		if in.RequireSecondFactorFor != nil {
+			if err := s.db.UpdateSecondFactorPolicy(ctx, in.ID, *in.RequireSecondFactorFor); err != nil {
+				return err
+			}
+			prog.RequireSecondFactorFor = *in.RequireSecondFactorFor
+			detail += ", require_second_factor_for " + prog.RequireSecondFactorFor
 		}
 		return s.audit(ctx, a, models.AuditEntry{Action: models.ActionProgramUpdate, Target: programTarget(in.ID),
 			ProgramID: &in.ID, Detail: detail})

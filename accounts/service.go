@@ -24,6 +24,9 @@ type Config struct {
 	// SessionLimits are the deployment's session timeouts; a session past
 	// them is not listed on the account page. Zero values are the defaults.
 	SessionLimits models.SessionLimits
+	// SecondFactorNotices, when set, emails a user whose second factor an
+	// admin reset (delivery.Service, whenever delivery runs).
+	SecondFactorNotices SecondFactorNotices
 }
 
 // SetupEmails queues the email of a set-password link just made, in the

@@ -116,7 +116,14 @@ func matrixRows(f *acctFixture) map[string]matrixRow {
 				body: "csrf_token=form-token&email=nobody%40example.org",
 				opts: []func(*http.Request){func(r *http.Request) { r.AddCookie(&http.Cookie{Name: "mentorpulse_forgot", Value: "form-token"}) }}}
 		}},
-		"POST /api/v1/session": {public: true, want: same(200), req: jsonReq("/api/v1/session", `{"email":"res.a1@example.org","password":"`+acctPassword+`"}`)},
+		// The second step of a sign-in works from the pending cookie alone:
+		// without one, everyone is sent back to sign in (pages) or refused.
+		"GET /login/second-factor":                {public: true, want: same(303), req: pathReq("/login/second-factor")},
+		"POST /login/second-factor":               {public: true, want: same(303), req: formReq("/login/second-factor", url.Values{"code": {"123456"}})},
+		"GET /login/second-factor/enrol":          {public: true, want: same(303), req: pathReq("/login/second-factor/enrol")},
+		"POST /login/second-factor/enrol/confirm": {public: true, want: same(303), req: formReq("/login/second-factor/enrol/confirm", url.Values{"code": {"123456"}})},
+		"POST /api/v1/session/second-factor":      {want: same(401), req: jsonReq("/api/v1/session/second-factor", `{"code":"123456"}`)},
+		"POST /api/v1/session":                    {public: true, want: same(200), req: jsonReq("/api/v1/session", `{"email":"res.a1@example.org","password":"`+acctPassword+`"}`)},
 		"GET /set-password/:token": {public: true, want: same(200), req: func(f *acctFixture, _ int) matrixReq {
 			tok, _, err := f.db.CreatePasswordLink(context.Background(), f.newbie.ID, models.PurposeSetup)
 			if err != nil {
@@ -197,8 +204,10 @@ func matrixRows(f *acctFixture) map[string]matrixRow {
 			return matrixReq{path: "/api/v1/programs/" + a + "/members/import", contentType: "text/csv",
 				body: unique("imported") + "@example.org,Imported Resident,resident,2\n"}
 		}},
-		"PATCH /api/v1/users/:id":              {want: signedIn(200, 200, 404, 403, 403), req: jsonReq("/api/v1/users/"+a2, `{"pgy_year":2}`)},
-		"POST /api/v1/users/:id/password-link": {want: signedIn(201, 201, 404, 403, 403), req: jsonReq("/api/v1/users/"+a2+"/password-link", "")},
+		"PATCH /api/v1/users/:id": {want: signedIn(200, 200, 404, 403, 403), req: jsonReq("/api/v1/users/"+a2, `{"pgy_year":2}`)},
+		// Only admins reset a second factor; res.a2 has none (409).
+		"POST /api/v1/users/:id/second-factor/reset": {want: signedIn(409, 403, 403, 403, 403), req: jsonReq("/api/v1/users/"+a2+"/second-factor/reset", "")},
+		"POST /api/v1/users/:id/password-link":       {want: signedIn(201, 201, 404, 403, 403), req: jsonReq("/api/v1/users/"+a2+"/password-link", "")},
 		// The mentee roster: directors and admins of the program; an
 		// admin alone approves (four eyes on a director's additions).
 		"POST /api/v1/programs/:id/mentees": {want: signedIn(201, 201, 404, 403, 403), req: func(*acctFixture, int) matrixReq {
@@ -307,7 +316,15 @@ func matrixRows(f *acctFixture) map[string]matrixRow {
 		"POST /home/goals/:id/review": {want: page(403, 403, 403, 422, 404), req: func(f *acctFixture, who int) matrixReq {
 			return formReq("/home/goals/"+strconv.FormatInt(f.goalOf(f.resA1), 10)+"/review", url.Values{"outcome": {"sideways"}})(f, who)
 		}},
-		"GET /programs/:id/roster": {want: page(200, 200, 404, 403, 403), req: pathReq("/programs/" + a + "/roster")},
+		// Everyone's own second factor; nobody here has one, so confirming
+		// (nothing started) is 409 and new recovery codes are refused (422).
+		"GET /account/second-factor":                 {want: page(200, 200, 200, 200, 200), req: pathReq("/account/second-factor")},
+		"POST /account/second-factor/confirm":        {want: page(409, 409, 409, 409, 409), req: formReq("/account/second-factor/confirm", url.Values{"code": {"123456"}})},
+		"POST /account/second-factor/recovery-codes": {want: page(422, 422, 422, 422, 422), req: formReq("/account/second-factor/recovery-codes", url.Values{"code": {"123456"}})},
+		"POST /account/second-factor/start":          {want: page(200, 200, 200, 200, 200), req: formReq("/account/second-factor/start", nil)},
+		// Only an admin resets a second factor; res.a2 has none (409).
+		"POST /programs/:id/roster/members/:uid/second-factor/reset": {want: page(409, 403, 403, 403, 403), req: formReq("/programs/"+a+"/roster/members/"+a2+"/second-factor/reset", nil)},
+		"GET /programs/:id/roster":                                   {want: page(200, 200, 404, 403, 403), req: pathReq("/programs/" + a + "/roster")},
 		"POST /programs/:id/roster/members": {want: page(200, 200, 404, 403, 403), req: func(f *acctFixture, who int) matrixReq {
 			return formReq("/programs/"+a+"/roster/members", url.Values{"email": {unique("page") + "@example.org"}, "name": {"Page Resident"}, "role": {"resident"}, "pgy_year": {"1"}})(f, who)
 		}},

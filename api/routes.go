@@ -59,6 +59,7 @@ func (s *Server) readyz(c echo.Context) error {
 func (s *Server) registerAccountRoutes(v1 *echo.Group) {
 	auth := s.APIAuth()
 	v1.POST("/session", s.signIn)
+	v1.POST("/session/second-factor", s.submitSecondFactor)
 	v1.GET("/session", s.getSession, auth...)
 	v1.DELETE("/session", s.signOut, auth...)
 
@@ -79,6 +80,7 @@ func (s *Server) registerAccountRoutes(v1 *echo.Group) {
 	v1.POST("/programs/:id/members/import", s.importMembers, auth...)
 	v1.PATCH("/users/:id", s.updateUser, auth...)
 	v1.POST("/users/:id/password-link", s.createPasswordLink, auth...)
+	v1.POST("/users/:id/second-factor/reset", s.resetSecondFactor, auth...)
 
 	v1.GET("/audit", s.listAudit, auth...)
 }

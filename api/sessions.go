@@ -19,13 +19,19 @@ func (s *Server) signIn(c echo.Context) error {
 	if err := httpkit.BindJSON(c, &req, 4<<10); err != nil {
 		return err
 	}
-	u, value, sess, err := s.StartSession(c, req.Email, req.Password)
+	u, err := s.CheckPassword(c, req.Email, req.Password)
 	if err != nil {
 		return err
 	}
-	s.SetSessionCookie(c, value, sess.ExpiresAt)
+	step, err := s.CompleteSignIn(c, u, "password", false)
+	if err != nil {
+		return err
+	}
 	httpkit.NoStore(c)
-	return c.JSON(http.StatusOK, sessionView{User: newUserView(u), CSRFToken: sess.CSRFToken})
+	if !step.Started() {
+		return secondFactorProblem(c, step.Next)
+	}
+	return c.JSON(http.StatusOK, sessionView{User: newUserView(u), CSRFToken: step.Session.CSRFToken})
 }
 
 func (s *Server) getSession(c echo.Context) error {

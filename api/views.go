@@ -65,13 +65,17 @@ type programView struct {
 	SurveyLanguages []string `json:"survey_languages"`
 	// RetentionYears is how long released data is kept (docs/privacy.md).
 	RetentionYears int `json:"retention_years"`
+	// RequireSecondFactorFor is none, directors or staff
+	// (docs/accounts.md, "Second factor").
+	RequireSecondFactorFor string `json:"require_second_factor_for"`
 }
 
 func newProgramView(p *models.Program) programView {
 	return programView{ID: p.ID, Name: p.Name, MinResponses: p.MinResponses,
 		ReminderAfterDays: p.ReminderAfterDays, MaxReminders: p.MaxReminders, LinkLifetimeDays: p.LinkLifetimeDays,
 		ReleaseWindow: p.ReleaseWindow, AcademicYearStartMonth: p.AcademicYearStartMonth, MinMentees: p.MinMentees,
-		MenteeEmailDomains: p.MenteeDomains(), SurveyLanguages: p.Languages(), RetentionYears: p.RetentionYears}
+		MenteeEmailDomains: p.MenteeDomains(), SurveyLanguages: p.Languages(), RetentionYears: p.RetentionYears,
+		RequireSecondFactorFor: p.RequireSecondFactorFor}
 }
 
 // passwordLinkView is a set-password link, shown once to whoever made it.

@@ -97,6 +97,7 @@ func New(db *models.DB, cfg Config) (*Service, error) {
 	river.AddWorker(workers, &sendReminderWorker{s: s})
 	river.AddWorker(workers, &expireLinksWorker{s: s})
 	river.AddWorker(workers, &sendPasswordLinkWorker{s: s})
+	river.AddWorker(workers, &sendSecondFactorResetWorker{s: s})
 	river.AddWorker(workers, &sendFeedbackReadyWorker{s: s})
 	river.AddWorker(workers, &mixWorker{s: s})
 	river.AddWorker(workers, &releaseWorker{s: s})

@@ -37,6 +37,9 @@ type Program struct {
 	// RetentionYears is how long its released data, closed links and
 	// meetings are kept after their window closes (see PurgeProgram).
 	RetentionYears int `gorm:"not null"`
+	// RequireSecondFactorFor says whose sign-in needs a second factor:
+	// SecondFactorNone, SecondFactorDirectors or SecondFactorStaff.
+	RequireSecondFactorFor string `gorm:"not null;default:none"`
 	DeliverySettings
 	WindowSettings
 }

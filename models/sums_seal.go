@@ -127,12 +127,16 @@ type sumsRing struct {
 	keys []sumsKey
 }
 
-func deriveSumsKey(secret string) (sumsKey, error) {
-	key, err := hkdf.Key(sha256.New, []byte(secret), nil, sumsKeyInfo, 32)
+func deriveSumsKey(secret string) (sumsKey, error) { return deriveSealKey(secret, sumsKeyInfo) }
+
+// deriveSealKey derives an AES-256-GCM key and its id from secret for one
+// purpose (info), so that keys for different data never coincide.
+func deriveSealKey(secret, info string) (sumsKey, error) {
+	key, err := hkdf.Key(sha256.New, []byte(secret), nil, info, 32)
 	if err != nil {
 		return sumsKey{}, err
 	}
-	id, err := hkdf.Key(sha256.New, []byte(secret), nil, sumsKeyInfo+" id", 4)
+	id, err := hkdf.Key(sha256.New, []byte(secret), nil, info+" id", 4)
 	if err != nil {
 		return sumsKey{}, err
 	}

@@ -178,13 +178,22 @@ func (s *Kit) APIAuth() []echo.MiddlewareFunc {
 }
 
 // requirePageUser sends an anonymous browser to the sign-in page, and back
-// here afterwards.
+// here afterwards; a browser between the password and the second factor
+// goes to the code step or the enrolment instead, so no page is reached
+// before them.
 func (s *Kit) RequirePageUser(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if CurrentPrincipal(c) == nil {
 			next := "/"
 			if c.Request().Method == http.MethodGet {
 				next = c.Request().URL.RequestURI()
+			}
+			if p, _, err := s.PendingSignIn(c); err == nil {
+				to := CodePath
+				if p.Stage == models.StageEnrol {
+					to = EnrolPath
+				}
+				return c.Redirect(http.StatusSeeOther, to+"?next="+url.QueryEscape(next))
 			}
 			return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(next))
 		}

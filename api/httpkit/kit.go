@@ -121,6 +121,9 @@ const DefaultOIDCName = "your organisation"
 // emails written to the log).
 func AccountsConfig(baseURL string, d *delivery.Service) accounts.Config {
 	cfg := accounts.Config{BaseURL: baseURL}
+	if d != nil {
+		cfg.SecondFactorNotices = d
+	}
 	if d != nil && d.SendsMail() {
 		cfg.SetupEmails = d
 	}

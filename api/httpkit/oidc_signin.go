@@ -43,7 +43,7 @@ func (s *Kit) AllowSSOCallback(c echo.Context) error {
 // only, never what the token held; an unknown or deactivated address is
 // forbidden with MsgNotAMember; a callback without a usable state is
 // malformed, a token that fails verification unauthorized.
-func (s *Kit) SignInWithSSO(c echo.Context, cookie, state, code string) (*models.User, SSOIdentity, string, *models.Session, error) {
+func (s *Kit) SignInWithSSO(c echo.Context, cookie, state, code string) (*models.User, SSOIdentity, SignInStep, error) {
 	ctx := c.Request().Context()
 	id, err := s.SSO.Finish(ctx, cookie, state, code)
 	if err != nil {
@@ -52,16 +52,16 @@ func (s *Kit) SignInWithSSO(c echo.Context, cookie, state, code string) (*models
 			s.Log.Warn("single sign-on refused", "reason", se.Reason, "err", se.err)
 			s.auditSignInRefused(ctx, nil, s.SSO.Method()+": "+se.Reason)
 			if se.Flow {
-				return nil, id, "", nil, surveys.Errorf(surveys.EMALFORMED, "%s", se.Reason)
+				return nil, id, SignInStep{}, surveys.Errorf(surveys.EMALFORMED, "%s", se.Reason)
 			}
-			return nil, id, "", nil, surveys.Errorf(surveys.EUNAUTHORIZED, "%s", se.Reason)
+			return nil, id, SignInStep{}, surveys.Errorf(surveys.EUNAUTHORIZED, "%s", se.Reason)
 		}
-		return nil, id, "", nil, err
+		return nil, id, SignInStep{}, err
 	}
 	var u *models.User
 	if surveys.CheckText(id.Email, false) == nil {
 		if u, err = s.DB.UserByEmail(ctx, id.Email); err != nil && surveys.ErrorCode(err) != surveys.ENOTFOUND {
-			return nil, id, "", nil, err
+			return nil, id, SignInStep{}, err
 		}
 	}
 	if u == nil || !u.Active {
@@ -70,15 +70,14 @@ func (s *Kit) SignInWithSSO(c echo.Context, cookie, state, code string) (*models
 			detail = s.SSO.Method() + ": account deactivated"
 		}
 		s.auditSignInRefused(ctx, u, detail)
-		return nil, id, "", nil, surveys.Errorf(surveys.EFORBIDDEN, "%s", MsgNotAMember)
+		return nil, id, SignInStep{}, surveys.Errorf(surveys.EFORBIDDEN, "%s", MsgNotAMember)
 	}
-	// CompleteSignIn(c, u, s.SSO.Method(), id.MFA) takes over from here
-	// once the second factor is in: id.MFA says the provider asserted one.
-	value, sess, err := s.beginSession(c, u, s.SSO.Method())
+	// The second factor follows unless the provider asserted one (id.MFA).
+	step, err := s.CompleteSignIn(c, u, s.SSO.Method(), id.MFA)
 	if err != nil {
-		return nil, id, "", nil, err
+		return nil, id, SignInStep{}, err
 	}
-	return u, id, value, sess, nil
+	return u, id, step, nil
 }
 
 // passwordNotAccepted is the refusal of a password where single sign-on is

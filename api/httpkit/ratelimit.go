@@ -145,7 +145,10 @@ type rateLimits struct {
 	// requestIP and requestAddress bound QR link requests (/r/{code}) the
 	// same way, in buckets of their own.
 	requestIP, requestAddress limiter
-	now                       func() time.Time
+	// codeIP and codeAccount bound second-factor codes with the sign-in
+	// settings, in buckets of their own (keyed by user id, not email).
+	codeIP, codeAccount limiter
+	now                 func() time.Time
 }
 
 // newRateLimits builds the limiters, in the database on PostgreSQL and in
@@ -170,6 +173,8 @@ func newRateLimits(db *models.DB, cfg Config) *rateLimits {
 		resetAccount:   pick("reset_account", cfg.LoginAccountLimit),
 		requestIP:      pick("request_ip", cfg.LoginIPLimit),
 		requestAddress: pick("request_address", cfg.LoginAccountLimit),
+		codeIP:         pick("code_ip", cfg.LoginIPLimit),
+		codeAccount:    pick("code_account", cfg.LoginAccountLimit),
 		now:            time.Now,
 	}
 }
@@ -215,6 +220,26 @@ func (s *Kit) AllowSignIn(c echo.Context, email string) (notFailed func(), err e
 		if err := s.limits.loginAccount.giveBack(ctx, key, s.limits.now()); err != nil {
 			// The account keeps one token less until it refills.
 			s.Log.Warn("give back a sign-in token", "err", err)
+		}
+	}, nil
+}
+
+// AllowSecondFactorCode applies the per-IP and per-account limits to a
+// second-factor code, as AllowSignIn does to a password: six digits are
+// guessable only by many tries, so only failed codes count against the
+// account (the returned function gives the token back).
+func (s *Kit) AllowSecondFactorCode(c echo.Context, userID int64) (notFailed func(), err error) {
+	if err := s.take(c, s.limits.codeIP, c.RealIP(), "code attempts"); err != nil {
+		return nil, err
+	}
+	key := strconv.FormatInt(userID, 10)
+	if err := s.take(c, s.limits.codeAccount, key, "code attempts for this account"); err != nil {
+		return nil, err
+	}
+	ctx := context.WithoutCancel(c.Request().Context())
+	return func() {
+		if err := s.limits.codeAccount.giveBack(ctx, key, s.limits.now()); err != nil {
+			s.Log.Warn("give back a code token", "err", err)
 		}
 	}, nil
 }

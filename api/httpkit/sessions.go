@@ -8,11 +8,11 @@ import (
 	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
-// StartSession checks the rate limits and the credentials, ends any session
-// the browser already had, and starts a new one (a new id at every sign-in).
-// Both outcomes are audited. An email that is not text (surveys.CheckText)
-// is invalid before anything else: no account could have it, and PostgreSQL
-// could not even look it up.
+// CheckPassword is the password sign-in's first step: it checks the rate
+// limits and the credentials and audits a failure. What follows is
+// CompleteSignIn. An email that is not text (surveys.CheckText) is invalid
+// before anything else: no account could have it, and PostgreSQL could not
+// even look it up.
 //
 // When single sign-on is the only way in for the account's role, a correct
 // password is refused with a message naming the provider, and only then:
@@ -20,52 +20,44 @@ import (
 // accounts, and after it only whoever already knows the password learns
 // that it is right (as they would today). When no password is accepted at
 // all, every attempt is refused before anything is looked up.
-func (s *Kit) StartSession(c echo.Context, email, password string) (*models.User, string, *models.Session, error) {
+func (s *Kit) CheckPassword(c echo.Context, email, password string) (*models.User, error) {
 	if s.Cfg.OIDC.PasswordsRefused() {
-		return nil, "", nil, s.passwordNotAccepted()
+		return nil, s.passwordNotAccepted()
 	}
 	if err := surveys.CheckText(email, false); err != nil {
-		return nil, "", nil, surveys.Invalid("the request has invalid fields", []surveys.FieldError{{Field: "email", Message: err.Error()}})
+		return nil, surveys.Invalid("the request has invalid fields", []surveys.FieldError{{Field: "email", Message: err.Error()}})
 	}
 	notFailed, err := s.AllowSignIn(c, email)
 	if err != nil {
-		return nil, "", nil, err
+		return nil, err
 	}
 	ctx := c.Request().Context()
 	u, err := s.DB.Authenticate(ctx, email, password)
 	if surveys.ErrorCode(err) == surveys.EUNAUTHORIZED {
 		s.AuditFailedSignIn(ctx, u)
-		return nil, "", nil, err
+		return nil, err
 	}
 	// Only a failed sign-in counts against the account: switching between
 	// accounts, or signing in on several devices, locks nobody out.
 	notFailed()
 	if err != nil {
-		return nil, "", nil, err
+		return nil, err
 	}
 	if !s.Cfg.OIDC.PasswordAllowed(u.Role) {
 		s.auditSignInRefused(ctx, u, "password refused: single sign-on only")
-		return nil, "", nil, s.passwordNotAccepted()
+		return nil, s.passwordNotAccepted()
 	}
-	// CompleteSignIn (second factor) takes over from here.
-	value, sess, err := s.beginSession(c, u, MethodPassword)
-	if err != nil {
-		return nil, "", nil, err
-	}
-	return u, value, sess, nil
+	return u, nil
 }
 
-// MethodPassword is the sign-in method a password records in the audit log;
-// single sign-on records SSO.Method().
-const MethodPassword = "password"
-
-// beginSession ends any session the browser already had and starts a new
-// one for u, audited with the sign-in method.
-func (s *Kit) beginSession(c echo.Context, u *models.User, method string) (string, *models.Session, error) {
+// startSession ends any session the browser already had and starts a new
+// one (a new id at every sign-in), sets its cookie and audits the sign-in
+// with how it was made (detail, e.g. "password" or "password+totp").
+func (s *Kit) startSession(c echo.Context, u *models.User, detail string) (*models.Session, error) {
 	ctx := c.Request().Context()
 	if old, err := c.Cookie(SessionCookie); err == nil {
 		if err := s.DB.DeleteSession(ctx, old.Value); err != nil {
-			return "", nil, err
+			return nil, err
 		}
 	}
 	var value string
@@ -75,13 +67,18 @@ func (s *Kit) beginSession(c echo.Context, u *models.User, method string) (strin
 		if value, sess, err = s.DB.CreateDeviceSession(ctx, u.ID, s.SessionLimits(), DeviceOf(c.Request().UserAgent())); err != nil {
 			return err
 		}
-		return s.DB.Audit(ctx, models.AuditEntry{ActorID: &u.ID, Action: models.ActionSignIn, Target: UserTarget(u.ID), ProgramID: u.ProgramID, Detail: method})
+		return s.DB.Audit(ctx, models.AuditEntry{ActorID: &u.ID, Action: models.ActionSignIn, Target: UserTarget(u.ID), ProgramID: u.ProgramID, Detail: detail})
 	})
 	if err != nil {
-		return "", nil, err
+		return nil, err
 	}
-	return value, sess, nil
+	s.SetSessionCookie(c, value, sess.ExpiresAt)
+	return sess, nil
 }
+
+// MethodPassword is the sign-in method a password records in the audit log;
+// single sign-on records SSO.Method().
+const MethodPassword = "password"
 
 // AuditFailedSignIn records a failed attempt. What was typed into the email
 // field is never kept: for an address of no account it may well be the

@@ -16,7 +16,7 @@ import (
 )
 
 // releaseFieldNames are the release form's inputs, in page order.
-var releaseFieldNames = []string{"release_window", "academic_year_start_month", "min_mentees", "retention_years", "mentee_email_domains", "survey_languages"}
+var releaseFieldNames = []string{"release_window", "academic_year_start_month", "min_mentees", "retention_years", "mentee_email_domains", "survey_languages", "require_second_factor_for"}
 
 // releaseFields names the release inputs of one program's row.
 func releaseFields(id int64) []formField {
@@ -28,6 +28,7 @@ func releaseFields(id int64) []formField {
 		{Name: "retention_years", ID: "retention-" + n, Label: "Keep data (years)"},
 		{Name: "mentee_email_domains", ID: "domains-" + n, Label: "Mentee email domains"},
 		{Name: "survey_languages", ID: "languages-" + n, Label: "Survey languages"},
+		{Name: "require_second_factor_for", ID: "second-factor-" + n, Label: "Second factor required for"},
 	}
 }
 
@@ -90,6 +91,11 @@ func (s *Server) updateReleaseForm(c echo.Context) error {
 		langs := splitDomains(c.FormValue("survey_languages"))
 		in.SurveyLanguages = &langs
 	}
+	// Like the languages, a form without the field leaves it alone.
+	if _, ok := c.Request().PostForm["require_second_factor_for"]; ok {
+		v := c.FormValue("require_second_factor_for")
+		in.RequireSecondFactorFor = &v
+	}
 	if window == "" {
 		d.Release.add(fields, "release_window", "is required")
 	}
@@ -127,7 +133,18 @@ func releaseSummary(p *models.Program) string {
 	} else {
 		out += "; no mentee domains: every mentee must be on the roster."
 	}
-	return out + " " + languagesSummary(p.Languages()) + " " + retentionSummary(p.RetentionYears)
+	return out + " " + languagesSummary(p.Languages()) + " " + retentionSummary(p.RetentionYears) + " " + secondFactorSummary(p.RequireSecondFactorFor)
+}
+
+// secondFactorSummary says whose sign-in needs a second factor.
+func secondFactorSummary(policy string) string {
+	switch policy {
+	case models.SecondFactorDirectors:
+		return "A second factor is required for its directors (and admins)."
+	case models.SecondFactorStaff:
+		return "A second factor is required for its directors, residents (and admins)."
+	}
+	return "Second factor not required: a password alone signs its staff in."
 }
 
 // retentionSummary says how long a program's data is kept.

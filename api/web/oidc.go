@@ -49,7 +49,7 @@ func (s *Server) oidcCallback(c echo.Context) error {
 		return s.ssoRefusedPage(c, http.StatusUnauthorized, "Sign-in was not completed",
 			s.SSO.Name()+" did not sign you in. You can try again.")
 	}
-	_, id, value, sess, err := s.SignInWithSSO(c, flow, c.QueryParam("state"), c.QueryParam("code"))
+	_, id, step, err := s.SignInWithSSO(c, flow, c.QueryParam("state"), c.QueryParam("code"))
 	switch surveys.ErrorCode(err) {
 	case "":
 	case surveys.EMALFORMED:
@@ -63,8 +63,7 @@ func (s *Server) oidcCallback(c echo.Context) error {
 	default:
 		return err
 	}
-	s.SetSessionCookie(c, value, sess.ExpiresAt)
-	return c.Redirect(http.StatusSeeOther, safeNext(id.Next))
+	return c.Redirect(http.StatusSeeOther, afterFirstStep(step, safeNext(id.Next)))
 }
 
 // ssoRefusedPage says why single sign-on did not sign someone in, and leads

@@ -75,6 +75,9 @@ type rosterRow struct {
 	// them a password link (a co-director's account is the admins').
 	Manageable  bool
 	HasPassword bool
+	// SecondFactor: the member has an authenticator app set up, which an
+	// admin may reset.
+	SecondFactor bool
 	// SetupEmail is the newest set-password email's status
 	// (models.LinkEmail…, or "password-set"), SetupEmailText it in words
 	// (delivery.SetupEmailText); both empty when none was emailed.
@@ -98,10 +101,11 @@ var importFields = []formField{{Name: "csv", ID: "import-csv", Label: "CSV"}}
 
 // rosterNotices confirm the row actions, which redirect back to the roster.
 var rosterNotices = map[string]string{
-	"deactivated": "%s is deactivated: their sessions and API tokens have ended, and their feedback is kept.",
-	"reactivated": "%s is active again. They sign in with their old password, or ask for a new set-password link.",
-	"pgy":         "%s's PGY year is saved.",
-	"resent":      "A new set-password email to %s is queued; their older set-password links no longer work.",
+	"deactivated":         "%s is deactivated: their sessions and API tokens have ended, and their feedback is kept.",
+	"reactivated":         "%s is active again. They sign in with their old password, or ask for a new set-password link.",
+	"pgy":                 "%s's PGY year is saved.",
+	"resent":              "A new set-password email to %s is queued; their older set-password links no longer work.",
+	"second-factor-reset": "%s's second factor is removed and their sessions have ended; they are told by email. They sign in with their password and, if the program requires it, set up a new one.",
 }
 
 // rosterProgram reads the program id and checks that the principal manages
@@ -164,9 +168,13 @@ func (s *Server) renderRoster(c echo.Context, status int, prog *models.Program, 
 	if err != nil {
 		return err
 	}
+	factors, err := s.DB.SecondFactorUsers(ctx, ids)
+	if err != nil {
+		return err
+	}
 	for _, u := range members {
 		row := rosterRow{ID: u.ID, Name: u.Name, Email: u.Email, Role: u.Role,
-			Active: u.Active, Self: u.ID == me.ID, HasPassword: u.PasswordHash != "",
+			Active: u.Active, Self: u.ID == me.ID, HasPassword: u.PasswordHash != "", SecondFactor: factors[u.ID],
 			// A resident listed here belongs to this program only; for
 			// anyone else the programs do not change the answer.
 			Manageable: actor.ManagesAccount(&u, []int64{prog.ID})}

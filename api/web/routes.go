@@ -18,6 +18,12 @@ func (s *Server) registerAccountPages(e *httpkit.Routes) {
 	e.GET("/set-password/:token", s.setPasswordPage)
 	e.POST("/set-password/:token", s.setPasswordForm)
 	s.registerOIDCPages(e)
+	// The second step of a sign-in (login_second_factor.go), from the
+	// pending sign-in's cookie.
+	e.GET(httpkit.CodePath, s.codePage)
+	e.POST(httpkit.CodePath, s.codeForm)
+	e.GET(httpkit.EnrolPath, s.enrolPage)
+	e.POST(httpkit.EnrolPath+"/confirm", s.enrolForm)
 }
 
 // registerPages registers the signed-in pages: the way in (/), the
@@ -65,6 +71,14 @@ func (s *Server) registerPages(e *httpkit.Routes) {
 		e.POST("/home/code", s.newCodeForm, form(maxFormBytes, resident)...)
 		e.POST("/programs/:id/roster/meetings/import", s.importMeetingsForm, programForm(csvimport.MaxBytes+64<<10)...)
 	}
+
+	// The account's second factor (account_second_factor.go); an admin
+	// resets a member's from the roster.
+	e.GET("/account/second-factor", s.secondFactorPage, page...)
+	e.POST("/account/second-factor/start", s.startSecondFactorForm, programForm(maxFormBytes)...)
+	e.POST("/account/second-factor/confirm", s.confirmSecondFactorForm, programForm(maxFormBytes)...)
+	e.POST("/account/second-factor/recovery-codes", s.recoveryCodesForm, programForm(maxFormBytes)...)
+	e.POST("/programs/:id/roster/members/:uid/second-factor/reset", s.resetSecondFactorForm, form(maxFormBytes, admin)...)
 
 	e.GET("/programs/:id/roster", s.rosterPage, page...)
 	e.POST("/programs/:id/roster/members", s.addMemberForm, programForm(maxFormBytes)...)

@@ -81,7 +81,7 @@ func (s *Server) loginForm(c echo.Context) error {
 		d.Error = "The sign-in form had expired. Please sign in again."
 		return s.renderLogin(c, http.StatusForbidden, d)
 	}
-	_, value, sess, err := s.StartSession(c, d.Email, form.Get("password"))
+	u, err := s.CheckPassword(c, d.Email, form.Get("password"))
 	switch surveys.ErrorCode(err) {
 	case "":
 	case surveys.EUNAUTHORIZED:
@@ -101,8 +101,11 @@ func (s *Server) loginForm(c echo.Context) error {
 	default:
 		return err
 	}
-	s.SetSessionCookie(c, value, sess.ExpiresAt)
-	return c.Redirect(http.StatusSeeOther, d.Next)
+	step, err := s.CompleteSignIn(c, u, "password", false)
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, afterFirstStep(step, d.Next))
 }
 
 // fieldMessage is the message an invalid error gives for field.
@@ -218,4 +221,17 @@ func (s *Server) passwordLinkError(c echo.Context, err error) error {
 		Title:  "This link cannot be used",
 		Detail: ae.Message,
 	})
+}
+
+// afterFirstStep is where a browser goes once its password (or single
+// sign-on) step is done: next when the session started, else the code
+// step or the enrolment, which carry next on.
+func afterFirstStep(step httpkit.SignInStep, next string) string {
+	switch step.Next {
+	case httpkit.NextCode:
+		return httpkit.CodePath + "?next=" + url.QueryEscape(next)
+	case httpkit.NextEnrol:
+		return httpkit.EnrolPath + "?next=" + url.QueryEscape(next)
+	}
+	return next
 }
