@@ -11,6 +11,7 @@ import (
 	"github.com/mentorpulse/mentorpulse/delivery/deliverytest"
 	"github.com/mentorpulse/mentorpulse/models"
 	"github.com/mentorpulse/mentorpulse/surveys"
+	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 )
 
@@ -46,6 +47,15 @@ func (h *harness) release(s *delivery.Service) {
 	if st := deliverytest.WaitForJob(h.t, s, res.Job.ID); st != rivertype.JobStateCompleted {
 		h.t.Fatalf("release job %s", st)
 	}
+	// The periodic release may be judging at the same time; wait for it.
+	deliverytest.WaitFor(h.t, "releases in flight to finish", func() bool {
+		jobs, err := s.River().JobList(context.Background(), river.NewJobListParams().Kinds(delivery.ReleaseArgs{}.Kind()).
+			States(rivertype.JobStateAvailable, rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStatePending))
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		return len(jobs.Jobs) == 0
+	})
 }
 
 func TestReleaseEmailsEachResidentWithNewFeedbackOnce(t *testing.T) {
