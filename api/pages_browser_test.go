@@ -110,7 +110,7 @@ func TestResidentMakesLinkAndSignsOutInBrowser(t *testing.T) {
 	if !strings.HasPrefix(url, ts.URL+"/r/") {
 		t.Fatalf("the page shows %q, want a request URL on %s", url, ts.URL)
 	}
-	if browserEval[bool](t, tab, `document.documentElement.outerHTML.includes("/s/")`) {
+	if holdsSurveyURL(browserEval[string](t, tab, `document.documentElement.outerHTML`)) {
 		t.Error("the resident's home holds a survey URL")
 	}
 	if !browserEval[bool](t, tab, `document.getElementById("request-url").getBoundingClientRect().height > 0`) {
