@@ -42,7 +42,7 @@ func TestReportViewsAndExportsAreAudited(t *testing.T) {
 		want []auditLine
 	}{
 		{"resident-page-is-a-view-of-the-resident", fmt.Sprintf("/residents/%d/report", res), "text/html",
-			[]auditLine{view(resident, "resident report"), goals("shared goals: 0"), goals("shared self-assessments: 0")}},
+			[]auditLine{view(resident, "resident report"), goals("shared goals: 0"), goals("shared self-assessment comparison: none")}},
 		{"program-page-is-a-view-of-the-program", fmt.Sprintf("/programs/%d/report?pgy_year=2", p), "text/html",
 			[]auditLine{view(program, "program report")}},
 		{"csv-is-an-export-of-the-program", fmt.Sprintf("/api/v1/programs/%d/report?format=csv", p), "text/csv",

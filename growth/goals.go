@@ -88,32 +88,50 @@ var goalAttributes = []surveys.Attribute{surveys.Availability, surveys.Competenc
 // program's directors and admins see the shared ones only, and their look
 // is audited.
 func (s *Service) Goals(ctx context.Context, a accounts.Actor, residentID int64) ([]Goal, error) {
+	out, _, err := s.goals(ctx, a, residentID, false)
+	return out, err
+}
+
+// OpenGoals lists the resident's open goals, newest first, with their
+// progress, and counts the closed ones: what the home shows. A closed
+// goal's progress is not computed (two reports each) only to be counted.
+func (s *Service) OpenGoals(ctx context.Context, a accounts.Actor, residentID int64) (open []Goal, closed int, err error) {
+	return s.goals(ctx, a, residentID, true)
+}
+
+// goals lists the resident's goals, or only the open ones with the count
+// of closed ones left out.
+func (s *Service) goals(ctx context.Context, a accounts.Actor, residentID int64, openOnly bool) ([]Goal, int, error) {
 	sub, err := s.resident(ctx, a, residentID)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	stored, err := s.db.GoalsOf(ctx, residentID, !sub.self)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	cat, err := s.catalogue(ctx, sub.prog)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	out := []Goal{}
+	out, closed := []Goal{}, 0
 	for i := range stored {
+		if openOnly && !stored[i].Open() {
+			closed++
+			continue
+		}
 		g, err := s.goalView(ctx, sub, cat, &stored[i])
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		out = append(out, *g)
 	}
 	if !sub.self {
-		if err := s.viewed(ctx, a, sub, userTarget(residentID), fmt.Sprintf("shared goals: %d", len(out))); err != nil {
-			return nil, err
+		if err := s.viewed(ctx, a, sub, userTarget(residentID), fmt.Sprintf("shared goals: %d", len(out)+closed)); err != nil {
+			return nil, 0, err
 		}
 	}
-	return out, nil
+	return out, closed, nil
 }
 
 // CreateGoal sets a goal for the signed-in resident. A fourth open goal is

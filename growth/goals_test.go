@@ -52,6 +52,19 @@ func TestGoalDefaultsToTheEndOfTheNextWindowAndListsOpenFirst(t *testing.T) {
 	if goals[2].Status != growth.StatusClosed || goals[2].Outcome == nil || *goals[2].Outcome != models.OutcomeDropped || goals[2].ReviewedAt == nil {
 		t.Errorf("dropped goal: %+v", goals[2])
 	}
+	// The home's list: the same open goals, the closed one only counted.
+	open, closed, err := w.svc.OpenGoals(w.ctx, w.asResA1, w.resA1.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := fmtIDs(open), fmtIDs(goals[:2]); got != want || closed != 1 {
+		t.Errorf("open goals %s and %d closed, want %s and 1", got, closed, want)
+	}
+	for i := range open {
+		if open[i].Progress != goals[i].Progress || open[i].Due != goals[i].Due {
+			t.Errorf("open goal %d: progress %+v, due %v; the full list says %+v, %v", open[i].ID, open[i].Progress, open[i].Due, goals[i].Progress, goals[i].Due)
+		}
+	}
 	// Another resident sees nothing of these.
 	other, err := w.svc.Goals(w.ctx, w.actor(w.resB1), w.resB1.ID)
 	if err != nil || len(other) != 0 {

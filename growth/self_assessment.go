@@ -94,12 +94,7 @@ func (s *Service) SelfAssessments(ctx context.Context, a accounts.Actor, residen
 	}
 	out := []SelfAssessment{}
 	for i := range stored {
-		w, err := surveys.WindowOfMonth(stored[i].WindowID, sub.prog.ReleaseWindow, sub.prog.AcademicYearStartMonth)
-		if err != nil || w.ID != stored[i].WindowID {
-			// Saved under another window kind: name it by its id alone.
-			w = surveys.Window{ID: stored[i].WindowID, From: stored[i].WindowID, To: stored[i].WindowID}
-		}
-		v, err := s.selfView(ctx, sub, w, &stored[i])
+		v, err := s.selfView(ctx, sub, s.storedWindow(sub.prog, stored[i].WindowID), &stored[i])
 		if err != nil {
 			return nil, err
 		}
@@ -111,6 +106,52 @@ func (s *Service) SelfAssessments(ctx context.Context, a accounts.Actor, residen
 		}
 	}
 	return out, nil
+}
+
+// LatestComparison is the newest closed window's self-ratings beside the
+// mentees' released figures (nil when no closed window was self-assessed),
+// as SelfAssessments would list it first. Only that window's figures are
+// computed, not one report per past window. Directors and admins see a
+// shared one only, and their look is audited.
+func (s *Service) LatestComparison(ctx context.Context, a accounts.Actor, residentID int64) (*surveys.SelfComparison, error) {
+	sub, err := s.resident(ctx, a, residentID)
+	if err != nil {
+		return nil, err
+	}
+	stored, err := s.db.SelfAssessmentsOf(ctx, residentID, !sub.self)
+	if err != nil {
+		return nil, err
+	}
+	var out *surveys.SelfComparison
+	seen := "none"
+	for i := range stored {
+		w := s.storedWindow(sub.prog, stored[i].WindowID)
+		if s.now().Before(w.End()) {
+			continue
+		}
+		v, err := s.selfView(ctx, sub, w, &stored[i])
+		if err != nil {
+			return nil, err
+		}
+		out, seen = v.Comparison, "window "+w.ID
+		break
+	}
+	if !sub.self {
+		if err := s.viewed(ctx, a, sub, userTarget(residentID), "shared self-assessment comparison: "+seen); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// storedWindow is the window a self-assessment was saved under; one saved
+// under another window kind is named by its id alone.
+func (s *Service) storedWindow(prog *models.Program, id string) surveys.Window {
+	w, err := surveys.WindowOfMonth(id, prog.ReleaseWindow, prog.AcademicYearStartMonth)
+	if err != nil || w.ID != id {
+		return surveys.Window{ID: id, From: id, To: id}
+	}
+	return w
 }
 
 // SaveSelfAssessment stores the resident's self-assessment of the current

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/mentorpulse/mentorpulse/accounts"
 	"github.com/mentorpulse/mentorpulse/growth"
 	"github.com/mentorpulse/mentorpulse/models"
 	"github.com/mentorpulse/mentorpulse/surveys"
@@ -260,4 +262,67 @@ func TestSelfAssessmentKeepsTheVersionItWasFirstSavedWith(t *testing.T) {
 	if fresh.Instrument != (growth.InstrumentRef{Key: draft.Key, Version: draft.Version}) {
 		t.Errorf("new self-assessment after a publish: instrument %+v, want %s@%d", fresh.Instrument, draft.Key, draft.Version)
 	}
+}
+
+// The home and the report show the newest closed window's comparison:
+// what SelfAssessments lists first, for the resident and, of what was
+// shared, for a director.
+func TestLatestComparisonIsTheNewestClosedWindow(t *testing.T) {
+	w := newWorld(t)
+	latest := func(a accounts.Actor) string {
+		t.Helper()
+		c, err := w.svc.LatestComparison(w.ctx, a, w.resA1.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, err := w.svc.SelfAssessments(w.ctx, a, w.resA1.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var first *surveys.SelfComparison
+		for _, sa := range list {
+			if sa.Comparison != nil {
+				first = sa.Comparison
+				break
+			}
+		}
+		if diff := cmp.Diff(first, c); diff != "" {
+			t.Errorf("LatestComparison differs from the list's first comparison (-list +latest):\n%s", diff)
+		}
+		if c == nil {
+			return "none"
+		}
+		return c.Window
+	}
+	if got := latest(w.asResA1); got != "none" {
+		t.Errorf("nothing saved: latest %s, want none", got)
+	}
+	w.now = time.Date(2026, 3, 9, 10, 0, 0, 0, time.UTC)
+	w.answer(w.resA1, 4, 4)
+	if _, err := w.svc.SaveSelfAssessment(w.ctx, w.asResA1, w.resA1.ID, "2026-01", growth.SelfAssessmentInput{Ratings: ratings(2), Shared: new(true)}); err != nil {
+		t.Fatal(err)
+	}
+	if got := latest(w.asResA1); got != "none" {
+		t.Errorf("the window is still open: latest %s, want none", got)
+	}
+	w.now = time.Date(2026, 4, 2, 10, 0, 0, 0, time.UTC)
+	w.release()
+	if _, err := w.svc.SaveSelfAssessment(w.ctx, w.asResA1, w.resA1.ID, "2026-04", growth.SelfAssessmentInput{Ratings: ratings(5)}); err != nil {
+		t.Fatal(err)
+	}
+	if got := latest(w.asResA1); got != "2026-01" {
+		t.Errorf("in April: latest %s, want 2026-01 (2026-04 is open)", got)
+	}
+	w.now = time.Date(2026, 7, 2, 10, 0, 0, 0, time.UTC)
+	if got := latest(w.asResA1); got != "2026-04" {
+		t.Errorf("in July, the resident's latest %s, want 2026-04", got)
+	}
+	if got := latest(w.asDirA); got != "2026-01" {
+		t.Errorf("in July, the director's latest %s, want the shared 2026-01", got)
+	}
+	if views := w.audit(models.ActionGoalsView); len(views) != 2 || views[0].Detail != "shared self-assessment comparison: window 2026-01" || views[1].Detail != "shared self-assessments: 1" {
+		t.Errorf("director's looks audited as %+v", views)
+	}
+	_, err := w.svc.LatestComparison(w.ctx, w.asDirB, w.resA1.ID)
+	wantCode(t, err, surveys.ENOTFOUND)
 }

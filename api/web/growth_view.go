@@ -6,10 +6,6 @@ import (
 	"github.com/mentorpulse/mentorpulse/growth"
 )
 
-// maxOpenGoals mirrors the growth use case's limit, to hide "Set a goal"
-// when it would be refused.
-const maxOpenGoals = 3
-
 // goalRow is a goal with its progress in words.
 type goalRow struct {
 	growth.Goal
@@ -38,15 +34,12 @@ type growthView struct {
 func (s *Server) growthFor(c echo.Context, residentID int64, own bool, name string) (*growthView, error) {
 	ctx, a := c.Request().Context(), httpkit.ActorOf(c)
 	v := &growthView{Own: own, Name: name}
-	sas, err := s.Growth.SelfAssessments(ctx, a, residentID)
+	latest, err := s.Growth.LatestComparison(ctx, a, residentID)
 	if err != nil {
 		return nil, err
 	}
-	for _, sa := range sas {
-		if sa.Comparison != nil {
-			v.Comparison = newComparisonView(*sa.Comparison, own, name)
-			break
-		}
+	if latest != nil {
+		v.Comparison = newComparisonView(*latest, own, name)
 	}
 	goals, err := s.Growth.Goals(ctx, a, residentID)
 	if err != nil {
@@ -78,27 +71,18 @@ func (s *Server) homeGrowthFor(c echo.Context, residentID int64) (*homeGrowth, e
 	if h.Self, err = s.Growth.SelfAssessment(ctx, a, residentID, w.ID); err != nil {
 		return nil, err
 	}
-	sas, err := s.Growth.SelfAssessments(ctx, a, residentID)
+	latest, err := s.Growth.LatestComparison(ctx, a, residentID)
 	if err != nil {
 		return nil, err
 	}
-	for _, sa := range sas {
-		if sa.Comparison != nil {
-			h.Released = newComparisonView(*sa.Comparison, true, "")
-			break
-		}
+	if latest != nil {
+		h.Released = newComparisonView(*latest, true, "")
 	}
-	goals, err := s.Growth.Goals(ctx, a, residentID)
+	open, closed, err := s.Growth.OpenGoals(ctx, a, residentID)
 	if err != nil {
 		return nil, err
 	}
-	for _, g := range goalRows(goals) {
-		if g.Status == "open" {
-			h.Open = append(h.Open, g)
-		} else {
-			h.Closed++
-		}
-	}
-	h.CanAdd = len(h.Open) < maxOpenGoals
+	h.Open, h.Closed = goalRows(open), closed
+	h.CanAdd = len(h.Open) < growth.MaxOpenGoals // hide "Set a goal" when it would be refused
 	return h, nil
 }
