@@ -20,7 +20,7 @@ import (
 // admin, a director of each, two residents of A and one of B, on a fresh
 // database whose clock the test sets.
 type world struct {
-	t                       *testing.T
+	t                       testing.TB
 	ctx                     context.Context
 	db                      *models.DB
 	acc                     *accounts.Service
@@ -33,7 +33,7 @@ type world struct {
 	asResA1, asResA2        accounts.Actor
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t testing.TB) *world {
 	t.Helper()
 	models.PasswordCost = bcrypt.MinCost
 	w := &world{t: t, ctx: context.Background(), db: dbtest.New(t), now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
