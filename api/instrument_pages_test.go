@@ -13,6 +13,7 @@ import (
 
 	"github.com/mentorpulse/mentorpulse/api"
 	"github.com/mentorpulse/mentorpulse/models"
+	"github.com/mentorpulse/mentorpulse/surveys"
 )
 
 // surveyForm is the mentee's form of a page (survey or preview) without
@@ -189,8 +190,12 @@ func TestInstrumentEditorRoundTrip(t *testing.T) {
 		return w
 	}
 
-	// Add a competence statement, word it, and save.
+	// The copy keeps the default's self-assessment wordings.
 	form := load()
+	if got := form.Get("item.0.self.en"); got != surveys.Default().Items[0].SelfText {
+		t.Errorf("A1's self-assessment wording in the editor is %q, want the default's %q", got, surveys.Default().Items[0].SelfText)
+	}
+	// Add a competence statement, word it, and save.
 	form.Set("add_attribute", "competence")
 	w := post(form, "add", http.StatusOK)
 	wantText(t, w, "Statement 10 of 10", "Changes not saved yet")
@@ -202,10 +207,24 @@ func TestInstrumentEditorRoundTrip(t *testing.T) {
 	form.Set("item.9.text.en", "My mentor explained the reasoning behind their advice.")
 	// The default instrument is offered in Spanish too: every text in both.
 	form.Set("item.9.text.es", "Mi mentor/a explicó el razonamiento de sus consejos.")
+	// A self wording in Spanish alone is refused beside the English one.
+	form.Set("item.9.self.es", "Expliqué el razonamiento de mis consejos.")
+	w = post(form, "save", http.StatusUnprocessableEntity)
+	if page := w.Body.String(); !strings.Contains(page, `id="f-items-9-self_text-en-error"`) || !strings.Contains(page, `href="#f-items-9-self_text-en"`) {
+		t.Errorf("a Spanish self wording without the English one is not refused beside the English field:\n%s", text(w))
+	}
+	form = editorFields(t, w.Body.String())
+	form.Set("item.9.self.en", "I explained the reasoning behind my advice.")
 	post(form, "save", http.StatusSeeOther)
 	form = load()
 	if got := form.Get("item.9.text.en"); got != "My mentor explained the reasoning behind their advice." {
 		t.Errorf("the added statement reads %q after saving", got)
+	}
+	if en, es := form.Get("item.9.self.en"), form.Get("item.9.self.es"); en != "I explained the reasoning behind my advice." || es != "Expliqué el razonamiento de mis consejos." {
+		t.Errorf("the added statement's self wordings read %q and %q after saving", en, es)
+	}
+	if got := form.Get("item.0.self.en"); got != surveys.Default().Items[0].SelfText {
+		t.Errorf("saving the draft changed A1's self-assessment wording to %q", got)
 	}
 
 	// Move A2 above A1, remove S3, move C3 to availability; save.
@@ -279,7 +298,7 @@ func TestInstrumentEditorRoundTrip(t *testing.T) {
 	if strings.Contains(shown.Body.String(), `class="editor"`) {
 		t.Error("a published version still shows the editor's form")
 	}
-	wantText(t, shown, "survey links created now use it", "C1b", "My mentor pointed me to people")
+	wantText(t, shown, "survey links created now use it", "C1b", "My mentor pointed me to people", "Self-assessment: I explained the reasoning behind my advice.")
 	if w := f.postForm(f.dirA, editor, url.Values{"action": {"save"}}); w.Code != http.StatusConflict {
 		t.Errorf("saving a published version: %d, want 409", w.Code)
 	}

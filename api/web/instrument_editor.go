@@ -44,6 +44,7 @@ type readOnlyItem struct {
 	Key       string
 	Attribute string
 	Texts     []string
+	SelfTexts []string // per language, "" where none
 	NA        bool
 }
 
@@ -167,6 +168,7 @@ func readOnlyOf(doc surveys.Document) readOnlyDoc {
 		ri := readOnlyItem{Number: i + 1, Key: it.Key, Attribute: it.Attribute.Label(), NA: it.AllowNotApplicable}
 		for _, l := range doc.Languages {
 			ri.Texts = append(ri.Texts, it.Text[l])
+			ri.SelfTexts = append(ri.SelfTexts, it.SelfText[l])
 		}
 		r.Items = append(r.Items, ri)
 	}

@@ -73,6 +73,13 @@ func draftOf(doc surveys.Document) editorDraft {
 			text[l] = t
 		}
 		it.Text = text
+		if it.SelfText != nil {
+			self := map[string]string{}
+			for l, t := range it.SelfText {
+				self[l] = t
+			}
+			it.SelfText = self
+		}
 		d.Items = append(d.Items, editorItem{DocumentItem: it, Orig: it.Key, Was: text[src]})
 	}
 	for _, c := range doc.Comments {
@@ -131,6 +138,14 @@ func parseDraft(form url.Values) editorDraft {
 			Orig: form.Get(p + "orig"), Was: form.Get(p + "was"), Meaning: form.Get(p + "meaning")}
 		for _, l := range d.Languages {
 			it.Text[l] = get(p + "text." + l)
+			// The self-assessment wording is optional: a language left
+			// empty is left out, and none at all is no self wording.
+			if t := get(p + "self." + l); t != "" {
+				if it.SelfText == nil {
+					it.SelfText = map[string]string{}
+				}
+				it.SelfText[l] = t
+			}
 		}
 		d.Items = append(d.Items, it)
 	}

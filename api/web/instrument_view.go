@@ -21,6 +21,7 @@ type editorItemView struct {
 	ID                  string
 	Key, Attribute      textField
 	Texts               []textField
+	SelfTexts           []textField
 	NA                  bool
 	NAName, NAID        string
 	Orig, Was           string
@@ -147,6 +148,9 @@ func editorView(d editorDraft, errs []surveys.FieldError, asking []int, publishe
 		iv.Attribute = field(base+".attribute", p+"attribute", "Statement "+n+": attribute", string(it.Attribute), "")
 		for _, l := range d.Languages {
 			iv.Texts = append(iv.Texts, field(base+".text."+l, p+"text."+l, "Statement "+n+": text"+langSuffix(l), it.Text[l], l))
+		}
+		for _, l := range d.Languages {
+			iv.SelfTexts = append(iv.SelfTexts, field(base+".self_text."+l, p+"self."+l, "Statement "+n+": in the resident's own words"+langSuffix(l), it.SelfText[l], l))
 		}
 		iv.TextID = iv.Texts[0].ID
 		if slices.Contains(asking, i) {
