@@ -277,6 +277,34 @@ func TestQueryParametersThatAreNotTextAre422(t *testing.T) {
 	}
 }
 
+// TestReportQueriesNameTheFieldTheyRefuse: a report asked with a PGY year
+// that is not a number, out of range, or a month that is not one is a 422
+// whose errors[] names the parameter to fix.
+func TestReportQueriesNameTheFieldTheyRefuse(t *testing.T) {
+	f := newAcctFixture(t, api.Config{})
+	progA := "/api/v1/programs/" + strconv.FormatInt(f.progA.ID, 10) + "/report"
+	resA1 := "/api/v1/residents/" + strconv.FormatInt(f.resA1.ID, 10) + "/report"
+	for path, field := range map[string]string{
+		progA + "?pgy_year=two":            "pgy_year",
+		progA + "?pgy_year=2.5":            "pgy_year",
+		progA + "?pgy_year=99":             "pgy_year",
+		progA + "?from=2026-13":            "from",
+		resA1 + "?to=march":                "to",
+		resA1 + "?from=2026-05&to=2026-01": "from",
+	} {
+		t.Run(path, func(t *testing.T) {
+			w := f.do("GET", path, "", "", f.as(f.admin))
+			if w.Code != http.StatusUnprocessableEntity {
+				t.Fatalf("GET %s: %d, want 422 (%s)", path, w.Code, w.Body)
+			}
+			p := readProblem(t, w)
+			if len(p.Errors) != 1 || p.Errors[0].Field != field || p.Errors[0].Message == "" {
+				t.Errorf("GET %s: errors %+v, want one naming %s", path, p.Errors, field)
+			}
+		})
+	}
+}
+
 // TestMeetingAndLinkDatesStayNearToday: a meeting dated 0001-01-01 or
 // 9999-12-31 is refused naming meeting_date; today is not.
 func TestMeetingAndLinkDatesStayNearToday(t *testing.T) {

@@ -1,6 +1,9 @@
 package httpkit
 
 import (
+	"fmt"
+	"strconv"
+
 	"github.com/labstack/echo/v4"
 	"github.com/mentorpulse/mentorpulse/models"
 	"github.com/mentorpulse/mentorpulse/surveys"
@@ -26,10 +29,18 @@ func (s *Kit) ParsePeriod(q PeriodQuery) (surveys.Period, error) {
 	return surveys.ParsePeriod(q.From, q.To, s.DB.Now())
 }
 
-// BindQuery binds and validates query parameters only.
+// BindQuery binds and validates query parameters only. The report
+// queries' one parameter that can fail to bind is pgy_year (from and to are
+// strings, checked by ParsePeriod), so a binding error names it.
 func BindQuery(c echo.Context, v any) error {
 	if err := (&echo.DefaultBinder{}).BindQueryParams(c, v); err != nil {
-		return surveys.Errorf(surveys.EINVALID, "the query is not valid: use from=YYYY-MM, to=YYYY-MM and pgy_year from %d to %d", models.MinPGYYear, models.MaxPGYYear)
+		msg := fmt.Sprintf("must be a whole number from %d to %d", models.MinPGYYear, models.MaxPGYYear)
+		if y := c.QueryParam("pgy_year"); y != "" {
+			if _, perr := strconv.Atoi(y); perr != nil {
+				return surveys.Invalid("the query is not valid", []surveys.FieldError{{Field: "pgy_year", Message: msg}})
+			}
+		}
+		return surveys.Errorf(surveys.EINVALID, "the query is not valid: use from=YYYY-MM, to=YYYY-MM and pgy_year %s", msg)
 	}
 	return c.Validate(v)
 }
