@@ -180,13 +180,7 @@ func (e *attackEnv) release() {
 	// The periodic release may be judging at the same time: a group it
 	// claimed is released when its transaction commits, so wait for every
 	// release in flight, not only this one.
-	deliverytest.WaitFor(e.t, "releases in flight to finish", func() bool {
-		jobs, err := e.svc.River().JobList(context.Background(), pendingEmailJobs(delivery.ReleaseArgs{}.Kind()))
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		return len(jobs.Jobs) == 0
-	})
+	deliverytest.WaitForKindIdle(e.t, e.svc, delivery.ReleaseArgs{}.Kind())
 }
 
 // report reads u's view of the resident's report over the academic year.

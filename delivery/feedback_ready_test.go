@@ -11,7 +11,6 @@ import (
 	"github.com/mentorpulse/mentorpulse/delivery/deliverytest"
 	"github.com/mentorpulse/mentorpulse/models"
 	"github.com/mentorpulse/mentorpulse/surveys"
-	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 )
 
@@ -48,14 +47,7 @@ func (h *harness) release(s *delivery.Service) {
 		h.t.Fatalf("release job %s", st)
 	}
 	// The periodic release may be judging at the same time; wait for it.
-	deliverytest.WaitFor(h.t, "releases in flight to finish", func() bool {
-		jobs, err := s.River().JobList(context.Background(), river.NewJobListParams().Kinds(delivery.ReleaseArgs{}.Kind()).
-			States(rivertype.JobStateAvailable, rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStatePending))
-		if err != nil {
-			h.t.Fatal(err)
-		}
-		return len(jobs.Jobs) == 0
-	})
+	deliverytest.WaitForKindIdle(h.t, s, delivery.ReleaseArgs{}.Kind())
 }
 
 func TestReleaseEmailsEachResidentWithNewFeedbackOnce(t *testing.T) {

@@ -62,6 +62,9 @@ func TestReleaseJobWarnsOfSumsItCannotOpen(t *testing.T) {
 	if regexp.MustCompile(`[0-9a-f]{16}`).MatchString(line) || strings.Contains(line, "resident") {
 		t.Errorf("the warning names a mentee or a resident: %s", line)
 	}
+	// The warning comes before its transaction commits, and the periodic
+	// release may be judging too: wait for both before reading.
+	deliverytest.WaitForKindIdle(t, s, delivery.ReleaseArgs{}.Kind())
 	if n, err := h.db.ResidentReport(ctx, h.resident.ID, surveys.Period{From: "2000-01", To: "2100-12"}); err != nil || n.Responses != 12 {
 		t.Errorf("the group was not released despite the warning: %+v, %v", n, err)
 	}

@@ -96,3 +96,20 @@ func WaitForFailedAttempts(t testing.TB, s *delivery.Service, id int64, n int) {
 		return len(j.Errors) >= n && (j.State == rivertype.JobStateAvailable || j.State == rivertype.JobStateRetryable)
 	})
 }
+
+// WaitForKindIdle waits until no job of a kind is waiting or running. A
+// test that inserts a periodic job (the release) waits for the periodic
+// run of it too, which may hold a transaction the test is about to read
+// past.
+func WaitForKindIdle(t testing.TB, s *delivery.Service, kind string) {
+	t.Helper()
+	params := river.NewJobListParams().Kinds(kind).First(100).
+		States(rivertype.JobStateAvailable, rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStatePending)
+	WaitFor(t, kind+" jobs in flight to finish", func() bool {
+		jobs, err := s.River().JobList(context.Background(), params)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(jobs.Jobs) == 0
+	})
+}
