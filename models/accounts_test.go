@@ -160,6 +160,38 @@ func TestSessionEndsAfterIdleTimeoutAndMaxAge(t *testing.T) {
 	}
 }
 
+// A pending sign-in whose browser never came back is swept once its 15
+// minutes are over; a live one, or one of another user, stays.
+func TestExpiredPendingSignInsAreSwept(t *testing.T) {
+	db := dbtest.New(t)
+	ctx := context.Background()
+	clk := newClock(db)
+	a := mustUser(t, db, &models.User{Email: "a@example.org", Name: "A", Role: models.RoleAdmin})
+	b := mustUser(t, db, &models.User{Email: "b@example.org", Name: "B", Role: models.RoleAdmin})
+	abandoned, _, err := db.CreatePendingSignIn(ctx, a.ID, models.StageCode, "password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk.advance(models.PendingSignInTTL - time.Minute)
+	live, _, err := db.CreatePendingSignIn(ctx, b.ID, models.StageEnrol, "password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.DeleteExpiredPendingSignIns(ctx); err != nil || n != 0 {
+		t.Fatalf("swept %d before any expired (%v)", n, err)
+	}
+	clk.advance(time.Minute)
+	if n, err := db.DeleteExpiredPendingSignIns(ctx); err != nil || n != 1 {
+		t.Fatalf("swept %d, want the abandoned one (%v)", n, err)
+	}
+	if _, _, err := db.PendingSignInByToken(ctx, abandoned); surveys.ErrorCode(err) != surveys.EUNAUTHORIZED {
+		t.Errorf("the swept sign-in: err = %v, want unauthorized", err)
+	}
+	if _, u, err := db.PendingSignInByToken(ctx, live); err != nil || u.ID != b.ID {
+		t.Errorf("the live sign-in after the sweep: %v, %v", u, err)
+	}
+}
+
 func TestDuplicateEmailIsAConflictIgnoringCase(t *testing.T) {
 	db := dbtest.New(t)
 	ctx := context.Background()

@@ -89,3 +89,14 @@ func (d *DB) DeletePendingSignIn(ctx context.Context, idHash string) error {
 	}
 	return nil
 }
+
+// DeleteExpiredPendingSignIns removes pending sign-ins past their time and
+// returns how many. They are refused anyway (and deleted when seen); this
+// removes those whose browser never came back.
+func (d *DB) DeleteExpiredPendingSignIns(ctx context.Context) (int64, error) {
+	res := d.db(ctx).Where("expires_at <= ?", d.now()).Delete(&PendingSignIn{})
+	if res.Error != nil {
+		return 0, fmt.Errorf("delete expired pending sign-ins: %w", res.Error)
+	}
+	return res.RowsAffected, nil
+}

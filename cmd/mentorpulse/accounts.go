@@ -47,8 +47,8 @@ func bootstrapAdmin(ctx context.Context, e *env, db *models.DB) error {
 	return nil
 }
 
-// sweepSessions deletes expired sessions hourly. Expired sessions are
-// refused anyway; this only keeps the table small.
+// sweepSessions deletes expired sessions and pending sign-ins hourly.
+// Both are refused anyway; this only keeps the tables small.
 func sweepSessions(ctx context.Context, e *env, db *models.DB) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
@@ -58,6 +58,11 @@ func sweepSessions(ctx context.Context, e *env, db *models.DB) {
 			e.log.Warn("delete expired sessions", "err", err)
 		} else if n > 0 {
 			e.log.Debug("deleted expired sessions", "count", n)
+		}
+		if n, err := db.DeleteExpiredPendingSignIns(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			e.log.Warn("delete expired pending sign-ins", "err", err)
+		} else if n > 0 {
+			e.log.Debug("deleted expired pending sign-ins", "count", n)
 		}
 		select {
 		case <-ctx.Done():
