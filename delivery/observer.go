@@ -33,7 +33,8 @@ const (
 
 // EmailKinds are the job kinds that send an email.
 func EmailKinds() []string {
-	return []string{SendLinkArgs{}.Kind(), SendReminderArgs{}.Kind(), SendPasswordLinkArgs{}.Kind(), SendFeedbackReadyArgs{}.Kind()}
+	return []string{SendLinkArgs{}.Kind(), SendReminderArgs{}.Kind(), SendPasswordLinkArgs{}.Kind(), SendFeedbackReadyArgs{}.Kind(),
+		SendSecondFactorResetArgs{}.Kind()}
 }
 
 // send hands one email to the mailer and tells the observer the outcome.
@@ -58,7 +59,8 @@ func emailOutcome(job *rivertype.JobRow, err error) string {
 	return OutcomeRetrying
 }
 
-// JobKinds are every job kind the service runs.
+// JobKinds are every job kind the service runs (a test holds the list to
+// the workers the service registers).
 func JobKinds() []string {
 	return append(EmailKinds(), ExpireLinksArgs{}.Kind(), MixArgs{}.Kind(), ReleaseArgs{}.Kind(), RetentionArgs{}.Kind())
 }
