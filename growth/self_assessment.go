@@ -84,11 +84,7 @@ func (s *Service) SelfAssessment(ctx context.Context, a accounts.Actor, resident
 // window first. Their program's directors and admins see the shared ones
 // only, and their look is audited.
 func (s *Service) SelfAssessments(ctx context.Context, a accounts.Actor, residentID int64) ([]SelfAssessment, error) {
-	sub, err := s.resident(ctx, a, residentID)
-	if err != nil {
-		return nil, err
-	}
-	stored, err := s.db.SelfAssessmentsOf(ctx, residentID, !sub.self)
+	sub, stored, err := s.storedSelfAssessments(ctx, a, residentID)
 	if err != nil {
 		return nil, err
 	}
@@ -114,11 +110,7 @@ func (s *Service) SelfAssessments(ctx context.Context, a accounts.Actor, residen
 // computed, not one report per past window. Directors and admins see a
 // shared one only, and their look is audited.
 func (s *Service) LatestComparison(ctx context.Context, a accounts.Actor, residentID int64) (*surveys.SelfComparison, error) {
-	sub, err := s.resident(ctx, a, residentID)
-	if err != nil {
-		return nil, err
-	}
-	stored, err := s.db.SelfAssessmentsOf(ctx, residentID, !sub.self)
+	sub, stored, err := s.storedSelfAssessments(ctx, a, residentID)
 	if err != nil {
 		return nil, err
 	}
@@ -142,6 +134,18 @@ func (s *Service) LatestComparison(ctx context.Context, a accounts.Actor, reside
 		}
 	}
 	return out, nil
+}
+
+// storedSelfAssessments checks access and lists what the actor may see
+// of the resident's self-assessments: all for the resident, the shared
+// ones for their program's directors and admins.
+func (s *Service) storedSelfAssessments(ctx context.Context, a accounts.Actor, residentID int64) (*subject, []models.SelfAssessment, error) {
+	sub, err := s.resident(ctx, a, residentID)
+	if err != nil {
+		return nil, nil, err
+	}
+	stored, err := s.db.SelfAssessmentsOf(ctx, residentID, !sub.self)
+	return sub, stored, err
 }
 
 // storedWindow is the window a self-assessment was saved under; one saved
