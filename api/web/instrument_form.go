@@ -1,6 +1,7 @@
 package web
 
 import (
+	"maps"
 	"net/url"
 	"slices"
 	"strconv"
@@ -73,13 +74,7 @@ func draftOf(doc surveys.Document) editorDraft {
 			text[l] = t
 		}
 		it.Text = text
-		if it.SelfText != nil {
-			self := map[string]string{}
-			for l, t := range it.SelfText {
-				self[l] = t
-			}
-			it.SelfText = self
-		}
+		it.SelfText = maps.Clone(it.SelfText)
 		d.Items = append(d.Items, editorItem{DocumentItem: it, Orig: it.Key, Was: text[src]})
 	}
 	for _, c := range doc.Comments {
