@@ -230,6 +230,10 @@ func TestRecordMeetingNeedsARosteredMentee(t *testing.T) {
 func TestRecordMeetingRejectsBadRequests(t *testing.T) {
 	e := newMeetingEnv(t)
 	rid := meetingItoa(e.resident.ID)
+	director, err := e.db.UserByEmail(context.Background(), "dana@hospital.example")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name, body string
 		status     int
@@ -240,6 +244,7 @@ func TestRecordMeetingRejectsBadRequests(t *testing.T) {
 		{"422-bad-email", `{"resident_id": ` + rid + `, "meeting_date": "` + e.today + `", "mentee_email": "sam"}`, 422, "mentee_email"},
 		{"422-unknown-field", `{"resident_id": ` + rid + `, "meeting_date": "` + e.today + `", "note": "x"}`, 422, "note"},
 		{"404-unknown-resident", `{"resident_id": 999999, "meeting_date": "` + e.today + `"}`, 404, ""},
+		{"422-not-a-resident", `{"resident_id": ` + meetingItoa(director.ID) + `, "meeting_date": "` + e.today + `", "mentee_email": "sam@student.example"}`, 422, "resident_id"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, body := e.postJSON("/api/v1/meetings", tc.body)

@@ -55,7 +55,8 @@ func (s *Service) Record(ctx context.Context, n NewMeeting) (*Recorded, error) {
 		return nil, err
 	}
 	if res.Role != models.RoleResident || res.ProgramID == nil {
-		return nil, surveys.Errorf(surveys.EINVALID, "%s is not a resident; meetings are recorded for residents", res.Email)
+		return nil, surveys.Invalid("the meeting is not valid", []surveys.FieldError{{Field: "resident_id",
+			Message: fmt.Sprintf("%s is not a resident; meetings are recorded for residents", res.Email)}})
 	}
 	prog, err := s.db.ProgramByID(ctx, *res.ProgramID)
 	if err != nil {
