@@ -221,7 +221,7 @@ func TestCoveredDirectorEnrolsBeforeAnyPageAndAdminResets(t *testing.T) {
 	if w.Code != http.StatusSeeOther || !strings.HasPrefix(w.Header().Get("Location"), "/login/second-factor/enrol") || pc == nil || responseCookie(w, api.SessionCookie) != nil {
 		t.Fatalf("page sign-in: %d to %q, pending %v", w.Code, w.Header().Get("Location"), pc)
 	}
-	for _, p := range []string{roster, "/programs", "/account/second-factor"} {
+	for _, p := range []string{roster, "/programs", "/account/second-factor", "/"} {
 		w := f.do("GET", p, "", "", withCookie(pendingCookie, pc.Value))
 		if w.Code != http.StatusSeeOther || !strings.HasPrefix(w.Header().Get("Location"), "/login/second-factor/enrol") {
 			t.Errorf("GET %s before enrolling: %d to %q", p, w.Code, w.Header().Get("Location"))

@@ -189,16 +189,21 @@ func (s *Kit) RequirePageUser(next echo.HandlerFunc) echo.HandlerFunc {
 				next = c.Request().URL.RequestURI()
 			}
 			if p, _, err := s.PendingSignIn(c); err == nil {
-				to := CodePath
-				if p.Stage == models.StageEnrol {
-					to = EnrolPath
-				}
-				return c.Redirect(http.StatusSeeOther, to+"?next="+url.QueryEscape(next))
+				return c.Redirect(http.StatusSeeOther, PendingPath(p)+"?next="+url.QueryEscape(next))
 			}
 			return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(next))
 		}
 		return next(c)
 	}
+}
+
+// PendingPath is the page a sign-in waiting for its second factor goes
+// on to: the code step, or the enrolment.
+func PendingPath(p *models.PendingSignIn) string {
+	if p.Stage == models.StageEnrol {
+		return EnrolPath
+	}
+	return CodePath
 }
 
 // pageAuth is the middleware every signed-in page takes.

@@ -31,11 +31,7 @@ func (s *Server) pendingAt(c echo.Context, stage string) (*models.PendingSignIn,
 		return nil, nil, c.Redirect(http.StatusSeeOther, "/login?next="+safeNext(c.QueryParam("next")))
 	}
 	if p.Stage != stage {
-		to := httpkit.CodePath
-		if p.Stage == models.StageEnrol {
-			to = httpkit.EnrolPath
-		}
-		return nil, nil, c.Redirect(http.StatusSeeOther, to)
+		return nil, nil, c.Redirect(http.StatusSeeOther, httpkit.PendingPath(p))
 	}
 	return p, u, nil
 }

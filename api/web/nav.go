@@ -70,11 +70,15 @@ func roleLabel(u *models.User) string {
 	return "Resident"
 }
 
-// rootPage sends a browser where it belongs: the sign-in page, or the
+// rootPage sends a browser where it belongs: the sign-in page, the code
+// step or enrolment of a sign-in waiting for its second factor, or the
 // signed-in user's home.
 func (s *Server) rootPage(c echo.Context) error {
 	p := httpkit.CurrentPrincipal(c)
 	if p == nil {
+		if pending, _, err := s.PendingSignIn(c); err == nil {
+			return c.Redirect(http.StatusSeeOther, httpkit.PendingPath(pending))
+		}
 		return c.Redirect(http.StatusSeeOther, "/login")
 	}
 	return c.Redirect(http.StatusSeeOther, homeOf(p))
