@@ -28,10 +28,19 @@ type ssoFixture struct {
 
 func newSSOFixture(t *testing.T, only string) *ssoFixture {
 	t.Helper()
+	return newSSOFixtureWith(t, only, "")
+}
+
+// newSSOFixtureWith is newSSOFixture for a Google Workspace–style
+// provider: hostedDomain, when set, is the hd claim accounts must carry.
+func newSSOFixtureWith(t *testing.T, only, hostedDomain string) *ssoFixture {
+	t.Helper()
 	op := newTestOP(t)
 	app := httptest.NewUnstartedServer(nil)
 	logs := &syncBuffer{}
-	f := newAcctFixture(t, api.Config{BaseURL: "http://" + app.Listener.Addr().String(), OIDC: op.config(only),
+	cfg := op.config(only)
+	cfg.HostedDomain = hostedDomain
+	f := newAcctFixture(t, api.Config{BaseURL: "http://" + app.Listener.Addr().String(), OIDC: cfg,
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	// Cookies expire by the real clock in a real client.
 	f.clock.t = time.Now()
@@ -201,6 +210,7 @@ func TestSSORefusals(t *testing.T) {
 		status int
 		reason string
 		page   string
+		hd     string // the hosted domain the deployment requires
 	}{
 		{name: "unknown-email-403", email: "stranger@elsewhere.example", status: 403, reason: "unknown email", page: "Ask your program director to add you"},
 		{name: "deactivated-403", email: "gone@example.org", status: 403, reason: "account deactivated", page: "Ask your program director to add you"},
@@ -212,10 +222,14 @@ func TestSSORefusals(t *testing.T) {
 		}, status: 401, reason: "ID token expired", page: "could not be checked"},
 		{name: "wrong-nonce-401", email: "dir.a@example.org", claims: func(c map[string]any) { c["nonce"] = "the nonce of another sign-in" }, status: 401, reason: "nonce mismatch", page: "could not be checked"},
 		{name: "unverified-email-401", email: "dir.a@example.org", claims: func(c map[string]any) { c["email_verified"] = false }, status: 401, reason: "no verified email", page: "could not be checked"},
+		// A staff address registered as a personal Google account: valid,
+		// verified, but not of the organisation's Workspace.
+		{name: "no-hosted-domain-403", email: "dir.a@example.org", hd: "example.org", status: 403, reason: "not an account of the hosted domain", page: "not one of your organisation"},
+		{name: "other-hosted-domain-403", email: "dir.a@example.org", hd: "example.org", claims: func(c map[string]any) { c["hd"] = "elsewhere.example" }, status: 403, reason: "not an account of the hosted domain", page: "not one of your organisation"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newSSOFixture(t, "none")
+			f := newSSOFixtureWith(t, "none", tc.hd)
 			flow, cb := f.begin(tc.email, tc.claims, tc.tamper)
 			resp, body := f.get(cb, flow)
 			if resp.StatusCode != tc.status || !strings.Contains(body, tc.page) {
@@ -243,6 +257,21 @@ func TestSSORefusals(t *testing.T) {
 				t.Errorf("the server log keeps the address:\n%s", f.logs)
 			}
 		})
+	}
+}
+
+// With a hosted domain required (Google Workspace), an account of that
+// domain signs in, whatever the case the provider writes it in; the
+// refusals of others are in TestSSORefusals.
+func TestSSOWithAHostedDomainSignsInItsAccounts(t *testing.T) {
+	f := newSSOFixtureWith(t, "none", "example.org")
+	flow, cb := f.begin(f.dirA.Email, func(c map[string]any) { c["hd"] = "Example.ORG" }, false)
+	resp, body := f.get(cb, flow)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/programs" || sessionCookie(resp) == nil {
+		t.Fatalf("an account of the hosted domain: %d to %q\n%s", resp.StatusCode, resp.Header.Get("Location"), body)
+	}
+	if got := f.auditDetails(models.ActionSignIn); len(got) != 1 || got[0] != "oidc:Hospital SSO" {
+		t.Errorf("session.sign_in details %q, want one oidc:Hospital SSO", got)
 	}
 }
 

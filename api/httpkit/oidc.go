@@ -57,6 +57,10 @@ type OIDCConfig struct {
 	Only string
 	// ACR, when set, is an acr value that counts as a second factor.
 	ACR string
+	// HostedDomain, when set, must equal the ID token's hd claim (Google
+	// Workspace's domain): Google's issuer signs in every Google account,
+	// and hd is what tells the organisation's from the rest.
+	HostedDomain string
 	// StateKey signs the cookie that carries a sign-in's state, nonce and
 	// PKCE verifier between leaving for the provider and coming back. Empty:
 	// a random key per process, so a sign-in must come back to the
@@ -185,7 +189,10 @@ type SSOError struct {
 	// stale one, another's, or one already used): a bad request, not a
 	// verdict on who signed in.
 	Flow bool
-	err  error
+	// Foreign says the token is valid but of an account outside the
+	// organisation (another Google Workspace domain, or none).
+	Foreign bool
+	err     error
 }
 
 func (e *SSOError) Error() string { return "single sign-on refused: " + e.Reason }
@@ -239,12 +246,16 @@ func (s *SSO) Finish(ctx context.Context, cookie, state, code string) (SSOIdenti
 		EmailVerified *bool    `json:"email_verified"`
 		AMR           []string `json:"amr"`
 		ACR           string   `json:"acr"`
+		HD            string   `json:"hd"`
 	}
 	if err := idt.Claims(&claims); err != nil {
 		return SSOIdentity{}, refused("claims unreadable", err)
 	}
 	if claims.Email == "" || claims.EmailVerified == nil || !*claims.EmailVerified {
 		return SSOIdentity{}, refused("no verified email", nil)
+	}
+	if s.cfg.HostedDomain != "" && !strings.EqualFold(claims.HD, s.cfg.HostedDomain) {
+		return SSOIdentity{}, &SSOError{Reason: "not an account of the hosted domain", Foreign: true}
 	}
 	mfa := slices.Contains(claims.AMR, "mfa") || slices.Contains(claims.AMR, "otp") ||
 		(s.cfg.ACR != "" && claims.ACR == s.cfg.ACR)

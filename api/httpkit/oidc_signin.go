@@ -16,6 +16,10 @@ const OIDCFlowCookie = "mentorpulse_oidc"
 // MsgNotAMember is what someone the provider knows but we do not reads.
 const MsgNotAMember = "There is no active Mentorpulse account for the address your organisation signed you in with. Ask your program director to add you."
 
+// MsgNotOrgAccount is what someone signed in with an account outside the
+// organisation's hosted domain reads.
+const MsgNotOrgAccount = "The account you chose is not one of your organisation's. Sign in again and choose your work account."
+
 // SetOIDCFlowCookie keeps a started sign-in's signed state until the
 // provider sends the browser back. SameSite=Lax: the callback is a
 // top-level navigation from the provider's site.
@@ -53,6 +57,9 @@ func (s *Kit) SignInWithSSO(c echo.Context, cookie, state, code string) (*models
 			s.auditSignInRefused(ctx, nil, s.SSO.Method()+": "+se.Reason)
 			if se.Flow {
 				return nil, id, SignInStep{}, surveys.Errorf(surveys.EMALFORMED, "%s", se.Reason)
+			}
+			if se.Foreign {
+				return nil, id, SignInStep{}, surveys.Errorf(surveys.EFORBIDDEN, "%s", MsgNotOrgAccount)
 			}
 			return nil, id, SignInStep{}, surveys.Errorf(surveys.EUNAUTHORIZED, "%s", se.Reason)
 		}

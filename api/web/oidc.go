@@ -59,6 +59,9 @@ func (s *Server) oidcCallback(c echo.Context) error {
 		return s.ssoRefusedPage(c, http.StatusUnauthorized, "Sign-in was not completed",
 			"The answer from "+s.SSO.Name()+" could not be checked, so you were not signed in. Please start again.")
 	case surveys.EFORBIDDEN:
+		if surveys.ErrorMessage(err) == httpkit.MsgNotOrgAccount {
+			return s.ssoRefusedPage(c, http.StatusForbidden, "Use your organisation's account", httpkit.MsgNotOrgAccount)
+		}
 		return s.ssoRefusedPage(c, http.StatusForbidden, "Ask your program director to add you", httpkit.MsgNotAMember)
 	default:
 		return err

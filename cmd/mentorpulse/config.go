@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/mail"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -50,6 +51,7 @@ type Config struct {
 	OIDCName         string
 	OIDCOnly         string
 	OIDCACR          string
+	OIDCHostedDomain string
 }
 
 // configVars documents every variable: name, default, meaning. The README
@@ -74,12 +76,13 @@ var configVars = [][3]string{
 	{"MENTORPULSE_MAIL_FROM", delivery.DefaultFrom, "sender of survey emails"},
 	{"MENTORPULSE_SECRET_KEY", "", "at least 32 characters; seals links waiting for email and mentees' running sums of open groups (unset: keys generated into the database)"},
 	{"MENTORPULSE_AUDIT_RETENTION_YEARS", "7", "years the audit log keeps an entry (at least 1); each program's data has its own retention_years"},
-	{"MENTORPULSE_OIDC_ISSUER", "", "single sign-on: the OpenID Connect provider's issuer URL (https://login.microsoftonline.com/TENANT/v2.0, https://ORG.okta.com, https://accounts.google.com); register {BASE_URL}/auth/oidc/callback as its redirect URL. Unset: passwords only"},
+	{"MENTORPULSE_OIDC_ISSUER", "", "single sign-on: the OpenID Connect provider's issuer URL, your organisation's own (https://login.microsoftonline.com/TENANT/v2.0, https://ORG.okta.com; https://accounts.google.com with MENTORPULSE_OIDC_HOSTED_DOMAIN); register {BASE_URL}/auth/oidc/callback as its redirect URL. Unset: passwords only"},
 	{"MENTORPULSE_OIDC_CLIENT_ID", "", "single sign-on: the client id the provider gave this service"},
 	{"MENTORPULSE_OIDC_CLIENT_SECRET", "", "single sign-on: its client secret (never logged)"},
 	{"MENTORPULSE_OIDC_NAME", "your organisation", "single sign-on: the provider's name on the sign-in button (\"Sign in with …\")"},
 	{"MENTORPULSE_OIDC_ONLY", "none", "single sign-on: none (passwords accepted too), staff (directors and admins may not use passwords) or all (no one may)"},
 	{"MENTORPULSE_OIDC_ACR", "", "single sign-on: an acr value that counts as a second factor (besides amr mfa or otp)"},
+	{"MENTORPULSE_OIDC_HOSTED_DOMAIN", "", "single sign-on with Google: your Google Workspace domain; only accounts whose ID token has this hd claim sign in (required with https://accounts.google.com)"},
 	{"MENTORPULSE_CLOCK_OFFSET", "", "testing only: a Go duration such as 2200h added to the clock of every time-based rule (release windows, link expiry, jobs); unset in production"},
 }
 
@@ -140,6 +143,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	c.OIDCIssuer, c.OIDCClientID, c.OIDCName = get("MENTORPULSE_OIDC_ISSUER"), get("MENTORPULSE_OIDC_CLIENT_ID"), get("MENTORPULSE_OIDC_NAME")
 	c.OIDCClientSecret = getenv("MENTORPULSE_OIDC_CLIENT_SECRET") // not trimmed, like the admin password
 	c.OIDCOnly, c.OIDCACR = get("MENTORPULSE_OIDC_ONLY"), get("MENTORPULSE_OIDC_ACR")
+	c.OIDCHostedDomain = get("MENTORPULSE_OIDC_HOSTED_DOMAIN")
 	if v := get("MENTORPULSE_CLOCK_OFFSET"); v != "" {
 		if c.ClockOffset, err = time.ParseDuration(v); err != nil {
 			return c, fmt.Errorf("MENTORPULSE_CLOCK_OFFSET: %q is not a duration like 2200h", v)
@@ -217,6 +221,16 @@ func (c Config) validateOIDC() error {
 	if c.OIDCClientID == "" || c.OIDCClientSecret == "" {
 		return fmt.Errorf("MENTORPULSE_OIDC_ISSUER needs MENTORPULSE_OIDC_CLIENT_ID and MENTORPULSE_OIDC_CLIENT_SECRET")
 	}
+	// Accounts are matched by verified email alone, so an issuer that
+	// signs in anyone's account would let a stranger who registered a
+	// staff address there in as that member.
+	tenant, _, _ := strings.Cut(strings.Trim(u.Path, "/"), "/")
+	switch {
+	case strings.EqualFold(u.Hostname(), "accounts.google.com") && c.OIDCHostedDomain == "":
+		return fmt.Errorf("MENTORPULSE_OIDC_ISSUER: Google's issuer signs in every Google account; set MENTORPULSE_OIDC_HOSTED_DOMAIN to your Google Workspace domain")
+	case strings.EqualFold(u.Hostname(), "login.microsoftonline.com") && slices.Contains([]string{"common", "organizations", "consumers"}, strings.ToLower(tenant)):
+		return fmt.Errorf("MENTORPULSE_OIDC_ISSUER: %q signs in accounts of every Microsoft tenant; use your tenant's issuer, https://login.microsoftonline.com/TENANT-ID/v2.0", c.OIDCIssuer)
+	}
 	return nil
 }
 
@@ -238,7 +252,7 @@ func (c Config) oidcConfig() *api.OIDCConfig {
 		return nil
 	}
 	o := &api.OIDCConfig{Issuer: c.OIDCIssuer, ClientID: c.OIDCClientID, ClientSecret: c.OIDCClientSecret,
-		Name: c.OIDCName, Only: c.OIDCOnly, ACR: c.OIDCACR}
+		Name: c.OIDCName, Only: c.OIDCOnly, ACR: c.OIDCACR, HostedDomain: c.OIDCHostedDomain}
 	if c.SecretKey != "" {
 		m := hmac.New(sha256.New, []byte(c.SecretKey))
 		m.Write([]byte("mentorpulse oidc flow key"))

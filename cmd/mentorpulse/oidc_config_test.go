@@ -44,6 +44,11 @@ func TestSingleSignOnSettingsFromEnvironment(t *testing.T) {
 		"plain-http-issuer":  with("MENTORPULSE_OIDC_ISSUER", "http://login.example.org"),
 		"only-without-issue": {"MENTORPULSE_OIDC_ONLY": "all"},
 		"id-without-issuer":  {"MENTORPULSE_OIDC_CLIENT_ID": "x", "MENTORPULSE_OIDC_CLIENT_SECRET": "s3cret-of-the-client"},
+		// Issuers that sign in anyone's account.
+		"google-without-hosted-domain": with("MENTORPULSE_OIDC_ISSUER", "https://accounts.google.com"),
+		"entra-common":                 with("MENTORPULSE_OIDC_ISSUER", "https://login.microsoftonline.com/common/v2.0"),
+		"entra-organizations":          with("MENTORPULSE_OIDC_ISSUER", "https://login.microsoftonline.com/Organizations/v2.0"),
+		"entra-consumers":              with("MENTORPULSE_OIDC_ISSUER", "https://login.microsoftonline.com/consumers/v2.0"),
 	} {
 		if _, err := loadConfig(envFrom(vars)); err == nil {
 			t.Errorf("%s: accepted", name)
@@ -53,5 +58,13 @@ func TestSingleSignOnSettingsFromEnvironment(t *testing.T) {
 	}
 	if _, err := loadConfig(envFrom(with("MENTORPULSE_OIDC_ISSUER", "http://127.0.0.1:5556/dex"))); err != nil {
 		t.Errorf("a provider on this machine over http: %v", err)
+	}
+	if _, err := loadConfig(envFrom(with("MENTORPULSE_OIDC_ISSUER", "https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0"))); err != nil {
+		t.Errorf("a tenant's Entra ID issuer: %v", err)
+	}
+	google := with("MENTORPULSE_OIDC_ISSUER", "https://accounts.google.com")
+	google["MENTORPULSE_OIDC_HOSTED_DOMAIN"] = "hospital.example"
+	if c, err := loadConfig(envFrom(google)); err != nil || c.oidcConfig().HostedDomain != "hospital.example" {
+		t.Errorf("Google with a hosted domain: %v", err)
 	}
 }
