@@ -272,6 +272,28 @@ func TestAdminMenuLeadsToReports(t *testing.T) {
 		t.Fatalf("reports list: %d", code)
 	}
 	mustHave(t, "reports list", body, "<h1>Programs&#39; reports</h1>", fmt.Sprintf(`href="/programs/%d/report">Report`, f.program.ID), `<a href="/programs" aria-current="page">Reports</a>`)
+
+	// Below a program, the menu marks the entry the admin came from: the
+	// reports under "Reports", the roster and instruments under "Programs".
+	programs, reports := `<a href="/admin/programs" aria-current="page">Programs</a>`, `<a href="/programs" aria-current="page">Reports</a>`
+	for path, current := range map[string]string{
+		fmt.Sprintf("/programs/%d/report", f.program.ID):       reports,
+		fmt.Sprintf("/residents/%d/report", f.residents[0].ID): reports,
+		fmt.Sprintf("/programs/%d/roster", f.program.ID):       programs,
+		fmt.Sprintf("/programs/%d/instruments", f.program.ID):  programs,
+	} {
+		code, body := f.as(t, admin, path)
+		if code != http.StatusOK {
+			t.Fatalf("GET %s: %d", path, code)
+		}
+		other := programs
+		if current == programs {
+			other = reports
+		}
+		if !strings.Contains(body, current) || strings.Contains(body, other) || strings.Count(body, `aria-current="page"`) != 1 {
+			t.Errorf("GET %s: the menu does not mark just %s", path, current)
+		}
+	}
 }
 
 func TestProgramReportChangeSincePreviousWindow(t *testing.T) {

@@ -21,10 +21,13 @@ type navView struct {
 	CSRFToken string
 }
 
-// navLink is one header link; Current marks the page being shown.
+// navLink is one header link; Current marks the page being shown: Href,
+// a page below it (unless exact), or one also matches.
 type navLink struct {
 	Href, Label string
 	Current     bool
+	exact       bool
+	also        func(path string) bool
 }
 
 // nav builds the header for the signed-in user, or nil when nobody is.
@@ -38,7 +41,10 @@ func (s *Server) nav(c echo.Context) *navView {
 	v := &navView{Name: p.User.Name, Role: roleLabel(p.User), CSRFToken: httpkit.CSRFToken(c)}
 	switch {
 	case p.Actor().Admin():
-		v.Links = []navLink{{Href: "/admin/programs", Label: "Programs"}, {Href: "/programs", Label: "Reports"}, {Href: "/admin/status", Label: "System status"}}
+		// An admin reaches a program's roster and instruments from
+		// "Programs", its reports from "Reports".
+		v.Links = []navLink{{Href: "/admin/programs", Label: "Programs", also: isProgramPage(false)},
+			{Href: "/programs", Label: "Reports", exact: true, also: isProgramPage(true)}, {Href: "/admin/status", Label: "System status"}}
 	case p.User.Role == models.RoleResident:
 		v.Links = []navLink{{Href: "/home", Label: "Home"}, {Href: "/dashboard", Label: "My feedback"}}
 	case len(p.Programs) == 1:
@@ -52,9 +58,27 @@ func (s *Server) nav(c echo.Context) *navView {
 	// the header still shows where the user is.
 	path := c.Request().URL.Path
 	for i := range v.Links {
-		v.Links[i].Current = path == v.Links[i].Href || strings.HasPrefix(path, v.Links[i].Href+"/")
+		l := &v.Links[i]
+		l.Current = path == l.Href || !l.exact && strings.HasPrefix(path, l.Href+"/") || l.also != nil && l.also(path)
 	}
 	return v
+}
+
+// isProgramPage matches the pages below /programs/{id}/ (and a resident's
+// report, /residents/{id}/report): the reports when reports is true, every
+// other program page when not.
+func isProgramPage(reports bool) func(path string) bool {
+	return func(path string) bool {
+		rest, ok := strings.CutPrefix(path, "/programs/")
+		if !ok {
+			return reports && strings.HasPrefix(path, "/residents/") && strings.HasSuffix(path, "/report")
+		}
+		_, page, ok := strings.Cut(rest, "/")
+		if !ok {
+			return false
+		}
+		return reports == (page == "report" || strings.HasPrefix(page, "report/"))
+	}
 }
 
 func roleLabel(u *models.User) string {
