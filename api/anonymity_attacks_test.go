@@ -179,7 +179,7 @@ func (e *attackEnv) release() {
 	deliverytest.WaitForJob(e.t, e.svc, res.Job.ID)
 	// The periodic release may be judging at the same time: a group it
 	// claimed is released when its transaction commits, so wait for every
-	// release in flight, not only this one.
+	// release running, not only this one.
 	deliverytest.WaitForKindIdle(e.t, e.svc, delivery.ReleaseArgs{}.Kind())
 }
 
