@@ -279,8 +279,9 @@ func (f *fixture) storedLinkFor(token string) storedLink {
 }
 
 // dataURI matches an inline image (a QR code's PNG), whose base64 can hold
-// "/s/" by chance.
-var dataURI = regexp.MustCompile(`data:[a-z]+/[a-z+.-]+;base64,[A-Za-z0-9+/=]*`)
+// "/s/" by chance. In an attribute html/template writes "+" as "&#43;" (and
+// may write "=" as "&#61;"), so those entities are part of the match.
+var dataURI = regexp.MustCompile(`data:[a-z]+/[a-z+.-]+;base64,(?:[A-Za-z0-9+/=]|&#43;|&#61;)*`)
 
 // holdsSurveyURL reports whether an answer carries a survey link's path,
 // outside inline images.
