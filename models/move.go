@@ -156,11 +156,11 @@ func (d *DB) checkEmpty(ctx context.Context) error {
 			return fmt.Errorf("move: count %s in the target: %w", t, err)
 		}
 		if n > 0 {
-			full = append(full, fmt.Sprintf("%s (%d rows)", t, n))
+			full = append(full, fmt.Sprintf("%s (%d)", t, n))
 		}
 	}
 	if len(full) > 0 {
-		return fmt.Errorf("%w: it holds %s; move copies into an empty database only (create one with createdb) and changed nothing", ErrTargetNotEmpty, strings.Join(full, ", "))
+		return fmt.Errorf("%w: it holds rows in %s; move copies into an empty database only (create one with createdb) and changed nothing", ErrTargetNotEmpty, strings.Join(full, ", "))
 	}
 	if len(ours) > 0 {
 		return fmt.Errorf("%w: it holds the tables %s, all empty; move creates the schema itself, so give it a new database (createdb) — it changed nothing", ErrTargetNotEmpty, strings.Join(ours, ", "))

@@ -67,7 +67,7 @@ func cmdMove(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("move: the copy is committed but %w; do not switch over: drop the target database and report this", err)
 	}
-	fmt.Fprintf(e.stdout, "The reports of %d programs and %d residents are the same on both databases.\n", programs, residents)
+	fmt.Fprintf(e.stdout, "Every report is the same on both databases (programs: %d, residents: %d).\n", programs, residents)
 	fmt.Fprintln(e.stdout, "Point MENTORPULSE_DATABASE_URL at the PostgreSQL database and start the service; keep the SQLite file until you are satisfied.")
 	return nil
 }

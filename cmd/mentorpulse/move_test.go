@@ -65,7 +65,7 @@ func TestMoveDemoToPostgresKeepsReportsAndPasswords(t *testing.T) {
 
 	target := dbtest.URL(t)
 	out := c.mustRun("move", "--to", target)
-	if !strings.Contains(out, "The reports of 1 programs and 8 residents are the same on both databases.") {
+	if !strings.Contains(out, "Every report is the same on both databases (programs: 1, residents: 8).") {
 		t.Errorf("move output lacks the report check:\n%s", out)
 	}
 	src, dst := c.openDB(), openURLForTest(t, target)
