@@ -108,7 +108,8 @@ func TestResidentSetsAndReviewsAGoal(t *testing.T) {
 	home := f.getPage(f.resA1, "/home")
 	wantText(t, home, "Answer every message within a day.", "You have three open goals")
 	goal := f.getPage(f.resA1, first)
-	wantText(t, goal, "Before and after", "Not enough data yet", "Check messages at the end of each shift.", "private to you")
+	wantText(t, goal, "Before and after", "Not enough data yet", "Check messages at the end of each shift.", "private to you",
+		"Set in the window starting January 2026", "Before (January–December 2025)")
 
 	if w := f.postForm(f.resA1, first+"/review", url.Values{}); w.Code != http.StatusUnprocessableEntity {
 		t.Errorf("an outcome left out: %d, want 422", w.Code)

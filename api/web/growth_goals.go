@@ -47,11 +47,13 @@ type goalPageData struct {
 	// Target is the chosen target ("attribute:availability", "item:A2"),
 	// TargetLabel its words.
 	Target, TargetLabel string
-	Suggestions         []suggestionChoice
-	Own                 []string
-	Form                formState
-	Review              formState
-	Progress            *progressView
+	// SetIn names the window the goal was set in by its first month.
+	SetIn       string
+	Suggestions []suggestionChoice
+	Own         []string
+	Form        formState
+	Review      formState
+	Progress    *progressView
 	// Weakest says the target was picked as the lowest-rated question.
 	Weakest       bool
 	DefaultReview string
@@ -89,15 +91,23 @@ func newProgressView(p surveys.GoalProgress) *progressView {
 	return v
 }
 
-// periodWords is "2026-01 to 2026-06", or "" for an empty period.
+// periodWords names a period's months as people read them, "October
+// 2025–September 2026", or "" for an empty period.
 func periodWords(p surveys.Period) string {
 	if p.From == "" {
 		return ""
 	}
-	if p.From == p.To {
-		return p.From
+	return surveys.Window{From: p.From, To: p.To}.Months()
+}
+
+// monthWords names a window by its first month, "October 2026" for the
+// window id "2026-10".
+func monthWords(id string) string {
+	m, err := surveys.ParseMonth(id)
+	if err != nil {
+		return id
 	}
-	return p.From + " to " + p.To
+	return m.Format("January 2006")
 }
 
 // targetChoices lists the attributes and the items of the resident's
@@ -267,7 +277,8 @@ func (s *Server) renderGoal(c echo.Context, status int, edit, review formState) 
 	if err != nil {
 		return err
 	}
-	d := goalPageData{Nav: s.nav(c), Goal: g, Form: edit, Review: review, Progress: newProgressView(g.Progress), TargetLabel: g.Target.Label}
+	d := goalPageData{Nav: s.nav(c), Goal: g, Form: edit, Review: review, Progress: newProgressView(g.Progress), TargetLabel: g.Target.Label,
+		SetIn: monthWords(g.SetInWindow)}
 	if d.Form.Values == nil {
 		d.Form.Values = map[string]string{"text": g.Text, "review_date": g.ReviewDate, "actions": strings.Join(g.Actions, "\n")}
 		if g.Shared {

@@ -141,7 +141,7 @@ func (p *pdfPage) goals(list []growth.Goal) {
 		p.para(g.Target.Label + " (" + status + ")")
 		p.pdf.SetFont("Helvetica", "", 9)
 		p.para(g.Text)
-		p.para("Set in window " + g.SetInWindow + ". Actions:")
+		p.para("Set in the window starting " + monthWords(g.SetInWindow) + ". Actions:")
 		for _, a := range g.Actions {
 			p.pdf.SetX(pdfMargin + 4)
 			p.pdf.MultiCell(pdfWidth-4, 4.5, p.tr("- "+a), "", "L", false)

@@ -36,7 +36,7 @@ func TestReviewPacketPrintsEverythingOverAsManyPagesAsNeeded(t *testing.T) {
 	pdf := inflated(buf.Bytes())
 	for _, want := range []string{"Mentoring review packet", "Academic year July 2026 to June 2027", "Item by item", "Trend by window",
 		"My mentees know how to reach me.", "Agree on the next date before parting.", "Clear improvement.", "Booking the next meeting",
-		"No self-assessment shared.", "only where the resident shared them"} {
+		"No self-assessment shared.", "only where the resident shared them", "Set in the window starting July 2026"} {
 		if !strings.Contains(pdf, want) {
 			t.Errorf("the packet lacks %q", want)
 		}
