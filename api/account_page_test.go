@@ -98,7 +98,7 @@ func TestAccountPageShowsEachRole(t *testing.T) {
 				t.Fatalf("status %d\n%s", w.Code, text(w))
 			}
 			wantText(t, w, append(tc.says, "Your account", "Name "+tc.u.Name, "Password: Set",
-				"Firefox on Windows this browser", "API tokens", "matrix")...)
+				"Firefox on Windows this browser", "API tokens", "matrix", "An email address cannot be changed")...)
 			if !strings.Contains(w.Body.String(), `<a href="/account" aria-current="page">Account</a>`) {
 				t.Error("the menu has no current Account link")
 			}
