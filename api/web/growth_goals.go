@@ -102,13 +102,7 @@ func periodWords(p surveys.Period) string {
 
 // monthWords names a window by its first month, "October 2026" for the
 // window id "2026-10".
-func monthWords(id string) string {
-	m, err := surveys.ParseMonth(id)
-	if err != nil {
-		return id
-	}
-	return m.Format("January 2006")
-}
+func monthWords(id string) string { return periodWords(surveys.Period{From: id, To: id}) }
 
 // targetChoices lists the attributes and the items of the resident's
 // program's instrument, marking chosen.
